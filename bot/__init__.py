@@ -1,0 +1,1 @@
+"""newsdesk: tells a newsroom, in Slack, when several outlets cover one story and where they differ."""

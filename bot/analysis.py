@@ -1,0 +1,210 @@
+"""`newsdesk analyze`: the grouping of the live bot, run over a JSONL file of articles."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bot.errors import ExtractionError, InputError
+from bot.pipeline.assemble import Placement, StoryAssembler
+from bot.pipeline.cluster import DEFAULT_THRESHOLD
+from bot.pipeline.extract import clean_text, extract_page, parse_datetime
+
+
+@dataclass
+class InputArticle:
+    id: str
+    outlet: str
+    title: str
+    text: str
+    url: str | None
+    published: datetime | None
+    line: int
+
+
+@dataclass
+class StoryResult:
+    id: str
+    articles: list[InputArticle] = field(default_factory=list)
+    placements: list[Placement] = field(default_factory=list)
+
+    @property
+    def outlets(self) -> list[str]:
+        return list(dict.fromkeys(a.outlet for a in self.articles))
+
+    @property
+    def counted_outlets(self) -> list[str]:
+        """Outlets that count toward the alert threshold: a copy of another outlet's text does not."""
+        return list(dict.fromkeys(
+            a.outlet for a, p in zip(self.articles, self.placements, strict=True) if p.kind != "copy"
+        ))
+
+    @property
+    def first(self) -> InputArticle:
+        dated = [a for a in self.articles if a.published]
+        return min(dated, key=lambda a: a.published) if dated else self.articles[0]  # type: ignore[arg-type, return-value]
+
+
+@dataclass
+class AnalysisResult:
+    stories: list[StoryResult]
+    duplicates: list[tuple[str, str]]
+    warnings: list[str]
+    seconds: float
+    articles: int
+
+    def to_json(self, min_outlets: int = 1) -> dict[str, Any]:
+        stories = []
+        for story in self.stories:
+            first = story.first
+            stories.append({
+                "id": story.id,
+                "title": first.title,
+                "outlets": story.outlets,
+                "articles": [a.id for a in story.articles],
+                "first_seen": first.published.isoformat() if first.published else None,
+                "differences": [],
+                "counted_outlets": len(story.counted_outlets),
+                "alert": len(story.counted_outlets) >= min_outlets,
+                "members": [
+                    {"article": a.id, "outlet": a.outlet, "placed": p.kind, "why": p.why}
+                    for a, p in zip(story.articles, story.placements, strict=True)
+                ],
+            })
+        return {"stories": stories, "duplicates": [list(pair) for pair in self.duplicates]}
+
+
+def read_articles(path: str | Path, warnings: list[str]) -> Iterator[InputArticle]:
+    """Articles of a JSONL file in file order; bad lines are reported in `warnings` and skipped."""
+    seen_ids: set[str] = set()
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                article = _parse_line(raw, number)
+                if article.id in seen_ids:
+                    raise InputError(f"line {number}: id {article.id!r} was already used")
+                seen_ids.add(article.id)
+                yield article
+            except InputError as exc:
+                warnings.append(str(exc))
+
+
+def _parse_line(raw: str, number: int) -> InputArticle:
+    try:
+        record = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"line {number}: not valid JSON ({exc.msg})") from None
+    if not isinstance(record, dict):
+        raise InputError(f"line {number}: expected a JSON object")
+    article_id, outlet = record.get("id"), record.get("outlet")
+    if article_id is None or not str(article_id).strip():
+        raise InputError(f"line {number}: missing 'id'")
+    if not isinstance(outlet, str) or not outlet.strip():
+        raise InputError(f"line {number}: missing 'outlet'")
+    title = record.get("title") or ""
+    text = record.get("text") or ""
+    if not isinstance(title, str) or not isinstance(text, str):
+        raise InputError(f"line {number}: 'title' and 'text' must be strings")
+    html = record.get("html")
+    if isinstance(html, str) and html.strip():
+        try:
+            page = extract_page(html, record.get("url"))
+            title = title or page.title
+            text = page.text
+        except ExtractionError as exc:
+            if not text:
+                raise InputError(f"line {number}: {exc}") from None
+    text = clean_text(text, title=title) if text else ""
+    if not title and not text:
+        raise InputError(f"line {number}: no title, text or html")
+    return InputArticle(
+        id=str(article_id),
+        outlet=outlet.strip(),
+        title=title.strip(),
+        text=text,
+        url=record.get("url"),
+        published=parse_datetime(record.get("published")),
+        line=number,
+    )
+
+
+def analyze(
+    articles: Iterable[InputArticle],
+    *,
+    window_hours: float = 72.0,
+    threshold: float = DEFAULT_THRESHOLD,
+    warnings: list[str] | None = None,
+) -> AnalysisResult:
+    """Group articles into stories in arrival order, exactly as the live bot would."""
+    started = time.perf_counter()
+    assembler = StoryAssembler(window_hours, threshold)
+    stories: dict[int, StoryResult] = {}
+    duplicates: list[tuple[str, str]] = []
+    count = 0
+    for article in articles:
+        count += 1
+        placement = assembler.place(article.id, article.outlet, article.title, article.text,
+                                    article.published)
+        story = stories.get(placement.story)
+        if story is None:
+            story = stories[placement.story] = StoryResult(id=f"s{len(stories) + 1}")
+        story.articles.append(article)
+        story.placements.append(placement)
+        if placement.kind == "same_article" and placement.of:
+            duplicates.append((placement.of, article.id))
+    return AnalysisResult(
+        stories=list(stories.values()),
+        duplicates=duplicates,
+        warnings=warnings if warnings is not None else [],
+        seconds=time.perf_counter() - started,
+        articles=count,
+    )
+
+
+def analyze_file(path: str | Path, **kwargs: Any) -> AnalysisResult:
+    warnings: list[str] = []
+    return analyze(read_articles(path, warnings), warnings=warnings, **kwargs)
+
+
+def render_report(result: AnalysisResult, min_outlets: int) -> str:
+    """The readable report: multi-outlet stories first, each with members and why they joined."""
+    lines = [f"{result.articles} articles, {len(result.stories)} stories, "
+             f"{len(result.duplicates)} duplicates ({result.seconds:.1f} s)"]
+    ordered = sorted(result.stories, key=lambda s: (-len(s.counted_outlets), s.first.line))
+    for story in ordered:
+        if len(story.outlets) < 2:
+            continue
+        first = story.first
+        flag = "ALERT " if len(story.counted_outlets) >= min_outlets else ""
+        lines.append("")
+        lines.append(f"{flag}[{story.id}] {first.title or first.text[:80]}")
+        lines.append(f"  {len(story.counted_outlets)} outlets: {', '.join(story.outlets)}")
+        for article, placement in zip(story.articles, story.placements, strict=True):
+            when = article.published.isoformat() if article.published else "time unknown"
+            lines.append(f"  - {article.outlet} ({when}) {article.title or article.id}")
+            lines.append(f"      {_explain(placement)}")
+    singles = sum(1 for s in result.stories if len(s.outlets) < 2)
+    lines.append("")
+    lines.append(f"{singles} stories with a single outlet not shown.")
+    return "\n".join(lines)
+
+
+def _explain(placement: Placement) -> str:
+    why = placement.why
+    if placement.kind == "same_article":
+        return f"same article as {placement.of} (text overlap {why.get('similarity')})"
+    if placement.kind == "copy":
+        return f"copy of {placement.of} (text overlap {why.get('similarity')}), counted once"
+    if placement.kind == "new":
+        return "first article of the story"
+    terms = ", ".join(str(t) for t in why.get("shared_terms", []))  # type: ignore[union-attr]
+    gap = why.get("hours_apart")
+    gap_text = f", {gap} h after the story's last article" if gap is not None else ""
+    return f"joined with score {why.get('score')} (shared: {terms}{gap_text})"

@@ -1,0 +1,60 @@
+"""Console mode: outbox entries printed to the terminal instead of posted to Slack."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+from storage.db import Store
+
+
+def format_time(iso: str | None) -> str:
+    if not iso:
+        return "time unknown"
+    return datetime.fromisoformat(iso).astimezone(UTC).strftime("%d %b %Y %H:%M UTC")
+
+
+def render_entry(event: str, payload: dict[str, Any]) -> str:
+    """Plain-text rendering of one outbox entry."""
+    coverage = payload.get("coverage", [])
+    if event == "alert":
+        first = coverage[0] if coverage else {}
+        lines = [
+            f"=== STORY ALERT: {payload['title']}",
+            f"    {payload['outlet_count']} outlets: {', '.join(payload.get('outlets', []))}",
+            f"    first: {first.get('outlet', '?')} at {format_time(first.get('published'))}",
+            "    coverage:",
+        ]
+        lines += [_coverage_line(item) for item in coverage]
+        return "\n".join(lines)
+    if event == "outlet_joined":
+        article = payload["article"]
+        return "\n".join([
+            f"--- {article['outlet']} joined: {payload['title']} "
+            f"(now {payload['outlet_count']} outlets: {', '.join(payload.get('outlets', []))})",
+            _coverage_line(article),
+        ])
+    return f"--- {event}: {payload.get('title', '')}"
+
+
+def _coverage_line(item: dict[str, Any]) -> str:
+    label = {"copy": " [copy]", "same_article": " [same article again]"}.get(item.get("placement", ""), "")
+    return (f"      - {item['outlet']}{label}, {format_time(item.get('published'))}: "
+            f"{item['title']}\n        {item['url']}")
+
+
+class ConsolePoster:
+    """Drains the outbox to a text stream; each entry printed once, then marked sent."""
+
+    def __init__(self, store: Store, out: TextIO | None = None) -> None:
+        self.store = store
+        self.out = out or sys.stdout
+
+    def drain(self) -> int:
+        sent = 0
+        for entry in self.store.pending_outbox(datetime.now(UTC)):
+            print(render_entry(entry.event, entry.payload), file=self.out, flush=True)
+            self.store.mark_sent(entry.id, f"console-{entry.id}")
+            sent += 1
+        return sent

@@ -1,0 +1,237 @@
+"""One polling cycle for one source, from fetch to outbox. The Watcher keeps the story memory."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from bot.errors import ExtractionError, SourceError
+from bot.pipeline.alerts import Member, story_events
+from bot.pipeline.assemble import StoryAssembler
+from bot.pipeline.extract import canonical_url, clean_text, extract_page, parse_datetime, parse_feed
+from bot.pipeline.fetch import Fetcher
+from bot.pipeline.models import FeedEntry, PageContent
+from bot.settings import Settings
+from storage.db import ArticleRow, SourceRow, Store, to_iso
+
+logger = logging.getLogger(__name__)
+
+MAX_BACKOFF = timedelta(hours=6)
+MAX_ENTRIES_PER_POLL = 200
+
+
+@dataclass(frozen=True)
+class Placed:
+    article_id: int
+    story_id: int
+    outlet: str
+    title: str
+    placement: str
+    outlet_count: int
+    alerted: bool
+
+
+@dataclass
+class PollReport:
+    source_id: int
+    outlet: str
+    ok: bool = True
+    skipped: str | None = None
+    error: str | None = None
+    not_modified: bool = False
+    placed: list[Placed] = field(default_factory=list)
+    revisions: int = 0
+    entry_errors: list[str] = field(default_factory=list)
+
+
+def fingerprint(*parts: str | None) -> str:
+    """A hash of text with whitespace folded: the same words give the same fingerprint."""
+    joined = "\n".join(" ".join((p or "").split()) for p in parts)
+    return hashlib.sha1(joined.encode("utf-8")).hexdigest()
+
+
+class Watcher:
+    """Polls sources and places their articles into stories; safe to call from several threads."""
+
+    def __init__(self, store: Store, fetcher: Fetcher, settings: Settings,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.store = store
+        self.fetcher = fetcher
+        self.settings = settings
+        self.clock = clock
+        self.channel = settings.channel or "console"
+        self.window = timedelta(hours=settings.window_hours)
+        self.assembler = StoryAssembler(settings.window_hours)
+        self._placing = threading.Lock()
+        self._load_recent_stories()
+
+    def _load_recent_stories(self) -> None:
+        """Rebuild the in-memory story index from stories active within the window."""
+        self.assembler.reserve_story_ids(self.store.max_story_id())
+        for row in self.store.articles_seen_since(self.clock() - self.window):
+            if row.story_id is not None:
+                self.assembler.remember(str(row.id), row.outlet, row.title, row.text,
+                                        _seen(row), row.story_id)
+
+    def poll(self, source_id: int) -> PollReport:
+        """Run one cycle for a source; never raises for anything the source does.
+
+        1. fetch: conditional GET with caps; a failing source backs off.
+        2. extract: feed entries, then each new or changed entry's page (the feed's text
+           when the page fails), furniture removed.
+        3. dedupe: a URL already known is a revision if its text changed; the same text
+           under another URL is the same article or another outlet's copy.
+        4. cluster: the article joins a story or opens one.
+        5. alerts: what editors should hear, into the outbox in the same transaction.
+        """
+        source = self.store.source(source_id)
+        if source is None:
+            return PollReport(source_id, "?", ok=False, skipped="unknown source")
+        report = PollReport(source.id, source.outlet)
+        if source.paused:
+            report.skipped = "paused"
+            return report
+        now = self.clock()
+        if source.next_attempt_at and datetime.fromisoformat(source.next_attempt_at) > now:
+            report.skipped = "backing off after errors"
+            return report
+        started = time.monotonic()
+        try:
+            result = self.fetcher.fetch(source.url, etag=source.etag,
+                                        last_modified=source.last_modified)
+            if result.not_modified:
+                report.not_modified = True
+            elif source.kind == "feed":
+                self._read_feed(source, parse_feed(result.content, result.content_type), report)
+            else:
+                page = extract_page(result.content, result.final_url)
+                self._take_article(source, result.final_url, page.title, page, None, report)
+        except (SourceError, ExtractionError) as exc:
+            return self._fail(source, report, str(exc), started)
+        except Exception as exc:  # one source's surprise must not stop the others
+            logger.exception("unexpected error polling %s", source.url)
+            return self._fail(source, report, f"unexpected error: {exc.__class__.__name__}: {exc}",
+                              started)
+        self.store.record_fetch_success(
+            source.id, etag=result.etag, last_modified=result.last_modified,
+            new_items=len(report.placed), elapsed_ms=_ms_since(started), backfilled=True,
+        )
+        return report
+
+    def _fail(self, source: SourceRow, report: PollReport, error: str, started: float) -> PollReport:
+        interval = source.interval or self.settings.poll_seconds
+        delay = min(timedelta(seconds=interval * 2 ** min(source.failures, 10)), MAX_BACKOFF)
+        self.store.record_fetch_failure(source.id, error, next_attempt_at=self.clock() + delay,
+                                        elapsed_ms=_ms_since(started))
+        logger.warning("source %s (%s) failed: %s", source.id, source.url, error)
+        report.ok, report.error = False, error
+        return report
+
+    def _read_feed(self, source: SourceRow, entries: list[FeedEntry], report: PollReport) -> None:
+        for entry in entries[:MAX_ENTRIES_PER_POLL]:
+            try:
+                self._take_entry(source, entry, report)
+            except (SourceError, ExtractionError) as exc:
+                report.entry_errors.append(f"{entry.url}: {exc}")
+                logger.info("entry %s of source %s skipped: %s", entry.url, source.id, exc)
+
+    def _take_entry(self, source: SourceRow, entry: FeedEntry, report: PollReport) -> None:
+        url = canonical_url(entry.url)
+        entry_fp = fingerprint(entry.title, entry.summary, to_iso(entry.published))
+        existing = self.store.article_by_url(url)
+        if existing and existing.entry_fingerprint == entry_fp:
+            return
+        page: PageContent | None = None
+        try:
+            result = self.fetcher.fetch(entry.url)
+            page = extract_page(result.content, result.final_url)
+        except (SourceError, ExtractionError) as exc:
+            if not entry.summary:
+                raise
+            logger.info("page %s unreadable (%s); using the feed's text", entry.url, exc)
+        if page is None:
+            page = PageContent(title=entry.title, text=clean_text(entry.summary, entry.title))
+        published = entry.published or page.published
+        self._take_article(source, entry.url, entry.title or page.title, page, published, report,
+                           entry_fp=entry_fp, guid=entry.guid, existing=existing)
+
+    def _take_article(self, source: SourceRow, url: str, title: str, page: PageContent,
+                      published: datetime | None, report: PollReport, *,
+                      entry_fp: str | None = None, guid: str | None = None,
+                      existing: ArticleRow | None = None) -> None:
+        url_key = canonical_url(url)
+        if page.canonical_url and urlsplit(page.canonical_url).netloc == urlsplit(url).netloc:
+            url_key = canonical_url(page.canonical_url)
+        existing = existing or self.store.article_by_url(url_key)
+        title = title or page.title or page.text[:120]
+        text_fp = fingerprint(title, page.text)
+        if existing is not None:
+            if existing.fingerprint != text_fp:
+                self.store.save_revision(existing.id, title=title, text=page.text,
+                                         fingerprint=text_fp, entry_fingerprint=entry_fp)
+                report.revisions += 1
+            elif entry_fp:
+                self.store.note_entry_fingerprint(existing.id, entry_fp)
+            return
+        now = self.clock()
+        published = published or page.published
+        seen = min(published, now) if published else now
+        with self._placing, self.store.transaction():
+            article_id = self.store.insert_article({
+                "source_id": source.id, "outlet": source.outlet, "url": url,
+                "canonical_url": url_key, "guid": guid, "title": title, "author": page.author,
+                "site_name": page.site_name, "published": to_iso(published), "seen_at": to_iso(seen),
+                "text": page.text, "fingerprint": text_fp, "entry_fingerprint": entry_fp,
+                "backfill": int(not source.backfilled),
+            })
+            placement = self.assembler.place(str(article_id), source.outlet, title, page.text, seen)
+            self.store.touch_story(placement.story, title=title, seen=seen)
+            self.store.place_article(
+                article_id, story_id=placement.story, placement=placement.kind,
+                duplicate_of=int(placement.of) if placement.of else None, why=placement.why,
+            )
+            alerted = self._queue_alerts(placement.story, article_id)
+        members = self.store.story_members(placement.story)
+        report.placed.append(Placed(
+            article_id, placement.story, source.outlet, title, placement.kind,
+            len({m.outlet for m in members if m.placement != "copy"}), alerted,
+        ))
+
+    def _queue_alerts(self, story_id: int, article_id: int) -> bool:
+        """Write the story's outbox entries; True when the story has alerted (now or before)."""
+        story = self.store.story(story_id) or {}
+        members = [_member(row) for row in self.store.story_members(story_id)]
+        newcomer = next(m for m in members if m.article_id == article_id)
+        alerted = bool(story.get("alerted_at"))
+        title = next((m.title for m in members), story.get("title", ""))
+        for entry in story_events(story_id=story_id, title=title, members=members,
+                                  newcomer=newcomer, alerted=alerted,
+                                  min_outlets=self.settings.min_outlets, channel=self.channel):
+            self.store.enqueue(entry.key, story_id, entry.channel, entry.event, entry.payload)
+            if entry.event == "alert":
+                self.store.mark_story_alerted(story_id)
+                alerted = True
+        return alerted
+
+    def forget_old(self) -> None:
+        """Let stories past the window leave memory (they stay in the database)."""
+        self.assembler.forget_before(self.clock() - self.window)
+
+
+def _member(row: ArticleRow) -> Member:
+    return Member(row.id, row.outlet, row.title, row.url, row.published, row.placement or "new",
+                  row.backfill)
+
+
+def _seen(row: ArticleRow) -> datetime | None:
+    return parse_datetime(row.seen_at)
+
+
+def _ms_since(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)

@@ -1,0 +1,125 @@
+"""`newsdesk demo`: newsdesk watching a local news site while a story spreads across outlets."""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TextIO
+
+from bot.app import Newsdesk, create_app
+from bot.cycle import PollReport
+from bot.demo.server import DemoSite
+from bot.settings import Settings
+
+DEMO_POLL_SECONDS = 2
+DEMO_STEP_SECONDS = 4.0
+
+
+def run_demo(out: TextIO, *, once: bool, min_outlets: int = 3, step_seconds: float = DEMO_STEP_SECONDS) -> int:
+    """Run the demo; returns the exit status (0 when the story alerted with all its outlets)."""
+    with DemoSite() as site, tempfile.TemporaryDirectory(prefix="newsdesk-demo-") as workdir:
+        sources = Path(workdir) / "sources.toml"
+        sources.write_text("".join(
+            f'[[source]]\noutlet = "{name}"\nurl = "{site.feed_url(slug)}"\nkind = "feed"\n'
+            f"interval = {DEMO_POLL_SECONDS}\n\n"
+            for slug, name in site.outlets.items()
+        ))
+        settings = Settings(db_path=str(Path(workdir) / "demo.db"), sources_path=str(sources),
+                            poll_seconds=DEMO_POLL_SECONDS, min_outlets=min_outlets,
+                            allow_private_sources=True)
+        app = create_app(settings, out=out, host_delay=0.0)
+        try:
+            return _play(app, site, out, once=once, step_seconds=step_seconds)
+        finally:
+            app.close()
+
+
+def _play(app: Newsdesk, site: DemoSite, out: TextIO, *, once: bool, step_seconds: float) -> int:
+    say = _printer(out)
+    say(f"newsdesk demo: {len(site.outlets)} outlets serving feeds at {site.base_url}")
+    for source in app.store.active_sources():
+        say(f"  watching {source.outlet}: {source.url}")
+    start_items = [i for i in site.items if i.at_start]
+    for item in start_items:
+        site.publish(item, datetime.now(UTC) - timedelta(hours=2))
+    backfilled = sum(len(_poll(app, source.id, say=None).placed) for source in app.store.active_sources())
+    say(f"first poll: {backfilled} items already in the feeds, stored silently (backfill, no alerts)")
+    lock = threading.Lock()
+
+    def poll_and_tell(source_id: int) -> PollReport:
+        with lock:
+            return _poll(app, source_id, say)
+
+    if not once:
+        app.jobs.poll = poll_and_tell
+        app.jobs.start()
+    try:
+        for item in [i for i in site.items if not i.at_start]:
+            if not once:
+                time.sleep(step_seconds)
+            site.publish(item)
+            say(f"\n[{datetime.now(UTC):%H:%M:%S}] {item.outlet} publishes \"{item.title}\"")
+            if once:
+                for source in app.store.active_sources():
+                    poll_and_tell(source.id)
+                app.poster.drain()
+        if once:
+            return _summary(app, say)
+        say("\nall items published; still watching (Ctrl-C to stop)")
+        while True:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        say("\nstopping")
+        return _summary(app, say)
+    finally:
+        if not once:
+            app.jobs.shutdown()
+            app.poster.drain()
+
+
+def _poll(app: Newsdesk, source_id: int, say: _Say | None) -> PollReport:
+    report = app.watcher.poll(source_id)
+    if say is None:
+        return report
+    if report.error:
+        say(f"  ! {report.outlet}: {report.error}")
+    for placed in report.placed:
+        how = {
+            "new": "opens story",
+            "joined": "joins story",
+            "same_article": "is the same article again, in story",
+            "copy": "is a copy of another outlet's text, in story",
+        }[placed.placement]
+        say(f"  {placed.outlet}: \"{placed.title}\" {how} #{placed.story_id} "
+            f"({placed.outlet_count} outlet{'s' if placed.outlet_count != 1 else ''})")
+    return report
+
+
+def _summary(app: Newsdesk, say: _Say) -> int:
+    stories = app.store.db.execute(
+        "SELECT story_id, COUNT(DISTINCT outlet) AS outlets FROM articles "
+        "WHERE placement != 'copy' GROUP BY story_id ORDER BY outlets DESC LIMIT 1").fetchall()
+    if not stories:
+        say("no story formed")
+        return 1
+    story_id, outlets = stories[0]
+    members = app.store.story_members(story_id)
+    say(f"\nstory #{story_id}: {len(members)} articles from {outlets} outlets")
+    for member in members:
+        say(f"  - {member.outlet}: {member.title} ({member.placement})")
+    alerted = bool((app.store.story(story_id) or {}).get("alerted_at"))
+    return 0 if alerted and outlets >= app.settings.min_outlets else 1
+
+
+class _Say:
+    def __call__(self, line: str) -> None: ...
+
+
+def _printer(out: TextIO) -> _Say:
+    def say(line: str) -> None:
+        print(line, file=out, flush=True)
+
+    return say  # type: ignore[return-value]

@@ -1,0 +1,70 @@
+"""Placing one article: the same article again, another outlet's copy, a story member, or a new story.
+
+This is the one place where dedupe and clustering are combined, for the live bot and for
+`newsdesk analyze` alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.pipeline.cluster import DEFAULT_THRESHOLD, ClusterDoc, StoryClusterer
+from bot.pipeline.dedupe import DuplicateIndex
+
+
+@dataclass(frozen=True)
+class Placement:
+    """`kind`: "new" story, "joined" a story, "same_article" as `of`, or a "copy" of `of`."""
+
+    story: int
+    kind: str
+    of: str | None = None
+    why: dict[str, object] = field(default_factory=dict)
+
+
+class StoryAssembler:
+    """Remembers recent articles and stories and places each newcomer."""
+
+    def __init__(self, window_hours: float = 72.0, threshold: float = DEFAULT_THRESHOLD) -> None:
+        self.duplicates = DuplicateIndex(window_hours)
+        self.clusterer = StoryClusterer(window_hours, threshold)
+        self.story_of: dict[str, int] = {}
+
+    def place(self, key: str, outlet: str, title: str, text: str, seen: datetime | None) -> Placement:
+        """Decide where the article goes and remember it."""
+        match = self.duplicates.find(outlet, title, text, seen)
+        if match is not None and match.of in self.story_of:
+            story = self.story_of[match.of]
+            if match.kind == "copy":
+                # A copy strengthens the story's vocabulary like any member.
+                doc = ClusterDoc(key, outlet, title, text, seen)
+                self.clusterer.add(doc, self.clusterer.vectorize(doc), story)
+            self.duplicates.add(key, outlet, title, text, seen)
+            self.story_of[key] = story
+            return Placement(story, match.kind, match.of,
+                             {"duplicate_of": match.of, "similarity": match.similarity})
+        doc = ClusterDoc(key, outlet, title, text, seen)
+        vector = self.clusterer.vectorize(doc)
+        assignment = self.clusterer.assign(doc, vector)
+        story = self.clusterer.add(doc, vector, assignment.story)
+        self.duplicates.add(key, outlet, title, text, seen)
+        self.story_of[key] = story
+        kind = "new" if assignment.story is None else "joined"
+        return Placement(story, kind, None, assignment.why())
+
+    def remember(self, key: str, outlet: str, title: str, text: str, seen: datetime | None,
+                 story: int) -> None:
+        """Load an article already placed (at start-up, from storage) without deciding anything."""
+        doc = ClusterDoc(key, outlet, title, text, seen)
+        self.clusterer.add(doc, self.clusterer.vectorize(doc), story)
+        self.duplicates.add(key, outlet, title, text, seen)
+        self.story_of[key] = story
+
+    def reserve_story_ids(self, above: int) -> None:
+        """New stories get ids above `above` (stories outside the window are not in memory)."""
+        self.clusterer.reserve_ids(above)
+
+    def forget_before(self, cutoff: datetime) -> None:
+        self.duplicates.forget_before(cutoff)
+        self.clusterer.forget_before(cutoff)

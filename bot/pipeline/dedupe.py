@@ -1,0 +1,110 @@
+"""Is this article one we already have? Same outlet twice, or another outlet's copy.
+
+Near-identical text is found through an index of sampled word shingles, so a lookup
+touches only articles that share text with the newcomer, never every stored article.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.pipeline.text import normalised, overlap_coefficient, shingle_hashes
+
+# Texts need this many sampled shingles (about 40 words) before their overlap means anything.
+MIN_SHINGLES = 8
+# Share of the shorter text's shingles found in the other for the two to be one text.
+SAME_TEXT = 0.7
+
+
+@dataclass(frozen=True)
+class DuplicateMatch:
+    """`kind` is "same_article" (same outlet) or "copy" (another outlet's text: wire, republication)."""
+
+    kind: str
+    of: str
+    similarity: float
+
+
+@dataclass
+class _Entry:
+    key: str
+    outlet: str
+    shingles: frozenset[int]
+    exact: str
+    seen: datetime | None
+
+
+class DuplicateIndex:
+    """Remembers recent articles' shingles; forgets those older than the window."""
+
+    def __init__(self, window_hours: float = 72.0) -> None:
+        self.window = timedelta(hours=window_hours)
+        self._entries: dict[str, _Entry] = {}
+        self._postings: dict[int, set[str]] = defaultdict(set)
+        self._exact: dict[str, set[str]] = defaultdict(set)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def find(self, outlet: str, title: str, text: str, seen: datetime | None) -> DuplicateMatch | None:
+        """The best earlier article this one duplicates, or None. Copies point at their origin."""
+        shingles = shingle_hashes(text)
+        exact = normalised(f"{title}\n{text}")
+        best: DuplicateMatch | None = None
+        for key in self._exact.get(exact, ()):
+            entry = self._live(key, seen)
+            if entry and entry.outlet == outlet:
+                return DuplicateMatch("same_article", entry.key, 1.0)
+        if len(shingles) < MIN_SHINGLES:
+            return None
+        counts: dict[str, int] = defaultdict(int)
+        for value in shingles:
+            for key in self._postings.get(value, ()):
+                counts[key] += 1
+        for key, shared in sorted(counts.items(), key=lambda kv: -kv[1]):
+            if shared < MIN_SHINGLES * SAME_TEXT:
+                break
+            entry = self._live(key, seen)
+            if entry is None or len(entry.shingles) < MIN_SHINGLES:
+                continue
+            similarity = overlap_coefficient(shingles, entry.shingles)
+            if similarity < SAME_TEXT:
+                continue
+            kind = "same_article" if entry.outlet == outlet else "copy"
+            candidate = DuplicateMatch(kind, entry.key, round(similarity, 3))
+            # Prefer the same outlet's article: a re-post is not a copy of someone else.
+            if best is None or (kind, similarity) > (best.kind, best.similarity):
+                best = candidate
+        return best
+
+    def add(self, key: str, outlet: str, title: str, text: str, seen: datetime | None) -> None:
+        entry = _Entry(key, outlet, shingle_hashes(text), normalised(f"{title}\n{text}"), seen)
+        self._entries[key] = entry
+        self._exact[entry.exact].add(key)
+        for value in entry.shingles:
+            self._postings[value].add(key)
+
+    def forget_before(self, cutoff: datetime) -> None:
+        """Drop articles last seen before `cutoff` (keeps memory bounded by the window)."""
+        for key in [k for k, e in self._entries.items() if e.seen and e.seen < cutoff]:
+            self._remove(key)
+
+    def _live(self, key: str, now: datetime | None) -> _Entry | None:
+        entry = self._entries.get(key)
+        if entry and now and entry.seen and now - entry.seen > self.window:
+            return None
+        return entry
+
+    def _remove(self, key: str) -> None:
+        entry = self._entries.pop(key)
+        self._exact[entry.exact].discard(key)
+        if not self._exact[entry.exact]:
+            del self._exact[entry.exact]
+        for value in entry.shingles:
+            keys = self._postings.get(value)
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self._postings[value]

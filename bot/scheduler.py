@@ -1,0 +1,67 @@
+"""APScheduler jobs: one interval job per source, the outbox drain, and housekeeping."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from bot.cycle import Watcher
+from storage.db import Store
+
+logger = logging.getLogger(__name__)
+
+SYNC_SECONDS = 30
+DRAIN_SECONDS = 1
+
+
+def source_job_id(source_id: int) -> str:
+    return f"source-{source_id}"
+
+
+class Jobs:
+    """Keeps the scheduler's jobs in step with the sources table."""
+
+    def __init__(self, store: Store, watcher: Watcher, drain: Callable[[], object],
+                 default_interval: int, workers: int = 8,
+                 poll: Callable[[int], object] | None = None) -> None:
+        self.store = store
+        self.watcher = watcher
+        self.poll = poll or watcher.poll
+        self.default_interval = default_interval
+        self.scheduler = BackgroundScheduler(
+            timezone=UTC,
+            job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 60},
+            executors={"default": {"type": "threadpool", "max_workers": workers}},
+        )
+        self.scheduler.add_job(drain, "interval", seconds=DRAIN_SECONDS, id="outbox-drain")
+        self.scheduler.add_job(self.sync_sources, "interval", seconds=SYNC_SECONDS, id="sources-sync")
+        self.scheduler.add_job(watcher.forget_old, "interval", hours=1, id="forget-old")
+
+    def start(self) -> None:
+        self.sync_sources()
+        self.scheduler.start()
+
+    def shutdown(self) -> None:
+        self.scheduler.shutdown(wait=True)
+
+    def sync_sources(self) -> None:
+        """One interval job per active source (jitter spreads polls); removed or paused ones go."""
+        wanted = {source_job_id(s.id): s for s in self.store.active_sources()}
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith("source-") and job.id not in wanted:
+                job.remove()
+        existing = {job.id: job for job in self.scheduler.get_jobs()}
+        for job_id, source in wanted.items():
+            interval = source.interval or self.default_interval
+            job = existing.get(job_id)
+            if job is not None and getattr(job.trigger, "interval_length", None) == interval:
+                continue
+            self.scheduler.add_job(
+                self.poll, "interval", args=[source.id], id=job_id, seconds=interval,
+                jitter=max(1, min(30, interval // 10)), next_run_time=datetime.now(UTC),
+                replace_existing=True, max_instances=1, coalesce=True,
+            )
+            logger.info("watching %s (%s) every %s s", source.outlet, source.url, interval)

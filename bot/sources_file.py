@@ -1,0 +1,49 @@
+"""The sources file (TOML): which feeds and pages to watch. Format fixed by DESIGN.md section 5."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from bot.errors import ConfigError
+
+KINDS = ("feed", "page")
+
+
+def load_sources_file(path: str | Path) -> list[dict[str, Any]]:
+    """Validated `[[source]]` tables; a missing file means no file sources."""
+    file = Path(path)
+    if not file.exists():
+        return []
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{file}: not valid TOML ({exc})") from None
+    tables = data.get("source", [])
+    if not isinstance(tables, list):
+        raise ConfigError(f"{file}: sources are written as [[source]] tables")
+    specs = []
+    seen: set[str] = set()
+    for number, table in enumerate(tables, start=1):
+        where = f"{file}: source #{number}"
+        if not isinstance(table, dict):
+            raise ConfigError(f"{where} is not a table")
+        outlet = table.get("outlet") or table.get("name")
+        url = table.get("url")
+        kind = table.get("kind", "feed")
+        interval = table.get("interval")
+        if not isinstance(outlet, str) or not outlet.strip():
+            raise ConfigError(f"{where} needs outlet = \"Outlet name\"")
+        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
+            raise ConfigError(f"{where} needs an http(s) url")
+        if kind not in KINDS:
+            raise ConfigError(f"{where}: kind must be \"feed\" or \"page\", not {kind!r}")
+        if interval is not None and (not isinstance(interval, int) or interval < 1):
+            raise ConfigError(f"{where}: interval must be a whole number of seconds")
+        if url in seen:
+            raise ConfigError(f"{where}: {url} is listed twice")
+        seen.add(url)
+        specs.append({"outlet": outlet.strip(), "url": url, "kind": kind, "interval": interval})
+    return specs

@@ -1,0 +1,369 @@
+"""The Store: every read and write newsdesk makes, named for what it is for.
+
+One SQLite connection in WAL mode, shared by the scheduler's threads behind a lock;
+writes that belong together run in one transaction (`Store.transaction`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from storage.migrations import migrations
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def to_iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value else None
+
+
+def from_iso(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    id: int
+    outlet: str
+    url: str
+    kind: str
+    interval: int | None
+    origin: str
+    paused: bool
+    etag: str | None
+    last_modified: str | None
+    backfilled: bool
+    last_success_at: str | None
+    last_error: str | None
+    last_error_at: str | None
+    failing_since: str | None
+    failures: int
+    next_attempt_at: str | None
+    items_seen: int
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    id: int
+    source_id: int | None
+    outlet: str
+    url: str
+    canonical_url: str
+    title: str
+    text: str
+    published: str | None
+    seen_at: str
+    fingerprint: str
+    entry_fingerprint: str | None
+    revision: int
+    backfill: bool
+    story_id: int | None
+    placement: str | None
+    duplicate_of: int | None
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    key: str
+    story_id: int
+    channel: str
+    event: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+class Store:
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+        self.db = Database(conn)
+        self.lock = threading.RLock()
+        if self.path != ":memory:":
+            self.db.enable_wal()
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA busy_timeout = 30000")
+        migrations.apply(self.db)
+
+    def close(self) -> None:
+        with self.lock:
+            self.db.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        with self.lock, self.db.atomic():
+            yield self
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        with self.lock:
+            cursor = self.db.execute(sql, params)
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def _write(self, sql: str, params: Sequence[Any] = ()) -> int:
+        with self.lock:
+            return self.db.execute(sql, params).lastrowid or 0
+
+    # --- sources ------------------------------------------------------------------------------
+
+    def sync_file_sources(self, specs: Sequence[dict[str, Any]]) -> None:
+        """Make the file's sources present (by URL); file sources no longer listed are removed."""
+        with self.transaction():
+            urls = [spec["url"] for spec in specs]
+            for spec in specs:
+                self.db.execute(
+                    """INSERT INTO sources (outlet, url, kind, interval, origin, created_at)
+                       VALUES (?, ?, ?, ?, 'file', ?)
+                       ON CONFLICT(url) DO UPDATE SET outlet = excluded.outlet, kind = excluded.kind,
+                         interval = excluded.interval, removed = 0""",
+                    [spec["outlet"], spec["url"], spec["kind"], spec.get("interval"), now_iso()],
+                )
+            placeholders = ",".join("?" * len(urls)) or "''"
+            self.db.execute(
+                f"UPDATE sources SET removed = 1 WHERE origin = 'file' AND url NOT IN ({placeholders})",
+                urls,
+            )
+
+    def add_source(self, outlet: str, url: str, kind: str, interval: int | None = None,
+                   origin: str = "slack") -> int:
+        with self.transaction():
+            existing = self._rows("SELECT id FROM sources WHERE url = ?", [url])
+            if existing:
+                self.db.execute("UPDATE sources SET removed = 0, paused = 0 WHERE id = ?",
+                                [existing[0]["id"]])
+                return int(existing[0]["id"])
+            return self._write(
+                "INSERT INTO sources (outlet, url, kind, interval, origin, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [outlet, url, kind, interval, origin, now_iso()],
+            )
+
+    def active_sources(self) -> list[SourceRow]:
+        return [_source(r) for r in self._rows(
+            "SELECT * FROM sources WHERE removed = 0 AND paused = 0 ORDER BY id")]
+
+    def all_sources(self) -> list[SourceRow]:
+        return [_source(r) for r in self._rows("SELECT * FROM sources WHERE removed = 0 ORDER BY id")]
+
+    def source(self, source_id: int) -> SourceRow | None:
+        rows = self._rows("SELECT * FROM sources WHERE id = ?", [source_id])
+        return _source(rows[0]) if rows else None
+
+    def set_source_paused(self, source_id: int, paused: bool) -> bool:
+        with self.lock:
+            cur = self.db.execute("UPDATE sources SET paused = ? WHERE id = ? AND removed = 0",
+                                  [int(paused), source_id])
+            return cur.rowcount > 0
+
+    def remove_source(self, source_id: int) -> bool:
+        with self.lock:
+            cur = self.db.execute("UPDATE sources SET removed = 1 WHERE id = ? AND removed = 0",
+                                  [source_id])
+            return cur.rowcount > 0
+
+    def record_fetch_success(self, source_id: int, *, etag: str | None, last_modified: str | None,
+                             new_items: int, elapsed_ms: int, backfilled: bool) -> None:
+        at = now_iso()
+        with self.transaction():
+            self.db.execute(
+                """UPDATE sources SET etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),
+                     last_polled_at = ?, last_success_at = ?, failures = 0, failing_since = NULL,
+                     next_attempt_at = NULL, items_seen = items_seen + ?,
+                     backfilled = MAX(backfilled, ?) WHERE id = ?""",
+                [etag, last_modified, at, at, new_items, int(backfilled), source_id],
+            )
+            self.db.execute(
+                "INSERT INTO fetch_log (source_id, at, ok, new_items, elapsed_ms) VALUES (?, ?, 1, ?, ?)",
+                [source_id, at, new_items, elapsed_ms],
+            )
+
+    def record_fetch_failure(self, source_id: int, error: str, *, next_attempt_at: datetime,
+                             elapsed_ms: int) -> None:
+        at = now_iso()
+        with self.transaction():
+            self.db.execute(
+                """UPDATE sources SET last_polled_at = ?, last_error = ?, last_error_at = ?,
+                     failing_since = COALESCE(failing_since, ?), failures = failures + 1,
+                     next_attempt_at = ? WHERE id = ?""",
+                [at, error, at, at, to_iso(next_attempt_at), source_id],
+            )
+            self.db.execute(
+                "INSERT INTO fetch_log (source_id, at, ok, error, elapsed_ms) VALUES (?, ?, 0, ?, ?)",
+                [source_id, at, error, elapsed_ms],
+            )
+
+    def fetch_log(self, source_id: int, limit: int = 20) -> list[dict[str, Any]]:
+        return self._rows("SELECT * FROM fetch_log WHERE source_id = ? ORDER BY id DESC LIMIT ?",
+                          [source_id, limit])
+
+    # --- articles -----------------------------------------------------------------------------
+
+    def article_by_url(self, canonical_url: str) -> ArticleRow | None:
+        rows = self._rows("SELECT * FROM articles WHERE canonical_url = ?", [canonical_url])
+        return _article(rows[0]) if rows else None
+
+    def article(self, article_id: int) -> ArticleRow | None:
+        rows = self._rows("SELECT * FROM articles WHERE id = ?", [article_id])
+        return _article(rows[0]) if rows else None
+
+    def insert_article(self, values: dict[str, Any]) -> int:
+        """Insert an article and its first revision (call inside `transaction`)."""
+        values = {**values, "first_seen": values.get("first_seen") or now_iso()}
+        columns = ",".join(values)
+        article_id = self._write(
+            f"INSERT INTO articles ({columns}) VALUES ({','.join('?' * len(values))})",
+            list(values.values()),
+        )
+        self._write(
+            "INSERT INTO article_revisions (article_id, revision, fetched_at, title, text, fingerprint) "
+            "VALUES (?, 1, ?, ?, ?, ?)",
+            [article_id, values["seen_at"], values["title"], values["text"], values["fingerprint"]],
+        )
+        return article_id
+
+    def place_article(self, article_id: int, *, story_id: int, placement: str,
+                      duplicate_of: int | None, why: dict[str, Any]) -> None:
+        """Record the story an article joined, how, and why; refreshes the story's search text."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE articles SET story_id = ?, placement = ?, duplicate_of = ?, why = ? WHERE id = ?",
+                [story_id, placement, duplicate_of, json.dumps(why), article_id])
+            titles = self._rows(
+                "SELECT group_concat(title, ' | ') AS t FROM articles WHERE story_id = ?", [story_id])
+            self.db.execute("UPDATE stories SET search_text = ? WHERE id = ?",
+                            [titles[0]["t"] or "", story_id])
+
+    def save_revision(self, article_id: int, *, title: str, text: str, fingerprint: str,
+                      entry_fingerprint: str | None) -> int:
+        """Store a changed text as the article's next revision; returns the revision number."""
+        with self.transaction():
+            current = self._rows("SELECT revision FROM articles WHERE id = ?", [article_id])[0]
+            revision = int(current["revision"]) + 1
+            at = now_iso()
+            self.db.execute(
+                "INSERT INTO article_revisions (article_id, revision, fetched_at, title, text, fingerprint)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [article_id, revision, at, title, text, fingerprint],
+            )
+            self.db.execute(
+                "UPDATE articles SET title = ?, text = ?, fingerprint = ?, revision = ?, seen_at = ?,"
+                " entry_fingerprint = COALESCE(?, entry_fingerprint) WHERE id = ?",
+                [title, text, fingerprint, revision, at, entry_fingerprint, article_id],
+            )
+            return revision
+
+    def note_entry_fingerprint(self, article_id: int, entry_fingerprint: str) -> None:
+        self._write("UPDATE articles SET entry_fingerprint = ? WHERE id = ?",
+                    [entry_fingerprint, article_id])
+
+    def revisions(self, article_id: int) -> list[dict[str, Any]]:
+        return self._rows(
+            "SELECT * FROM article_revisions WHERE article_id = ? ORDER BY revision", [article_id])
+
+    def articles_seen_since(self, since: datetime) -> list[ArticleRow]:
+        """Articles of stories still active, oldest first: what the clusterer reloads at start."""
+        return [_article(r) for r in self._rows(
+            "SELECT a.* FROM articles a JOIN stories s ON s.id = a.story_id "
+            "WHERE s.last_seen >= ? ORDER BY a.id", [to_iso(since)])]
+
+    # --- stories ------------------------------------------------------------------------------
+
+    def max_story_id(self) -> int:
+        return int(self._rows("SELECT COALESCE(MAX(id), 0) AS m FROM stories")[0]["m"])
+
+    def touch_story(self, story_id: int, *, title: str, seen: datetime) -> None:
+        """Create the story or move its last_seen forward."""
+        at = to_iso(seen)
+        self.db.execute(
+            "INSERT INTO stories (id, title, first_seen, last_seen) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen)",
+            [story_id, title, at, at],
+        )
+
+    def story(self, story_id: int) -> dict[str, Any] | None:
+        rows = self._rows("SELECT * FROM stories WHERE id = ?", [story_id])
+        return rows[0] if rows else None
+
+    def story_members(self, story_id: int) -> list[ArticleRow]:
+        return [_article(r) for r in self._rows(
+            "SELECT * FROM articles WHERE story_id = ? ORDER BY COALESCE(published, first_seen), id",
+            [story_id])]
+
+    def mark_story_alerted(self, story_id: int) -> None:
+        self._write("UPDATE stories SET alerted_at = COALESCE(alerted_at, ?) WHERE id = ?",
+                    [now_iso(), story_id])
+
+    def stories_matching(self, words: str, limit: int = 10) -> list[dict[str, Any]]:
+        """Full-text search over story titles and member headlines, best first."""
+        with self.lock:
+            return list(self.db["stories"].search(words, limit=limit, quote=True))  # type: ignore[union-attr]
+
+    # --- outbox -------------------------------------------------------------------------------
+
+    def enqueue(self, key: str, story_id: int, channel: str, event: str,
+                payload: dict[str, Any]) -> bool:
+        """Add an outbox entry unless one with the same key exists; True if added."""
+        with self.lock:
+            cur = self.db.execute(
+                "INSERT OR IGNORE INTO outbox (key, story_id, channel, event, payload, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [key, story_id, channel, event, json.dumps(payload), now_iso()],
+            )
+            return cur.rowcount > 0
+
+    def pending_outbox(self, now: datetime, limit: int = 50) -> list[OutboxRow]:
+        rows = self._rows(
+            "SELECT * FROM outbox WHERE sent_at IS NULL AND "
+            "(next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?",
+            [to_iso(now), limit])
+        return [OutboxRow(r["id"], r["key"], r["story_id"], r["channel"], r["event"],
+                          json.loads(r["payload"]), r["attempts"]) for r in rows]
+
+    def mark_sent(self, outbox_id: int, ts: str) -> None:
+        self._write("UPDATE outbox SET sent_at = ?, ts = ?, attempts = attempts + 1 WHERE id = ?",
+                    [now_iso(), ts, outbox_id])
+
+    def mark_failed(self, outbox_id: int, error: str, next_attempt_at: datetime) -> None:
+        self._write(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+            [error, to_iso(next_attempt_at), outbox_id])
+
+    def outbox(self) -> list[dict[str, Any]]:
+        return self._rows("SELECT * FROM outbox ORDER BY id")
+
+
+def _source(row: dict[str, Any]) -> SourceRow:
+    return SourceRow(
+        id=row["id"], outlet=row["outlet"], url=row["url"], kind=row["kind"],
+        interval=row["interval"], origin=row["origin"], paused=bool(row["paused"]),
+        etag=row["etag"], last_modified=row["last_modified"], backfilled=bool(row["backfilled"]),
+        last_success_at=row["last_success_at"], last_error=row["last_error"],
+        last_error_at=row["last_error_at"], failing_since=row["failing_since"],
+        failures=row["failures"], next_attempt_at=row["next_attempt_at"],
+        items_seen=row["items_seen"],
+    )
+
+
+def _article(row: dict[str, Any]) -> ArticleRow:
+    return ArticleRow(
+        id=row["id"], source_id=row["source_id"], outlet=row["outlet"], url=row["url"],
+        canonical_url=row["canonical_url"], title=row["title"], text=row["text"],
+        published=row["published"], seen_at=row["seen_at"], fingerprint=row["fingerprint"],
+        entry_fingerprint=row["entry_fingerprint"], revision=row["revision"],
+        backfill=bool(row["backfill"]), story_id=row["story_id"], placement=row["placement"],
+        duplicate_of=row["duplicate_of"],
+    )

@@ -1,0 +1,110 @@
+"""Versioned schema migrations; each runs once, in a transaction, in the order written here."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("newsdesk")
+
+
+@migrations(name="0001_sources_articles_stories_outbox")
+def initial_schema(db: Database) -> None:
+    db.execute("""
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            outlet TEXT NOT NULL,
+            url TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('feed', 'page')),
+            interval INTEGER,
+            origin TEXT NOT NULL DEFAULT 'file',
+            paused INTEGER NOT NULL DEFAULT 0,
+            removed INTEGER NOT NULL DEFAULT 0,
+            etag TEXT,
+            last_modified TEXT,
+            created_at TEXT NOT NULL,
+            backfilled INTEGER NOT NULL DEFAULT 0,
+            last_polled_at TEXT,
+            last_success_at TEXT,
+            last_error TEXT,
+            last_error_at TEXT,
+            failing_since TEXT,
+            failures INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT,
+            items_seen INTEGER NOT NULL DEFAULT 0
+        )""")
+    db.execute("""
+        CREATE TABLE fetch_log (
+            id INTEGER PRIMARY KEY,
+            source_id INTEGER NOT NULL REFERENCES sources(id),
+            at TEXT NOT NULL,
+            ok INTEGER NOT NULL,
+            new_items INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            elapsed_ms INTEGER
+        )""")
+    db.execute("CREATE INDEX fetch_log_source ON fetch_log(source_id, at)")
+    db.execute("""
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            search_text TEXT NOT NULL DEFAULT '',
+            alerted_at TEXT
+        )""")
+    db.execute("CREATE INDEX stories_last_seen ON stories(last_seen)")
+    db.execute("""
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            source_id INTEGER REFERENCES sources(id),
+            outlet TEXT NOT NULL,
+            url TEXT NOT NULL,
+            canonical_url TEXT NOT NULL UNIQUE,
+            guid TEXT,
+            title TEXT NOT NULL,
+            author TEXT,
+            site_name TEXT,
+            published TEXT,
+            first_seen TEXT NOT NULL,
+            seen_at TEXT NOT NULL,
+            text TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            entry_fingerprint TEXT,
+            revision INTEGER NOT NULL DEFAULT 1,
+            backfill INTEGER NOT NULL DEFAULT 0,
+            story_id INTEGER REFERENCES stories(id),
+            placement TEXT,
+            duplicate_of INTEGER REFERENCES articles(id),
+            why TEXT
+        )""")
+    db.execute("CREATE INDEX articles_story ON articles(story_id)")
+    db.execute("CREATE INDEX articles_seen ON articles(seen_at)")
+    db.execute("""
+        CREATE TABLE article_revisions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            revision INTEGER NOT NULL,
+            fetched_at TEXT NOT NULL,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            UNIQUE (article_id, revision)
+        )""")
+    db.execute("""
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            story_id INTEGER NOT NULL REFERENCES stories(id),
+            channel TEXT NOT NULL,
+            event TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT,
+            last_error TEXT,
+            sent_at TEXT,
+            ts TEXT
+        )""")
+    db.execute("CREATE INDEX outbox_pending ON outbox(sent_at, id)")
+    db["stories"].enable_fts(["title", "search_text"], fts_version="FTS5", create_triggers=True,
+                             tokenize="porter")
