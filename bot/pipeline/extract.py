@@ -57,7 +57,7 @@ def parse_feed(content: bytes, content_type: str = "") -> list[FeedEntry]:
         head = content[:512].lstrip().lower()
         if head.startswith((b"<!doctype html", b"<html")) or "html" in content_type.lower():
             raise ExtractionError("the URL serves an HTML page, not an RSS or Atom feed")
-        if parsed.get("bozo") and not parsed.get("version"):
+        if parsed.get("bozo"):
             reason = parsed.get("bozo_exception")
             raise ExtractionError(f"the feed is not well-formed XML ({reason})")
         if not parsed.get("version"):

@@ -24,6 +24,7 @@ MAX_REDIRECTS = 5
 CONNECT_TIMEOUT = 5.0
 TOTAL_TIMEOUT = 20.0
 ROBOTS_TTL_SECONDS = 3600.0
+REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 
 Resolver = Callable[[str], list[str]]
 
@@ -138,11 +139,6 @@ class Fetcher:
     ) -> FetchResult | str:
         try:
             with self.client.stream("GET", url, headers=headers) as response:
-                if response.is_redirect:
-                    location = response.headers.get("location")
-                    if not location:
-                        raise SourceError(f"HTTP {response.status_code} redirect without a Location")
-                    return urljoin(url, location)
                 if response.status_code == 304:
                     return FetchResult(
                         url=original,
@@ -154,6 +150,11 @@ class Fetcher:
                         last_modified=response.headers.get("last-modified"),
                         not_modified=True,
                     )
+                if response.status_code in REDIRECT_CODES:
+                    location = response.headers.get("location")
+                    if not location:
+                        raise SourceError(f"HTTP {response.status_code} redirect without a Location")
+                    return urljoin(url, location)
                 if response.status_code >= 400:
                     raise SourceError(f"HTTP {response.status_code} from {url}")
                 declared = response.headers.get("content-length")

@@ -1,0 +1,103 @@
+"""Shared fixtures: a scriptable HTTP server on 127.0.0.1 and paths to real text."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "bot" / "demo" / "site"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+SHARED_GOLD = ROOT.parent / "shared" / "gold"
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds before answering (a slow or hung server)
+
+
+Route = Reply | Callable[[dict[str, str]], Reply]
+
+
+class LoopbackServer:
+    """Answers GETs from a dict of routes; records every request (path and headers)."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:  # noqa: N802
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                server.requests.append((self.path, headers))
+                route = server.routes.get(self.path)
+                if route is None:
+                    reply = Reply(404, b"not found")
+                elif callable(route):
+                    reply = route(headers)
+                else:
+                    reply = route
+                if reply.delay:
+                    time.sleep(reply.delay)
+                try:
+                    self.send_response(reply.status)
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    if "Content-Length" not in reply.headers:
+                        self.send_header("Content-Length", str(len(reply.body)))
+                    self.end_headers()
+                    self.wfile.write(reply.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def paths_requested(self) -> list[str]:
+        return [path for path, _ in self.requests]
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    srv = LoopbackServer()
+    yield srv
+    srv.close()
+
+
+def seed_text(prefix: str) -> str:
+    return next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+
+
+def rss(items: list[dict[str, str]], title: str = "Test feed") -> bytes:
+    """A small RSS 2.0 document (title, link, description, pubDate per item)."""
+    body = "".join(
+        f"<item><title>{i['title']}</title><link>{i['link']}</link><guid>{i['link']}</guid>"
+        f"<pubDate>{i.get('pubDate', 'Thu, 19 Dec 2024 10:00:00 GMT')}</pubDate>"
+        f"<description>{i.get('description', '')}</description></item>"
+        for i in items
+    )
+    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>{title}</title>'
+            f"<link>http://example.com/</link>{body}</channel></rss>").encode()
