@@ -53,16 +53,6 @@ def parse_feed(content: bytes, content_type: str = "") -> list[FeedEntry]:
     as `bozo`); an HTML page or a body with no entries is an error for the source.
     """
     parsed = feedparser.parse(io.BytesIO(content), response_headers={"content-type": content_type})
-    if not parsed.entries:
-        head = content[:512].lstrip().lower()
-        if head.startswith((b"<!doctype html", b"<html")) or "html" in content_type.lower():
-            raise ExtractionError("the URL serves an HTML page, not an RSS or Atom feed")
-        if parsed.get("bozo"):
-            reason = parsed.get("bozo_exception")
-            raise ExtractionError(f"the feed is not well-formed XML ({reason})")
-        if not parsed.get("version"):
-            raise ExtractionError("the body is not an RSS or Atom feed")
-        return []
     entries = []
     for raw in parsed.entries:
         link = raw.get("link") or ""
@@ -85,6 +75,15 @@ def parse_feed(content: bytes, content_type: str = "") -> list[FeedEntry]:
                 author=raw.get("author"),
             )
         )
+    if not entries:
+        head = content[:512].lstrip().lower()
+        if head.startswith((b"<!doctype html", b"<html")) or "html" in content_type.lower():
+            raise ExtractionError("the URL serves an HTML page, not an RSS or Atom feed")
+        if parsed.get("bozo"):
+            reason = parsed.get("bozo_exception")
+            raise ExtractionError(f"the feed is not well-formed XML ({reason})")
+        if not parsed.get("version"):
+            raise ExtractionError("the body is not an RSS or Atom feed")
     return entries
 
 
