@@ -206,6 +206,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 # Region scoring: body lines earn their word count, furniture costs this many words.
 _JUNK_COST = 10
 _NEUTRAL_COST = 1
+_SHORT_TEXT_WORDS = 30
 
 
 @dataclass
@@ -236,6 +237,9 @@ def clean_text(text: str, title: str | None = None) -> str:
     if not any(line.kind == "body" for line in lines[start : end + 1]):
         # No sentence-like text at all (a headline, a teaser): keep what is not furniture.
         kept = [line.text for line in lines if line.kind != "junk"]
+    if not kept and len(_WORD.findall(text)) <= _SHORT_TEXT_WORDS:
+        # A few words with nothing to weigh them against: a teaser, not a page.
+        return " ".join(text.split())
     return "\n\n".join(kept).strip()
 
 
