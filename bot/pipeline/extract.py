@@ -111,6 +111,9 @@ def html_to_text(fragment: str) -> str:
 # --- pages ----------------------------------------------------------------------------------
 
 
+MIN_PAGE_WORDS = 8  # less than a sentence is a menu or an error page, not an article
+
+
 def extract_page(content: bytes | str, url: str | None = None) -> PageContent:
     """Main text, title, author, date and site name of an article page (trafilatura)."""
     try:
@@ -128,7 +131,7 @@ def extract_page(content: bytes | str, url: str | None = None) -> PageContent:
         raise ExtractionError("no article text found on the page")
     data = document.as_dict() if hasattr(document, "as_dict") else dict(document)
     text = clean_text(data.get("text") or "", title=data.get("title"))
-    if not text:
+    if len(_WORD.findall(text)) < MIN_PAGE_WORDS:
         raise ExtractionError("no article text found on the page")
     return PageContent(
         title=(data.get("title") or "").strip(),
