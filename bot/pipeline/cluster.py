@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from bot.pipeline.text import content_terms, entity_candidates, top_terms
 
-# Fitted on ../shared/data (see tests/data/cluster_results.md); score = cosine x time factor.
+# Chosen on ../shared/data (scores in README.md, "Measured"); score = cosine x time factor.
 DEFAULT_THRESHOLD = 0.22
 TITLE_WEIGHT = 2.0
 ENTITY_WEIGHT = 1.0
