@@ -40,9 +40,13 @@ class StoryResult:
     @property
     def counted_outlets(self) -> list[str]:
         """Outlets that count toward the alert threshold: a copy of another outlet's text does not."""
-        return list(dict.fromkeys(
-            a.outlet for a, p in zip(self.articles, self.placements, strict=True) if p.kind != "copy"
-        ))
+        return list(
+            dict.fromkeys(
+                a.outlet
+                for a, p in zip(self.articles, self.placements, strict=True)
+                if p.kind != "copy"
+            )
+        )
 
     @property
     def first(self) -> InputArticle:
@@ -62,20 +66,22 @@ class AnalysisResult:
         stories = []
         for story in self.stories:
             first = story.first
-            stories.append({
-                "id": story.id,
-                "title": first.title,
-                "outlets": story.outlets,
-                "articles": [a.id for a in story.articles],
-                "first_seen": first.published.isoformat() if first.published else None,
-                "differences": [],
-                "counted_outlets": len(story.counted_outlets),
-                "alert": len(story.counted_outlets) >= min_outlets,
-                "members": [
-                    {"article": a.id, "outlet": a.outlet, "placed": p.kind, "why": p.why}
-                    for a, p in zip(story.articles, story.placements, strict=True)
-                ],
-            })
+            stories.append(
+                {
+                    "id": story.id,
+                    "title": first.title,
+                    "outlets": story.outlets,
+                    "articles": [a.id for a in story.articles],
+                    "first_seen": first.published.isoformat() if first.published else None,
+                    "differences": [],
+                    "counted_outlets": len(story.counted_outlets),
+                    "alert": len(story.counted_outlets) >= min_outlets,
+                    "members": [
+                        {"article": a.id, "outlet": a.outlet, "placed": p.kind, "why": p.why}
+                        for a, p in zip(story.articles, story.placements, strict=True)
+                    ],
+                }
+            )
         return {"stories": stories, "duplicates": [list(pair) for pair in self.duplicates]}
 
 
@@ -150,8 +156,9 @@ def analyze(
     count = 0
     for article in articles:
         count += 1
-        placement = assembler.place(article.id, article.outlet, article.title, article.text,
-                                    article.published)
+        placement = assembler.place(
+            article.id, article.outlet, article.title, article.text, article.published
+        )
         story = stories.get(placement.story)
         if story is None:
             story = stories[placement.story] = StoryResult(id=f"s{len(stories) + 1}")
@@ -175,8 +182,10 @@ def analyze_file(path: str | Path, **kwargs: Any) -> AnalysisResult:
 
 def render_report(result: AnalysisResult, min_outlets: int) -> str:
     """The readable report: multi-outlet stories first, each with members and why they joined."""
-    lines = [f"{result.articles} articles, {len(result.stories)} stories, "
-             f"{len(result.duplicates)} duplicates ({result.seconds:.1f} s)"]
+    lines = [
+        f"{result.articles} articles, {len(result.stories)} stories, "
+        f"{len(result.duplicates)} duplicates ({result.seconds:.1f} s)"
+    ]
     ordered = sorted(result.stories, key=lambda s: (-len(s.counted_outlets), s.first.line))
     for story in ordered:
         if len(story.outlets) < 2:

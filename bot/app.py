@@ -44,7 +44,9 @@ class Newsdesk:
         self.store.close()
 
 
-def create_app(settings: Settings, *, out: TextIO | None = None, host_delay: float = 1.0) -> Newsdesk:
+def create_app(
+    settings: Settings, *, out: TextIO | None = None, host_delay: float = 1.0
+) -> Newsdesk:
     """Everything newsdesk needs to run, from settings. Nothing starts until `run_forever`."""
     if not settings.console_mode:
         raise ConfigError(
@@ -53,8 +55,9 @@ def create_app(settings: Settings, *, out: TextIO | None = None, host_delay: flo
         )
     store = Store(settings.db_path)
     store.sync_file_sources(load_sources_file(settings.sources_path))
-    fetcher = Fetcher(default_client(), allow_private=settings.allow_private_sources,
-                      host_delay=host_delay)
+    fetcher = Fetcher(
+        default_client(), allow_private=settings.allow_private_sources, host_delay=host_delay
+    )
     watcher = Watcher(store, fetcher, settings)
     poster = ConsolePoster(store, out)
     jobs = Jobs(store, watcher, poster.drain, settings.poll_seconds)

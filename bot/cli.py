@@ -19,9 +19,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = Settings.from_env(args.env_file)
     app = create_app(settings)
     sources = app.store.active_sources()
-    print(f"newsdesk: console mode, {len(sources)} sources from {settings.sources_path} and the "
-          f"database {settings.db_path}; alerts at {settings.min_outlets} outlets. Ctrl-C stops.",
-          flush=True)
+    print(
+        f"newsdesk: console mode, {len(sources)} sources from {settings.sources_path} and the "
+        f"database {settings.db_path}; alerts at {settings.min_outlets} outlets. Ctrl-C stops.",
+        flush=True,
+    )
     try:
         app.run_forever()
     finally:
@@ -55,9 +57,11 @@ def cmd_eval_clusters(args: argparse.Namespace) -> int:
     for path in args.files:
         ev = evaluate_clusters(path, window_hours=args.window_hours)
         s = ev.scores
-        print(f"{Path(path).name}: {ev.articles} articles, {ev.stories} stories  "
-              f"B-cubed P={s.precision:.3f} R={s.recall:.3f} F1={s.f1:.3f}  "
-              f"{ev.articles_per_second:.0f} articles/s")
+        print(
+            f"{Path(path).name}: {ev.articles} articles, {ev.stories} stories  "
+            f"B-cubed P={s.precision:.3f} R={s.recall:.3f} F1={s.f1:.3f}  "
+            f"{ev.articles_per_second:.0f} articles/s"
+        )
     return 0
 
 

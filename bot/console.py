@@ -30,18 +30,24 @@ def render_entry(event: str, payload: dict[str, Any]) -> str:
         return "\n".join(lines)
     if event == "outlet_joined":
         article = payload["article"]
-        return "\n".join([
-            f"--- {article['outlet']} joined: {payload['title']} "
-            f"(now {payload['outlet_count']} outlets: {', '.join(payload.get('outlets', []))})",
-            _coverage_line(article),
-        ])
+        return "\n".join(
+            [
+                f"--- {article['outlet']} joined: {payload['title']} "
+                f"(now {payload['outlet_count']} outlets: {', '.join(payload.get('outlets', []))})",
+                _coverage_line(article),
+            ]
+        )
     return f"--- {event}: {payload.get('title', '')}"
 
 
 def _coverage_line(item: dict[str, Any]) -> str:
-    label = {"copy": " [copy]", "same_article": " [same article again]"}.get(item.get("placement", ""), "")
-    return (f"      - {item['outlet']}{label}, {format_time(item.get('published'))}: "
-            f"{item['title']}\n        {item['url']}")
+    label = {"copy": " [copy]", "same_article": " [same article again]"}.get(
+        item.get("placement", ""), ""
+    )
+    return (
+        f"      - {item['outlet']}{label}, {format_time(item.get('published'))}: "
+        f"{item['title']}\n        {item['url']}"
+    )
 
 
 class ConsolePoster:

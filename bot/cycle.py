@@ -59,8 +59,13 @@ def fingerprint(*parts: str | None) -> str:
 class Watcher:
     """Polls sources and places their articles into stories; safe to call from several threads."""
 
-    def __init__(self, store: Store, fetcher: Fetcher, settings: Settings,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(
+        self,
+        store: Store,
+        fetcher: Fetcher,
+        settings: Settings,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.store = store
         self.fetcher = fetcher
         self.settings = settings
@@ -76,8 +81,9 @@ class Watcher:
         self.assembler.reserve_story_ids(self.store.max_story_id())
         for row in self.store.articles_seen_since(self.clock() - self.window):
             if row.story_id is not None:
-                self.assembler.remember(str(row.id), row.outlet, row.title, row.text,
-                                        _seen(row), row.story_id)
+                self.assembler.remember(
+                    str(row.id), row.outlet, row.title, row.text, _seen(row), row.story_id
+                )
 
     def poll(self, source_id: int) -> PollReport:
         """Run one cycle for a source; never raises for anything the source does.
@@ -103,8 +109,9 @@ class Watcher:
             return report
         started = time.monotonic()
         try:
-            result = self.fetcher.fetch(source.url, etag=source.etag,
-                                        last_modified=source.last_modified)
+            result = self.fetcher.fetch(
+                source.url, etag=source.etag, last_modified=source.last_modified
+            )
             if result.not_modified:
                 report.not_modified = True
             elif source.kind == "feed":
@@ -116,19 +123,27 @@ class Watcher:
             return self._fail(source, report, str(exc), started)
         except Exception as exc:  # one source's surprise must not stop the others
             logger.exception("unexpected error polling %s", source.url)
-            return self._fail(source, report, f"unexpected error: {exc.__class__.__name__}: {exc}",
-                              started)
+            return self._fail(
+                source, report, f"unexpected error: {exc.__class__.__name__}: {exc}", started
+            )
         self.store.record_fetch_success(
-            source.id, etag=result.etag, last_modified=result.last_modified,
-            new_items=len(report.placed), elapsed_ms=_ms_since(started), backfilled=True,
+            source.id,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            new_items=len(report.placed),
+            elapsed_ms=_ms_since(started),
+            backfilled=True,
         )
         return report
 
-    def _fail(self, source: SourceRow, report: PollReport, error: str, started: float) -> PollReport:
+    def _fail(
+        self, source: SourceRow, report: PollReport, error: str, started: float
+    ) -> PollReport:
         interval = source.interval or self.settings.poll_seconds
         delay = min(timedelta(seconds=interval * 2 ** min(source.failures, 10)), MAX_BACKOFF)
-        self.store.record_fetch_failure(source.id, error, next_attempt_at=self.clock() + delay,
-                                        elapsed_ms=_ms_since(started))
+        self.store.record_fetch_failure(
+            source.id, error, next_attempt_at=self.clock() + delay, elapsed_ms=_ms_since(started)
+        )
         logger.warning("source %s (%s) failed: %s", source.id, source.url, error)
         report.ok, report.error = False, error
         return report
@@ -158,13 +173,31 @@ class Watcher:
         if page is None:
             page = PageContent(title=entry.title, text=clean_text(entry.summary, entry.title))
         published = entry.published or page.published
-        self._take_article(source, entry.url, entry.title or page.title, page, published, report,
-                           entry_fp=entry_fp, guid=entry.guid, existing=existing)
+        self._take_article(
+            source,
+            entry.url,
+            entry.title or page.title,
+            page,
+            published,
+            report,
+            entry_fp=entry_fp,
+            guid=entry.guid,
+            existing=existing,
+        )
 
-    def _take_article(self, source: SourceRow, url: str, title: str, page: PageContent,
-                      published: datetime | None, report: PollReport, *,
-                      entry_fp: str | None = None, guid: str | None = None,
-                      existing: ArticleRow | None = None) -> None:
+    def _take_article(
+        self,
+        source: SourceRow,
+        url: str,
+        title: str,
+        page: PageContent,
+        published: datetime | None,
+        report: PollReport,
+        *,
+        entry_fp: str | None = None,
+        guid: str | None = None,
+        existing: ArticleRow | None = None,
+    ) -> None:
         url_key = canonical_url(url)
         if page.canonical_url and urlsplit(page.canonical_url).netloc == urlsplit(url).netloc:
             url_key = canonical_url(page.canonical_url)
@@ -173,8 +206,13 @@ class Watcher:
         text_fp = fingerprint(title, page.text)
         if existing is not None:
             if existing.fingerprint != text_fp:
-                self.store.save_revision(existing.id, title=title, text=page.text,
-                                         fingerprint=text_fp, entry_fingerprint=entry_fp)
+                self.store.save_revision(
+                    existing.id,
+                    title=title,
+                    text=page.text,
+                    fingerprint=text_fp,
+                    entry_fingerprint=entry_fp,
+                )
                 report.revisions += 1
             elif entry_fp:
                 self.store.note_entry_fingerprint(existing.id, entry_fp)
@@ -183,25 +221,46 @@ class Watcher:
         published = published or page.published
         seen = min(published, now) if published else now
         with self._placing, self.store.transaction():
-            article_id = self.store.insert_article({
-                "source_id": source.id, "outlet": source.outlet, "url": url,
-                "canonical_url": url_key, "guid": guid, "title": title, "author": page.author,
-                "site_name": page.site_name, "published": to_iso(published), "seen_at": to_iso(seen),
-                "text": page.text, "fingerprint": text_fp, "entry_fingerprint": entry_fp,
-                "backfill": int(not source.backfilled),
-            })
+            article_id = self.store.insert_article(
+                {
+                    "source_id": source.id,
+                    "outlet": source.outlet,
+                    "url": url,
+                    "canonical_url": url_key,
+                    "guid": guid,
+                    "title": title,
+                    "author": page.author,
+                    "site_name": page.site_name,
+                    "published": to_iso(published),
+                    "seen_at": to_iso(seen),
+                    "text": page.text,
+                    "fingerprint": text_fp,
+                    "entry_fingerprint": entry_fp,
+                    "backfill": int(not source.backfilled),
+                }
+            )
             placement = self.assembler.place(str(article_id), source.outlet, title, page.text, seen)
             self.store.touch_story(placement.story, title=title, seen=seen)
             self.store.place_article(
-                article_id, story_id=placement.story, placement=placement.kind,
-                duplicate_of=int(placement.of) if placement.of else None, why=placement.why,
+                article_id,
+                story_id=placement.story,
+                placement=placement.kind,
+                duplicate_of=int(placement.of) if placement.of else None,
+                why=placement.why,
             )
             alerted = self._queue_alerts(placement.story, article_id)
         members = self.store.story_members(placement.story)
-        report.placed.append(Placed(
-            article_id, placement.story, source.outlet, title, placement.kind,
-            len({m.outlet for m in members if m.placement != "copy"}), alerted,
-        ))
+        report.placed.append(
+            Placed(
+                article_id,
+                placement.story,
+                source.outlet,
+                title,
+                placement.kind,
+                len({m.outlet for m in members if m.placement != "copy"}),
+                alerted,
+            )
+        )
 
     def _queue_alerts(self, story_id: int, article_id: int) -> bool:
         """Write the story's outbox entries; True when the story has alerted (now or before)."""
@@ -210,9 +269,15 @@ class Watcher:
         newcomer = next(m for m in members if m.article_id == article_id)
         alerted = bool(story.get("alerted_at"))
         title = next((m.title for m in members), story.get("title", ""))
-        for entry in story_events(story_id=story_id, title=title, members=members,
-                                  newcomer=newcomer, alerted=alerted,
-                                  min_outlets=self.settings.min_outlets, channel=self.channel):
+        for entry in story_events(
+            story_id=story_id,
+            title=title,
+            members=members,
+            newcomer=newcomer,
+            alerted=alerted,
+            min_outlets=self.settings.min_outlets,
+            channel=self.channel,
+        ):
             self.store.enqueue(entry.key, story_id, entry.channel, entry.event, entry.payload)
             if entry.event == "alert":
                 self.store.mark_story_alerted(story_id)
@@ -225,8 +290,9 @@ class Watcher:
 
 
 def _member(row: ArticleRow) -> Member:
-    return Member(row.id, row.outlet, row.title, row.url, row.published, row.placement or "new",
-                  row.backfill)
+    return Member(
+        row.id, row.outlet, row.title, row.url, row.published, row.placement or "new", row.backfill
+    )
 
 
 def _seen(row: ArticleRow) -> datetime | None:

@@ -24,9 +24,15 @@ def source_job_id(source_id: int) -> str:
 class Jobs:
     """Keeps the scheduler's jobs in step with the sources table."""
 
-    def __init__(self, store: Store, watcher: Watcher, drain: Callable[[], object],
-                 default_interval: int, workers: int = 8,
-                 poll: Callable[[int], object] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        watcher: Watcher,
+        drain: Callable[[], object],
+        default_interval: int,
+        workers: int = 8,
+        poll: Callable[[int], object] | None = None,
+    ) -> None:
         self.store = store
         self.watcher = watcher
         self.poll = poll or watcher.poll
@@ -37,7 +43,9 @@ class Jobs:
             executors={"default": {"type": "threadpool", "max_workers": workers}},
         )
         self.scheduler.add_job(drain, "interval", seconds=DRAIN_SECONDS, id="outbox-drain")
-        self.scheduler.add_job(self.sync_sources, "interval", seconds=SYNC_SECONDS, id="sources-sync")
+        self.scheduler.add_job(
+            self.sync_sources, "interval", seconds=SYNC_SECONDS, id="sources-sync"
+        )
         self.scheduler.add_job(watcher.forget_old, "interval", hours=1, id="forget-old")
 
     def start(self) -> None:
@@ -60,8 +68,15 @@ class Jobs:
             if job is not None and getattr(job.trigger, "interval_length", None) == interval:
                 continue
             self.scheduler.add_job(
-                self.poll, "interval", args=[source.id], id=job_id, seconds=interval,
-                jitter=max(1, min(30, interval // 10)), next_run_time=datetime.now(UTC),
-                replace_existing=True, max_instances=1, coalesce=True,
+                self.poll,
+                "interval",
+                args=[source.id],
+                id=job_id,
+                seconds=interval,
+                jitter=max(1, min(30, interval // 10)),
+                next_run_time=datetime.now(UTC),
+                replace_existing=True,
+                max_instances=1,
+                coalesce=True,
             )
             logger.info("watching %s (%s) every %s s", source.outlet, source.url, interval)

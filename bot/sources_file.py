@@ -35,11 +35,11 @@ def load_sources_file(path: str | Path) -> list[dict[str, Any]]:
         kind = table.get("kind", "feed")
         interval = table.get("interval")
         if not isinstance(outlet, str) or not outlet.strip():
-            raise ConfigError(f"{where} needs outlet = \"Outlet name\"")
+            raise ConfigError(f'{where} needs outlet = "Outlet name"')
         if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
             raise ConfigError(f"{where} needs an http(s) url")
         if kind not in KINDS:
-            raise ConfigError(f"{where}: kind must be \"feed\" or \"page\", not {kind!r}")
+            raise ConfigError(f'{where}: kind must be "feed" or "page", not {kind!r}')
         if interval is not None and (not isinstance(interval, int) or interval < 1):
             raise ConfigError(f"{where}: interval must be a whole number of seconds")
         if url in seen:

@@ -138,13 +138,15 @@ class Store:
                 urls,
             )
 
-    def add_source(self, outlet: str, url: str, kind: str, interval: int | None = None,
-                   origin: str = "slack") -> int:
+    def add_source(
+        self, outlet: str, url: str, kind: str, interval: int | None = None, origin: str = "slack"
+    ) -> int:
         with self.transaction():
             existing = self._rows("SELECT id FROM sources WHERE url = ?", [url])
             if existing:
-                self.db.execute("UPDATE sources SET removed = 0, paused = 0 WHERE id = ?",
-                                [existing[0]["id"]])
+                self.db.execute(
+                    "UPDATE sources SET removed = 0, paused = 0 WHERE id = ?", [existing[0]["id"]]
+                )
                 return int(existing[0]["id"])
             return self._write(
                 "INSERT INTO sources (outlet, url, kind, interval, origin, created_at) "
@@ -153,11 +155,17 @@ class Store:
             )
 
     def active_sources(self) -> list[SourceRow]:
-        return [_source(r) for r in self._rows(
-            "SELECT * FROM sources WHERE removed = 0 AND paused = 0 ORDER BY id")]
+        return [
+            _source(r)
+            for r in self._rows(
+                "SELECT * FROM sources WHERE removed = 0 AND paused = 0 ORDER BY id"
+            )
+        ]
 
     def all_sources(self) -> list[SourceRow]:
-        return [_source(r) for r in self._rows("SELECT * FROM sources WHERE removed = 0 ORDER BY id")]
+        return [
+            _source(r) for r in self._rows("SELECT * FROM sources WHERE removed = 0 ORDER BY id")
+        ]
 
     def source(self, source_id: int) -> SourceRow | None:
         rows = self._rows("SELECT * FROM sources WHERE id = ?", [source_id])
@@ -165,18 +173,29 @@ class Store:
 
     def set_source_paused(self, source_id: int, paused: bool) -> bool:
         with self.lock:
-            cur = self.db.execute("UPDATE sources SET paused = ? WHERE id = ? AND removed = 0",
-                                  [int(paused), source_id])
+            cur = self.db.execute(
+                "UPDATE sources SET paused = ? WHERE id = ? AND removed = 0",
+                [int(paused), source_id],
+            )
             return cur.rowcount > 0
 
     def remove_source(self, source_id: int) -> bool:
         with self.lock:
-            cur = self.db.execute("UPDATE sources SET removed = 1 WHERE id = ? AND removed = 0",
-                                  [source_id])
+            cur = self.db.execute(
+                "UPDATE sources SET removed = 1 WHERE id = ? AND removed = 0", [source_id]
+            )
             return cur.rowcount > 0
 
-    def record_fetch_success(self, source_id: int, *, etag: str | None, last_modified: str | None,
-                             new_items: int, elapsed_ms: int, backfilled: bool) -> None:
+    def record_fetch_success(
+        self,
+        source_id: int,
+        *,
+        etag: str | None,
+        last_modified: str | None,
+        new_items: int,
+        elapsed_ms: int,
+        backfilled: bool,
+    ) -> None:
         at = now_iso()
         with self.transaction():
             self.db.execute(
@@ -191,8 +210,9 @@ class Store:
                 [source_id, at, new_items, elapsed_ms],
             )
 
-    def record_fetch_failure(self, source_id: int, error: str, *, next_attempt_at: datetime,
-                             elapsed_ms: int) -> None:
+    def record_fetch_failure(
+        self, source_id: int, error: str, *, next_attempt_at: datetime, elapsed_ms: int
+    ) -> None:
         at = now_iso()
         with self.transaction():
             self.db.execute(
@@ -207,8 +227,10 @@ class Store:
             )
 
     def fetch_log(self, source_id: int, limit: int = 20) -> list[dict[str, Any]]:
-        return self._rows("SELECT * FROM fetch_log WHERE source_id = ? ORDER BY id DESC LIMIT ?",
-                          [source_id, limit])
+        return self._rows(
+            "SELECT * FROM fetch_log WHERE source_id = ? ORDER BY id DESC LIMIT ?",
+            [source_id, limit],
+        )
 
     # --- articles -----------------------------------------------------------------------------
 
@@ -235,20 +257,38 @@ class Store:
         )
         return article_id
 
-    def place_article(self, article_id: int, *, story_id: int, placement: str,
-                      duplicate_of: int | None, why: dict[str, Any]) -> None:
+    def place_article(
+        self,
+        article_id: int,
+        *,
+        story_id: int,
+        placement: str,
+        duplicate_of: int | None,
+        why: dict[str, Any],
+    ) -> None:
         """Record the story an article joined, how, and why; refreshes the story's search text."""
         with self.transaction():
             self.db.execute(
                 "UPDATE articles SET story_id = ?, placement = ?, duplicate_of = ?, why = ? WHERE id = ?",
-                [story_id, placement, duplicate_of, json.dumps(why), article_id])
+                [story_id, placement, duplicate_of, json.dumps(why), article_id],
+            )
             titles = self._rows(
-                "SELECT group_concat(title, ' | ') AS t FROM articles WHERE story_id = ?", [story_id])
-            self.db.execute("UPDATE stories SET search_text = ? WHERE id = ?",
-                            [titles[0]["t"] or "", story_id])
+                "SELECT group_concat(title, ' | ') AS t FROM articles WHERE story_id = ?",
+                [story_id],
+            )
+            self.db.execute(
+                "UPDATE stories SET search_text = ? WHERE id = ?", [titles[0]["t"] or "", story_id]
+            )
 
-    def save_revision(self, article_id: int, *, title: str, text: str, fingerprint: str,
-                      entry_fingerprint: str | None) -> int:
+    def save_revision(
+        self,
+        article_id: int,
+        *,
+        title: str,
+        text: str,
+        fingerprint: str,
+        entry_fingerprint: str | None,
+    ) -> int:
         """Store a changed text as the article's next revision; returns the revision number."""
         with self.transaction():
             current = self._rows("SELECT revision FROM articles WHERE id = ?", [article_id])[0]
@@ -267,18 +307,26 @@ class Store:
             return revision
 
     def note_entry_fingerprint(self, article_id: int, entry_fingerprint: str) -> None:
-        self._write("UPDATE articles SET entry_fingerprint = ? WHERE id = ?",
-                    [entry_fingerprint, article_id])
+        self._write(
+            "UPDATE articles SET entry_fingerprint = ? WHERE id = ?",
+            [entry_fingerprint, article_id],
+        )
 
     def revisions(self, article_id: int) -> list[dict[str, Any]]:
         return self._rows(
-            "SELECT * FROM article_revisions WHERE article_id = ? ORDER BY revision", [article_id])
+            "SELECT * FROM article_revisions WHERE article_id = ? ORDER BY revision", [article_id]
+        )
 
     def articles_seen_since(self, since: datetime) -> list[ArticleRow]:
         """Articles of stories still active, oldest first: what the clusterer reloads at start."""
-        return [_article(r) for r in self._rows(
-            "SELECT a.* FROM articles a JOIN stories s ON s.id = a.story_id "
-            "WHERE s.last_seen >= ? ORDER BY a.id", [to_iso(since)])]
+        return [
+            _article(r)
+            for r in self._rows(
+                "SELECT a.* FROM articles a JOIN stories s ON s.id = a.story_id "
+                "WHERE s.last_seen >= ? ORDER BY a.id",
+                [to_iso(since)],
+            )
+        ]
 
     # --- stories ------------------------------------------------------------------------------
 
@@ -299,13 +347,19 @@ class Store:
         return rows[0] if rows else None
 
     def story_members(self, story_id: int) -> list[ArticleRow]:
-        return [_article(r) for r in self._rows(
-            "SELECT * FROM articles WHERE story_id = ? ORDER BY COALESCE(published, first_seen), id",
-            [story_id])]
+        return [
+            _article(r)
+            for r in self._rows(
+                "SELECT * FROM articles WHERE story_id = ? ORDER BY COALESCE(published, first_seen), id",
+                [story_id],
+            )
+        ]
 
     def mark_story_alerted(self, story_id: int) -> None:
-        self._write("UPDATE stories SET alerted_at = COALESCE(alerted_at, ?) WHERE id = ?",
-                    [now_iso(), story_id])
+        self._write(
+            "UPDATE stories SET alerted_at = COALESCE(alerted_at, ?) WHERE id = ?",
+            [now_iso(), story_id],
+        )
 
     def stories_matching(self, words: str, limit: int = 10) -> list[dict[str, Any]]:
         """Full-text search over story titles and member headlines, best first."""
@@ -314,8 +368,9 @@ class Store:
 
     # --- outbox -------------------------------------------------------------------------------
 
-    def enqueue(self, key: str, story_id: int, channel: str, event: str,
-                payload: dict[str, Any]) -> bool:
+    def enqueue(
+        self, key: str, story_id: int, channel: str, event: str, payload: dict[str, Any]
+    ) -> bool:
         """Add an outbox entry unless one with the same key exists; True if added."""
         with self.lock:
             cur = self.db.execute(
@@ -329,18 +384,32 @@ class Store:
         rows = self._rows(
             "SELECT * FROM outbox WHERE sent_at IS NULL AND "
             "(next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?",
-            [to_iso(now), limit])
-        return [OutboxRow(r["id"], r["key"], r["story_id"], r["channel"], r["event"],
-                          json.loads(r["payload"]), r["attempts"]) for r in rows]
+            [to_iso(now), limit],
+        )
+        return [
+            OutboxRow(
+                r["id"],
+                r["key"],
+                r["story_id"],
+                r["channel"],
+                r["event"],
+                json.loads(r["payload"]),
+                r["attempts"],
+            )
+            for r in rows
+        ]
 
     def mark_sent(self, outbox_id: int, ts: str) -> None:
-        self._write("UPDATE outbox SET sent_at = ?, ts = ?, attempts = attempts + 1 WHERE id = ?",
-                    [now_iso(), ts, outbox_id])
+        self._write(
+            "UPDATE outbox SET sent_at = ?, ts = ?, attempts = attempts + 1 WHERE id = ?",
+            [now_iso(), ts, outbox_id],
+        )
 
     def mark_failed(self, outbox_id: int, error: str, next_attempt_at: datetime) -> None:
         self._write(
             "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
-            [error, to_iso(next_attempt_at), outbox_id])
+            [error, to_iso(next_attempt_at), outbox_id],
+        )
 
     def outbox(self) -> list[dict[str, Any]]:
         return self._rows("SELECT * FROM outbox ORDER BY id")
@@ -348,22 +417,42 @@ class Store:
 
 def _source(row: dict[str, Any]) -> SourceRow:
     return SourceRow(
-        id=row["id"], outlet=row["outlet"], url=row["url"], kind=row["kind"],
-        interval=row["interval"], origin=row["origin"], paused=bool(row["paused"]),
-        etag=row["etag"], last_modified=row["last_modified"], backfilled=bool(row["backfilled"]),
-        last_success_at=row["last_success_at"], last_error=row["last_error"],
-        last_error_at=row["last_error_at"], failing_since=row["failing_since"],
-        failures=row["failures"], next_attempt_at=row["next_attempt_at"],
+        id=row["id"],
+        outlet=row["outlet"],
+        url=row["url"],
+        kind=row["kind"],
+        interval=row["interval"],
+        origin=row["origin"],
+        paused=bool(row["paused"]),
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        backfilled=bool(row["backfilled"]),
+        last_success_at=row["last_success_at"],
+        last_error=row["last_error"],
+        last_error_at=row["last_error_at"],
+        failing_since=row["failing_since"],
+        failures=row["failures"],
+        next_attempt_at=row["next_attempt_at"],
         items_seen=row["items_seen"],
     )
 
 
 def _article(row: dict[str, Any]) -> ArticleRow:
     return ArticleRow(
-        id=row["id"], source_id=row["source_id"], outlet=row["outlet"], url=row["url"],
-        canonical_url=row["canonical_url"], title=row["title"], text=row["text"],
-        published=row["published"], seen_at=row["seen_at"], fingerprint=row["fingerprint"],
-        entry_fingerprint=row["entry_fingerprint"], revision=row["revision"],
-        backfill=bool(row["backfill"]), story_id=row["story_id"], placement=row["placement"],
+        id=row["id"],
+        source_id=row["source_id"],
+        outlet=row["outlet"],
+        url=row["url"],
+        canonical_url=row["canonical_url"],
+        title=row["title"],
+        text=row["text"],
+        published=row["published"],
+        seen_at=row["seen_at"],
+        fingerprint=row["fingerprint"],
+        entry_fingerprint=row["entry_fingerprint"],
+        revision=row["revision"],
+        backfill=bool(row["backfill"]),
+        story_id=row["story_id"],
+        placement=row["placement"],
         duplicate_of=row["duplicate_of"],
     )

@@ -99,5 +99,7 @@ def rss(items: list[dict[str, str]], title: str = "Test feed") -> bytes:
         f"<description>{i.get('description', '')}</description></item>"
         for i in items
     )
-    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>{title}</title>'
-            f"<link>http://example.com/</link>{body}</channel></rss>").encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>{title}</title>'
+        f"<link>http://example.com/</link>{body}</channel></rss>"
+    ).encode()

@@ -12,32 +12,41 @@ import pytest
 from bot.evaluate import bcubed
 from tests.conftest import ROOT, SHARED_DATA, seed_text
 
-SEED_OUTLETS = {"000": ("Al Mayadeen English", "2024-12-19T13:03:00+00:00"),
-                "001": ("Al Mayadeen English", "2024-12-19T13:03:00+00:00"),
-                "002": ("The Telegraph", "2024-12-19T10:00:00+00:00"),
-                "003": ("Financial Times", "2024-12-19T08:00:00+00:00"),
-                "004": ("UK Profits", "2024-12-19T16:00:00+00:00")}
+SEED_OUTLETS = {
+    "000": ("Al Mayadeen English", "2024-12-19T13:03:00+00:00"),
+    "001": ("Al Mayadeen English", "2024-12-19T13:03:00+00:00"),
+    "002": ("The Telegraph", "2024-12-19T10:00:00+00:00"),
+    "003": ("Financial Times", "2024-12-19T08:00:00+00:00"),
+    "004": ("UK Profits", "2024-12-19T16:00:00+00:00"),
+}
 
 
 def newsdesk(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True,
-                          cwd=ROOT, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
 
 
 def seeds_jsonl(tmp_path: Path, extra: list[dict[str, object]] | None = None) -> Path:
     path = tmp_path / "seeds.jsonl"
-    lines = [json.dumps({"id": prefix, "outlet": outlet, "text": seed_text(prefix), "published": when})
-             for prefix, (outlet, when) in SEED_OUTLETS.items()]
+    lines = [
+        json.dumps({"id": prefix, "outlet": outlet, "text": seed_text(prefix), "published": when})
+        for prefix, (outlet, when) in SEED_OUTLETS.items()
+    ]
     lines += [json.dumps(record) for record in extra or []]
     path.write_text("\n".join(lines) + "\n")
     return path
 
 
 def test_seed_files_make_one_story_with_the_duplicate_reported(tmp_path: Path) -> None:
-    other = {"id": "other", "outlet": "Local Paper", "published": "2024-12-19T11:00:00+00:00",
-             "title": "Council approves new cycle lanes for the city centre",
-             "text": "The city council approved plans on Thursday for new protected cycle lanes on "
-                     "four main roads, after a consultation that drew more than 3,000 responses."}
+    other = {
+        "id": "other",
+        "outlet": "Local Paper",
+        "published": "2024-12-19T11:00:00+00:00",
+        "title": "Council approves new cycle lanes for the city centre",
+        "text": "The city council approved plans on Thursday for new protected cycle lanes on "
+        "four main roads, after a consultation that drew more than 3,000 responses.",
+    }
     result = newsdesk("analyze", str(seeds_jsonl(tmp_path, [other])), "--json")
     assert result.returncode == 0, result.stderr
     output = json.loads(result.stdout)
@@ -59,7 +68,10 @@ def test_readable_report_names_outlets_and_reasons(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "ALERT" in result.stdout
     assert "same article as 000" in result.stdout
-    assert "4 outlets: Al Mayadeen English, The Telegraph, Financial Times, UK Profits" in result.stdout
+    assert (
+        "4 outlets: Al Mayadeen English, The Telegraph, Financial Times, UK Profits"
+        in result.stdout
+    )
 
 
 def test_bad_lines_are_reported_and_the_rest_analysed(tmp_path: Path) -> None:
@@ -81,8 +93,13 @@ def test_analyze_reads_html_records(tmp_path: Path) -> None:
 
     from bot.demo.pages import article_page
 
-    html = article_page(outlet="FT", title="UK considers sending troops", text=seed_text("003"),
-                        url="http://ft.example/a", published=datetime(2024, 12, 19, tzinfo=UTC))
+    html = article_page(
+        outlet="FT",
+        title="UK considers sending troops",
+        text=seed_text("003"),
+        url="http://ft.example/a",
+        published=datetime(2024, 12, 19, tzinfo=UTC),
+    )
     path = tmp_path / "h.jsonl"
     path.write_text(json.dumps({"id": "h", "outlet": "FT", "html": html}) + "\n")
     output = json.loads(newsdesk("analyze", str(path), "--json").stdout)
@@ -108,8 +125,10 @@ def test_eval_clusters_runs_on_every_data_file() -> None:
     files = sorted(str(p) for p in SHARED_DATA.glob("*.jsonl") if "conflict" not in p.name)
     result = newsdesk("eval", "clusters", *files)
     assert result.returncode == 0, result.stderr
-    scores = {line.split(":")[0]: float(line.split("F1=")[1].split()[0])
-              for line in result.stdout.splitlines()}
+    scores = {
+        line.split(":")[0]: float(line.split("F1=")[1].split()[0])
+        for line in result.stdout.splitlines()
+    }
     # Floors well under today's scores, so a regression in grouping fails loudly.
     assert scores["newswcl50.jsonl"] >= 0.85
     assert scores["allsides_roundups.jsonl"] >= 0.65

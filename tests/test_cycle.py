@@ -18,16 +18,20 @@ from storage import Store
 from tests.conftest import LoopbackServer, Reply, rss, seed_text
 
 NOW = format_datetime(datetime.now(UTC))
-SEEDS = [("003", "Financial Times", "UK considers sending troops to Ukraine to train military"),
-         ("002", "The Telegraph", "British troops could be sent to Ukraine to train soldiers"),
-         ("001", "Al Mayadeen English", "UK mulls sending troops to Ukraine under guise of 'training'"),
-         ("004", "UK Profits", "UK considers sending troops to train Ukrainian armed forces")]
+SEEDS = [
+    ("003", "Financial Times", "UK considers sending troops to Ukraine to train military"),
+    ("002", "The Telegraph", "British troops could be sent to Ukraine to train soldiers"),
+    ("001", "Al Mayadeen English", "UK mulls sending troops to Ukraine under guise of 'training'"),
+    ("004", "UK Profits", "UK considers sending troops to train Ukrainian armed forces"),
+]
 
 
 def make_watcher(db: Path, **settings: object) -> Watcher:
     options = {"db_path": str(db), "allow_private_sources": True, "min_outlets": 3, **settings}
     config = Settings(**options)  # type: ignore[arg-type]
-    client = httpx.Client(timeout=httpx.Timeout(1.0, connect=1.0), headers={"User-Agent": USER_AGENT})
+    client = httpx.Client(
+        timeout=httpx.Timeout(1.0, connect=1.0), headers={"User-Agent": USER_AGENT}
+    )
     fetcher = Fetcher(client, allow_private=True, host_delay=0.0, max_bytes=200_000)
     return Watcher(Store(db), fetcher, config)
 
@@ -35,14 +39,17 @@ def make_watcher(db: Path, **settings: object) -> Watcher:
 def serve_article(server: LoopbackServer, slug: str, outlet: str, title: str, text: str) -> str:
     url = f"{server.url}/{slug}.html"
     html = article_page(outlet=outlet, title=title, text=text, url=url, published=datetime.now(UTC))
-    server.routes[f"/{slug}.html"] = Reply(body=html.encode(), headers={"Content-Type": "text/html"})
+    server.routes[f"/{slug}.html"] = Reply(
+        body=html.encode(), headers={"Content-Type": "text/html"}
+    )
     return url
 
 
 def publish_feed(server: LoopbackServer, slug: str, items: list[tuple[str, str]]) -> None:
     server.routes[f"/{slug}/feed.xml"] = Reply(
         body=rss([{"title": t, "link": u, "pubDate": NOW} for t, u in items]),
-        headers={"Content-Type": "application/rss+xml"})
+        headers={"Content-Type": "application/rss+xml"},
+    )
 
 
 def add_feed(watcher: Watcher, server: LoopbackServer, slug: str, outlet: str) -> int:
@@ -50,7 +57,8 @@ def add_feed(watcher: Watcher, server: LoopbackServer, slug: str, outlet: str) -
 
 
 def test_seed_story_alerts_once_at_three_outlets_and_reports_the_fourth(
-        server: LoopbackServer, tmp_path: Path) -> None:
+    server: LoopbackServer, tmp_path: Path
+) -> None:
     watcher = make_watcher(tmp_path / "n.db")
     sources = {}
     for prefix, outlet, _title in SEEDS:
@@ -76,31 +84,50 @@ def test_seed_story_alerts_once_at_three_outlets_and_reports_the_fourth(
     assert len(watcher.store.outbox()) == 2
 
 
-def test_items_present_at_the_first_poll_never_alert(server: LoopbackServer, tmp_path: Path) -> None:
+def test_items_present_at_the_first_poll_never_alert(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
     watcher = make_watcher(tmp_path / "n.db")
     for prefix, outlet, title in SEEDS:
         slug = outlet.lower().replace(" ", "-")
-        publish_feed(server, slug, [(title, serve_article(server, slug + "-a", outlet, title, seed_text(prefix)))])
+        publish_feed(
+            server,
+            slug,
+            [(title, serve_article(server, slug + "-a", outlet, title, seed_text(prefix)))],
+        )
         report = watcher.poll(add_feed(watcher, server, slug, outlet))
         assert report.ok and len(report.placed) == 1
     assert watcher.store.outbox() == []
     assert all(m.backfill for m in watcher.store.story_members(report.placed[0].story_id))
 
 
-def test_bad_sources_are_recorded_and_the_others_go_on(server: LoopbackServer, tmp_path: Path) -> None:
+def test_bad_sources_are_recorded_and_the_others_go_on(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
     watcher = make_watcher(tmp_path / "n.db")
     good_url = serve_article(server, "good-article", "Good", SEEDS[0][2], seed_text("003"))
     publish_feed(server, "good", [(SEEDS[0][2], good_url)])
-    server.routes["/html/feed.xml"] = Reply(body=b"<!DOCTYPE html><html><body>hi</body></html>",
-                                            headers={"Content-Type": "text/html"})
-    server.routes["/broken/feed.xml"] = Reply(body=b"<?xml version='1.0'?><rss><channel><item><title>x</rss")
+    server.routes["/html/feed.xml"] = Reply(
+        body=b"<!DOCTYPE html><html><body>hi</body></html>", headers={"Content-Type": "text/html"}
+    )
+    server.routes["/broken/feed.xml"] = Reply(
+        body=b"<?xml version='1.0'?><rss><channel><item><title>x</rss"
+    )
     server.routes["/slow/feed.xml"] = Reply(body=rss([]), delay=2.0)
     server.routes["/big/feed.xml"] = Reply(body=b"<rss>" + b" " * 300_000 + b"</rss>")
-    server.routes["/bomb/feed.xml"] = Reply(body=gzip.compress(b" " * 1_000_000),
-                                            headers={"Content-Encoding": "gzip"})
+    server.routes["/bomb/feed.xml"] = Reply(
+        body=gzip.compress(b" " * 1_000_000), headers={"Content-Encoding": "gzip"}
+    )
     server.routes["/loop/feed.xml"] = Reply(302, headers={"Location": "/loop/feed.xml"})
-    expected = {"html": "HTML page", "broken": "not well-formed", "slow": "timed out",
-                "big": "cap", "bomb": "cap", "loop": "redirect loop", "missing": "HTTP 404"}
+    expected = {
+        "html": "HTML page",
+        "broken": "not well-formed",
+        "slow": "timed out",
+        "big": "cap",
+        "bomb": "cap",
+        "loop": "redirect loop",
+        "missing": "HTTP 404",
+    }
     bad = {name: add_feed(watcher, server, name, name.title()) for name in expected}
     good = add_feed(watcher, server, "good", "Good")
     reports = {name: watcher.poll(source_id) for name, source_id in bad.items()}
@@ -120,11 +147,22 @@ def test_bad_sources_are_recorded_and_the_others_go_on(server: LoopbackServer, t
     assert len(server.requests) == before
 
 
-def test_an_unreadable_page_falls_back_to_the_feed_text(server: LoopbackServer, tmp_path: Path) -> None:
+def test_an_unreadable_page_falls_back_to_the_feed_text(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
     watcher = make_watcher(tmp_path / "n.db")
-    server.routes["/f/feed.xml"] = Reply(body=rss([{
-        "title": "Council approves budget", "link": f"{server.url}/gone.html", "pubDate": NOW,
-        "description": "The council approved the budget on Tuesday after a late-night session of debate."}]))
+    server.routes["/f/feed.xml"] = Reply(
+        body=rss(
+            [
+                {
+                    "title": "Council approves budget",
+                    "link": f"{server.url}/gone.html",
+                    "pubDate": NOW,
+                    "description": "The council approved the budget on Tuesday after a late-night session of debate.",
+                }
+            ]
+        )
+    )
     report = watcher.poll(add_feed(watcher, server, "f", "Paper"))
     assert report.ok and len(report.placed) == 1
     article = watcher.store.article(report.placed[0].article_id)
@@ -134,9 +172,15 @@ def test_an_unreadable_page_falls_back_to_the_feed_text(server: LoopbackServer, 
 def test_changed_text_at_the_same_url_is_a_revision(server: LoopbackServer, tmp_path: Path) -> None:
     watcher = make_watcher(tmp_path / "n.db")
     page = seed_text("003")
-    server.routes["/p.html"] = lambda headers: Reply(body=article_page(
-        outlet="FT", title="Troops", text=page, url=f"{server.url}/p.html",
-        published=datetime.now(UTC)).encode())
+    server.routes["/p.html"] = lambda headers: Reply(
+        body=article_page(
+            outlet="FT",
+            title="Troops",
+            text=page,
+            url=f"{server.url}/p.html",
+            published=datetime.now(UTC),
+        ).encode()
+    )
     source = watcher.store.add_source("FT", f"{server.url}/p.html", "page", origin="file")
     first = watcher.poll(source)
     assert len(first.placed) == 1
@@ -149,7 +193,9 @@ def test_changed_text_at_the_same_url_is_a_revision(server: LoopbackServer, tmp_
     assert watcher.poll(source).revisions == 0  # same text again: no new revision
 
 
-def test_the_same_article_under_another_url_counts_once(server: LoopbackServer, tmp_path: Path) -> None:
+def test_the_same_article_under_another_url_counts_once(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
     watcher = make_watcher(tmp_path / "n.db", min_outlets=2)
     publish_feed(server, "am", [])
     source = add_feed(watcher, server, "am", "Al Mayadeen English")
@@ -168,21 +214,29 @@ def test_stories_and_sources_survive_a_restart(server: LoopbackServer, tmp_path:
     db = tmp_path / "n.db"
     watcher = make_watcher(db)
     sources = []
-    for prefix, outlet, _ in SEEDS[:3]:
+    for _prefix, outlet, _ in SEEDS[:3]:
         slug = outlet.lower().replace(" ", "-")
         publish_feed(server, slug, [])
         sources.append(add_feed(watcher, server, slug, outlet))
         watcher.poll(sources[-1])
     for (prefix, outlet, title), source in zip(SEEDS[:2], sources[:2], strict=True):
         slug = outlet.lower().replace(" ", "-")
-        publish_feed(server, slug, [(title, serve_article(server, slug + "-a", outlet, title, seed_text(prefix)))])
+        publish_feed(
+            server,
+            slug,
+            [(title, serve_article(server, slug + "-a", outlet, title, seed_text(prefix)))],
+        )
         watcher.poll(source)
     watcher.store.close()
     restarted = make_watcher(db)
     assert [s.id for s in restarted.store.active_sources()] == sources
     prefix, outlet, title = SEEDS[2]
     slug = outlet.lower().replace(" ", "-")
-    publish_feed(server, slug, [(title, serve_article(server, slug + "-a", outlet, title, seed_text(prefix)))])
+    publish_feed(
+        server,
+        slug,
+        [(title, serve_article(server, slug + "-a", outlet, title, seed_text(prefix)))],
+    )
     report = restarted.poll(sources[2])
     assert report.placed[0].placement == "joined"  # the story was remembered across the restart
     assert [row["event"] for row in restarted.store.outbox()] == ["alert"]
@@ -192,9 +246,15 @@ def test_stories_and_sources_survive_a_restart(server: LoopbackServer, tmp_path:
 def test_story_search_handles_any_words(server: LoopbackServer, tmp_path: Path, query: str) -> None:
     watcher = make_watcher(tmp_path / "n.db")
     page = f"{server.url}/p.html"
-    server.routes["/p.html"] = Reply(body=article_page(
-        outlet="FT", title="Healey raises training troops in Ukraine", text=seed_text("003"), url=page,
-        published=datetime.now(UTC)).encode())
+    server.routes["/p.html"] = Reply(
+        body=article_page(
+            outlet="FT",
+            title="Healey raises training troops in Ukraine",
+            text=seed_text("003"),
+            url=page,
+            published=datetime.now(UTC),
+        ).encode()
+    )
     watcher.poll(watcher.store.add_source("FT", page, "page", origin="file"))
     results = watcher.store.stories_matching(query)
     assert (len(results) == 1) == (query != "AT&T NOT")

@@ -9,8 +9,13 @@ from tests.conftest import ROOT
 
 
 def test_demo_once_alerts_the_seed_story_with_four_outlets() -> None:
-    result = subprocess.run([sys.executable, "-m", "bot", "demo", "--once"], capture_output=True,
-                            text=True, cwd=ROOT, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "demo", "--once"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert "stored silently (backfill, no alerts)" in out

@@ -22,10 +22,18 @@ def test_pipeline_imports_no_storage_slack_or_handlers() -> None:
     for path in (ROOT / "bot" / "pipeline").glob("*.py"):
         for name in imports_of(path):
             top = name.split(".")[0]
-            assert top not in {"storage", "handlers", "slack_bolt", "slack_sdk", "sqlite3", "sqlite_utils"}, (
-                f"{path.name} imports {name}")
+            assert top not in {
+                "storage",
+                "handlers",
+                "slack_bolt",
+                "slack_sdk",
+                "sqlite3",
+                "sqlite_utils",
+            }, f"{path.name} imports {name}"
             if top == "httpx":
-                assert path.name == "fetch.py", f"only fetch.py may know the HTTP client ({path.name})"
+                assert path.name == "fetch.py", (
+                    f"only fetch.py may know the HTTP client ({path.name})"
+                )
 
 
 def test_bot_and_storage_never_import_handlers_and_storage_never_imports_bot() -> None:

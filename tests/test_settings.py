@@ -31,23 +31,31 @@ def test_defaults_match_the_design() -> None:
 
 
 def test_values_are_converted() -> None:
-    settings = Settings.from_mapping({
-        "NEWSDESK_MIN_OUTLETS": "4", "NEWSDESK_ADMINS": "U1, U2,,", "SLACK_API_URL": "http://127.0.0.1:9/api",
-        "NEWSDESK_ALLOW_PRIVATE_SOURCES": "true", "NEWSDESK_WINDOW_HOURS": "48.5",
-    })
+    settings = Settings.from_mapping(
+        {
+            "NEWSDESK_MIN_OUTLETS": "4",
+            "NEWSDESK_ADMINS": "U1, U2,,",
+            "SLACK_API_URL": "http://127.0.0.1:9/api",
+            "NEWSDESK_ALLOW_PRIVATE_SOURCES": "true",
+            "NEWSDESK_WINDOW_HOURS": "48.5",
+        }
+    )
     assert settings.min_outlets == 4
     assert settings.admins == frozenset({"U1", "U2"})
     assert settings.slack_api_url == "http://127.0.0.1:9/api/"
     assert settings.allow_private_sources and settings.window_hours == 48.5
 
 
-@pytest.mark.parametrize("env, message", [
-    ({"NEWSDESK_MIN_OUTLETS": "three"}, "whole number"),
-    ({"NEWSDESK_MIN_OUTLETS": "0"}, "1 or more"),
-    ({"NEWSDESK_ALLOW_PRIVATE_SOURCES": "maybe"}, "true or false"),
-    ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_APP_TOKEN"),
-    ({"NEWSDESK_HTTP_PORT": "70000"}, "TCP port"),
-])
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"NEWSDESK_MIN_OUTLETS": "three"}, "whole number"),
+        ({"NEWSDESK_MIN_OUTLETS": "0"}, "1 or more"),
+        ({"NEWSDESK_ALLOW_PRIVATE_SOURCES": "maybe"}, "true or false"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_APP_TOKEN"),
+        ({"NEWSDESK_HTTP_PORT": "70000"}, "TCP port"),
+    ],
+)
 def test_bad_values_fail_fast_with_a_clear_message(env: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         Settings.from_mapping(env)

@@ -34,10 +34,15 @@ def text_to_html_blocks(text: str) -> str:
     return "\n".join(out)
 
 
-def article_page(*, outlet: str, title: str, text: str, url: str, published: datetime,
-                 author: str | None = None) -> str:
+def article_page(
+    *, outlet: str, title: str, text: str, url: str, published: datetime, author: str | None = None
+) -> str:
     """A full article page: site chrome around the article, a 'Most Read' aside, a footer."""
-    byline = f'<p class="byline">By <span rel="author">{html.escape(author)}</span></p>' if author else ""
+    byline = (
+        f'<p class="byline">By <span rel="author">{html.escape(author)}</span></p>'
+        if author
+        else ""
+    )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>{html.escape(title)} | {html.escape(outlet)}</title>
@@ -52,7 +57,7 @@ def article_page(*, outlet: str, title: str, text: str, url: str, published: dat
 <main><article>
 <h1>{html.escape(title)}</h1>
 {byline}
-<time datetime="{published.isoformat()}">{published.strftime('%d %B %Y %H:%M')}</time>
+<time datetime="{published.isoformat()}">{published.strftime("%d %B %Y %H:%M")}</time>
 {text_to_html_blocks(text)}
 </article></main>
 <aside><h2>Most Read</h2><ul>
@@ -70,15 +75,15 @@ def rss_feed(*, outlet: str, site_url: str, items: list[dict[str, object]]) -> s
         published = item["published"]
         assert isinstance(published, datetime)
         entries.append(f"""<item>
-<title>{html.escape(str(item['title']))}</title>
-<link>{html.escape(str(item['url']))}</link>
-<guid isPermaLink="true">{html.escape(str(item['url']))}</guid>
+<title>{html.escape(str(item["title"]))}</title>
+<link>{html.escape(str(item["url"]))}</link>
+<guid isPermaLink="true">{html.escape(str(item["url"]))}</guid>
 <pubDate>{format_datetime(published)}</pubDate>
-<description>{html.escape(str(item.get('summary', '')))}</description>
+<description>{html.escape(str(item.get("summary", "")))}</description>
 </item>""")
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel>
 <title>{html.escape(outlet)}</title><link>{html.escape(site_url)}</link>
 <description>Latest news from {html.escape(outlet)}</description>
-{''.join(entries)}
+{"".join(entries)}
 </channel></rss>"""

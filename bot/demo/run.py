@@ -18,18 +18,26 @@ DEMO_POLL_SECONDS = 2
 DEMO_STEP_SECONDS = 4.0
 
 
-def run_demo(out: TextIO, *, once: bool, min_outlets: int = 3, step_seconds: float = DEMO_STEP_SECONDS) -> int:
+def run_demo(
+    out: TextIO, *, once: bool, min_outlets: int = 3, step_seconds: float = DEMO_STEP_SECONDS
+) -> int:
     """Run the demo; returns the exit status (0 when the story alerted with all its outlets)."""
     with DemoSite() as site, tempfile.TemporaryDirectory(prefix="newsdesk-demo-") as workdir:
         sources = Path(workdir) / "sources.toml"
-        sources.write_text("".join(
-            f'[[source]]\noutlet = "{name}"\nurl = "{site.feed_url(slug)}"\nkind = "feed"\n'
-            f"interval = {DEMO_POLL_SECONDS}\n\n"
-            for slug, name in site.outlets.items()
-        ))
-        settings = Settings(db_path=str(Path(workdir) / "demo.db"), sources_path=str(sources),
-                            poll_seconds=DEMO_POLL_SECONDS, min_outlets=min_outlets,
-                            allow_private_sources=True)
+        sources.write_text(
+            "".join(
+                f'[[source]]\noutlet = "{name}"\nurl = "{site.feed_url(slug)}"\nkind = "feed"\n'
+                f"interval = {DEMO_POLL_SECONDS}\n\n"
+                for slug, name in site.outlets.items()
+            )
+        )
+        settings = Settings(
+            db_path=str(Path(workdir) / "demo.db"),
+            sources_path=str(sources),
+            poll_seconds=DEMO_POLL_SECONDS,
+            min_outlets=min_outlets,
+            allow_private_sources=True,
+        )
         app = create_app(settings, out=out, host_delay=0.0)
         try:
             return _play(app, site, out, once=once, step_seconds=step_seconds)
@@ -45,8 +53,12 @@ def _play(app: Newsdesk, site: DemoSite, out: TextIO, *, once: bool, step_second
     start_items = [i for i in site.items if i.at_start]
     for item in start_items:
         site.publish(item, datetime.now(UTC) - timedelta(hours=2))
-    backfilled = sum(len(_poll(app, source.id, say=None).placed) for source in app.store.active_sources())
-    say(f"first poll: {backfilled} items already in the feeds, stored silently (backfill, no alerts)")
+    backfilled = sum(
+        len(_poll(app, source.id, say=None).placed) for source in app.store.active_sources()
+    )
+    say(
+        f"first poll: {backfilled} items already in the feeds, stored silently (backfill, no alerts)"
+    )
     lock = threading.Lock()
 
     def poll_and_tell(source_id: int) -> PollReport:
@@ -61,7 +73,7 @@ def _play(app: Newsdesk, site: DemoSite, out: TextIO, *, once: bool, step_second
             if not once:
                 time.sleep(step_seconds)
             site.publish(item)
-            say(f"\n[{datetime.now(UTC):%H:%M:%S}] {item.outlet} publishes \"{item.title}\"")
+            say(f'\n[{datetime.now(UTC):%H:%M:%S}] {item.outlet} publishes "{item.title}"')
             if once:
                 for source in app.store.active_sources():
                     poll_and_tell(source.id)
@@ -93,15 +105,18 @@ def _poll(app: Newsdesk, source_id: int, say: _Say | None) -> PollReport:
             "same_article": "is the same article again, in story",
             "copy": "is a copy of another outlet's text, in story",
         }[placed.placement]
-        say(f"  {placed.outlet}: \"{placed.title}\" {how} #{placed.story_id} "
-            f"({placed.outlet_count} outlet{'s' if placed.outlet_count != 1 else ''})")
+        say(
+            f'  {placed.outlet}: "{placed.title}" {how} #{placed.story_id} '
+            f"({placed.outlet_count} outlet{'s' if placed.outlet_count != 1 else ''})"
+        )
     return report
 
 
 def _summary(app: Newsdesk, say: _Say) -> int:
     stories = app.store.db.execute(
         "SELECT story_id, COUNT(DISTINCT outlet) AS outlets FROM articles "
-        "WHERE placement != 'copy' GROUP BY story_id ORDER BY outlets DESC LIMIT 1").fetchall()
+        "WHERE placement != 'copy' GROUP BY story_id ORDER BY outlets DESC LIMIT 1"
+    ).fetchall()
     if not stories:
         say("no story formed")
         return 1

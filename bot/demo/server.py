@@ -33,8 +33,17 @@ def load_catalog() -> tuple[dict[str, str], list[DemoItem]]:
     items = []
     for raw in catalog["item"]:
         text = raw.get("text") or (site / raw["file"]).read_text(encoding="utf-8")
-        items.append(DemoItem(raw["outlet"], outlets[raw["outlet"]], raw["slug"], raw["title"],
-                              text, bool(raw.get("at_start")), raw.get("author")))
+        items.append(
+            DemoItem(
+                raw["outlet"],
+                outlets[raw["outlet"]],
+                raw["slug"],
+                raw["title"],
+                text,
+                bool(raw.get("at_start")),
+                raw.get("author"),
+            )
+        )
     return outlets, items
 
 
@@ -88,16 +97,28 @@ class DemoSite:
             live = [i for i in self.items if i.published is not None]
         for slug, name in self.outlets.items():
             if path == f"/{slug}/feed.xml":
-                items = [{"title": i.title, "url": self.item_url(i), "published": i.published,
-                          "summary": i.text.strip().split("\n")[0][:200]}
-                         for i in reversed(live) if i.outlet_slug == slug]
+                items = [
+                    {
+                        "title": i.title,
+                        "url": self.item_url(i),
+                        "published": i.published,
+                        "summary": i.text.strip().split("\n")[0][:200],
+                    }
+                    for i in reversed(live)
+                    if i.outlet_slug == slug
+                ]
                 feed = rss_feed(outlet=name, site_url=f"{self.base_url}/{slug}/", items=items)
                 return 200, "application/rss+xml; charset=utf-8", feed.encode("utf-8")
         for item in live:
             if path == f"/{item.outlet_slug}/{item.slug}.html":
                 assert item.published is not None
-                page = article_page(outlet=item.outlet, title=item.title, text=item.text,
-                                    url=self.item_url(item), published=item.published,
-                                    author=item.author)
+                page = article_page(
+                    outlet=item.outlet,
+                    title=item.title,
+                    text=item.text,
+                    url=self.item_url(item),
+                    published=item.published,
+                    author=item.author,
+                )
                 return 200, "text/html; charset=utf-8", page.encode("utf-8")
         return 404, "text/plain", b"not found"

@@ -17,8 +17,14 @@ class Member:
     backfill: bool
 
     def as_payload(self) -> dict[str, Any]:
-        return {"article_id": self.article_id, "outlet": self.outlet, "title": self.title,
-                "url": self.url, "published": self.published, "placement": self.placement}
+        return {
+            "article_id": self.article_id,
+            "outlet": self.outlet,
+            "title": self.title,
+            "url": self.url,
+            "published": self.published,
+            "placement": self.placement,
+        }
 
 
 @dataclass(frozen=True)
@@ -55,8 +61,13 @@ def story_events(
         return []
     outlets = counted_outlets(members)
     coverage = [m.as_payload() for m in members]
-    base = {"story_id": story_id, "title": title, "outlet_count": len(outlets), "outlets": outlets,
-            "coverage": coverage}
+    base = {
+        "story_id": story_id,
+        "title": title,
+        "outlet_count": len(outlets),
+        "outlets": outlets,
+        "coverage": coverage,
+    }
     if not alerted:
         if len(outlets) < min_outlets:
             return []
@@ -64,7 +75,11 @@ def story_events(
     earlier = [m for m in members if m.article_id != newcomer.article_id]
     if newcomer.placement == "copy" or newcomer.outlet in counted_outlets(earlier):
         return []
-    return [OutboxEntry(
-        f"story:{story_id}:outlet:{newcomer.outlet}:{channel}", "outlet_joined", channel,
-        {**base, "article": newcomer.as_payload()},
-    )]
+    return [
+        OutboxEntry(
+            f"story:{story_id}:outlet:{newcomer.outlet}:{channel}",
+            "outlet_joined",
+            channel,
+            {**base, "article": newcomer.as_payload()},
+        )
+    ]

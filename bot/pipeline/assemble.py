@@ -31,7 +31,9 @@ class StoryAssembler:
         self.clusterer = StoryClusterer(window_hours, threshold)
         self.story_of: dict[str, int] = {}
 
-    def place(self, key: str, outlet: str, title: str, text: str, seen: datetime | None) -> Placement:
+    def place(
+        self, key: str, outlet: str, title: str, text: str, seen: datetime | None
+    ) -> Placement:
         """Decide where the article goes and remember it."""
         match = self.duplicates.find(outlet, title, text, seen)
         if match is not None and match.of in self.story_of:
@@ -42,8 +44,12 @@ class StoryAssembler:
                 self.clusterer.add(doc, self.clusterer.vectorize(doc), story)
             self.duplicates.add(key, outlet, title, text, seen)
             self.story_of[key] = story
-            return Placement(story, match.kind, match.of,
-                             {"duplicate_of": match.of, "similarity": match.similarity})
+            return Placement(
+                story,
+                match.kind,
+                match.of,
+                {"duplicate_of": match.of, "similarity": match.similarity},
+            )
         doc = ClusterDoc(key, outlet, title, text, seen)
         vector = self.clusterer.vectorize(doc)
         assignment = self.clusterer.assign(doc, vector)
@@ -53,8 +59,9 @@ class StoryAssembler:
         kind = "new" if assignment.story is None else "joined"
         return Placement(story, kind, None, assignment.why())
 
-    def remember(self, key: str, outlet: str, title: str, text: str, seen: datetime | None,
-                 story: int) -> None:
+    def remember(
+        self, key: str, outlet: str, title: str, text: str, seen: datetime | None, story: int
+    ) -> None:
         """Load an article already placed (at start-up, from storage) without deciding anything."""
         doc = ClusterDoc(key, outlet, title, text, seen)
         self.clusterer.add(doc, self.clusterer.vectorize(doc), story)

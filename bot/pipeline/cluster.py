@@ -106,8 +106,12 @@ class StoryClusterer:
                 shared = [t for t in top_terms(vector, 40) if story.centroid.get(t)]
                 best = Assignment(story.id, score, tuple(t.lstrip("@") for t in shared[:8]), hours)
         if best.score < self.threshold:
-            return Assignment(story=None, score=best.score, shared_terms=best.shared_terms,
-                              hours_apart=best.hours_apart)
+            return Assignment(
+                story=None,
+                score=best.score,
+                shared_terms=best.shared_terms,
+                hours_apart=best.hours_apart,
+            )
         return best
 
     def add(self, doc: ClusterDoc, vector: dict[str, float], story_id: int | None = None) -> int:
@@ -135,7 +139,9 @@ class StoryClusterer:
 
     def forget_before(self, cutoff: datetime) -> None:
         """Drop stories whose last article is older than `cutoff` from memory and the index."""
-        for story_id in [s.id for s in self._stories.values() if s.last_seen and s.last_seen < cutoff]:
+        for story_id in [
+            s.id for s in self._stories.values() if s.last_seen and s.last_seen < cutoff
+        ]:
             story = self._stories.pop(story_id)
             for term in story.indexed:
                 ids = self._postings.get(term)

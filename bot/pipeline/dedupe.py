@@ -48,7 +48,9 @@ class DuplicateIndex:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def find(self, outlet: str, title: str, text: str, seen: datetime | None) -> DuplicateMatch | None:
+    def find(
+        self, outlet: str, title: str, text: str, seen: datetime | None
+    ) -> DuplicateMatch | None:
         """The best earlier article this one duplicates, or None. Copies point at their origin."""
         shingles = shingle_hashes(text)
         exact = normalised(f"{title}\n{text}")

@@ -37,8 +37,11 @@ def canonical_url(url: str) -> str:
     port = parts.port
     if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         host = f"{host}:{port}"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not _TRACKING_PARAMS.match(k)]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not _TRACKING_PARAMS.match(k)
+    ]
     path = parts.path or "/"
     return urlunsplit((scheme, host, path, urlencode(sorted(query)), ""))
 
@@ -302,7 +305,11 @@ def _mark_tickers(lines: list[_Line]) -> None:
     """Runs of `_TICKER_RUN` or more "Label: statement" lines are a news ticker."""
     run: list[_Line] = []
     for line in [*lines, None]:
-        if line is not None and _TICKER_ITEM.match(line.text) and len(line.text.split(":")[0].split()) <= 7:
+        if (
+            line is not None
+            and _TICKER_ITEM.match(line.text)
+            and len(line.text.split(":")[0].split()) <= 7
+        ):
             run.append(line)
             continue
         if len(run) >= _TICKER_RUN:

@@ -54,7 +54,9 @@ def check_url_allowed(url: str, allow_private: bool, resolver: Resolver = resolv
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
-        raise SourceError(f"only http and https URLs can be sources, not {parts.scheme or 'none'!r}")
+        raise SourceError(
+            f"only http and https URLs can be sources, not {parts.scheme or 'none'!r}"
+        )
     if not parts.hostname:
         raise SourceError(f"{url!r} has no host name")
     if allow_private:
@@ -153,7 +155,9 @@ class Fetcher:
                 if response.status_code in REDIRECT_CODES:
                     location = response.headers.get("location")
                     if not location:
-                        raise SourceError(f"HTTP {response.status_code} redirect without a Location")
+                        raise SourceError(
+                            f"HTTP {response.status_code} redirect without a Location"
+                        )
                     return urljoin(url, location)
                 if response.status_code >= 400:
                     raise SourceError(f"HTTP {response.status_code} from {url}")

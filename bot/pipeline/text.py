@@ -57,7 +57,10 @@ def entity_candidates(text: str) -> list[str]:
     found = []
     for match in _CAPITALISED.finditer(text):
         phrase = match.group(0)
-        if _SENTENCE_START.search(text[max(0, match.start() - 3) : match.start()]) and " " not in phrase:
+        if (
+            _SENTENCE_START.search(text[max(0, match.start() - 3) : match.start()])
+            and " " not in phrase
+        ):
             continue
         key = " ".join(stem(w) for w in words(phrase) if w not in STOPWORDS)
         if key:

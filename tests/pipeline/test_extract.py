@@ -12,9 +12,24 @@ from bot.pipeline.extract import canonical_url, clean_text, extract_page, parse_
 from tests.conftest import rss, seed_text
 
 # Words that only occur in page furniture of the seeds: tickers, "Most Read", "Latest Stories".
-FURNITURE = ["Yemeni Armed Forces", "F-35", "Netanyahu", "Draconian", "Hairstyle", "Liz Cheney",
-             "Jelly Roll", "ADVERTISEMENT", "Rousseau", "ROUSSEAU", "Istanbul", "Dbeibah",
-             "Privacy Policy", "Min Read", "min read", "Gaza prevails"]
+FURNITURE = [
+    "Yemeni Armed Forces",
+    "F-35",
+    "Netanyahu",
+    "Draconian",
+    "Hairstyle",
+    "Liz Cheney",
+    "Jelly Roll",
+    "ADVERTISEMENT",
+    "Rousseau",
+    "ROUSSEAU",
+    "Istanbul",
+    "Dbeibah",
+    "Privacy Policy",
+    "Min Read",
+    "min read",
+    "Gaza prevails",
+]
 
 
 @pytest.mark.parametrize("prefix", ["000", "002"])
@@ -43,14 +58,20 @@ def test_promotional_footer_is_removed() -> None:
 
 def test_clean_text_keeps_a_short_teaser() -> None:
     assert clean_text("Fed official says weak data caused by weather") == (
-        "Fed official says weak data caused by weather")
+        "Fed official says weak data caused by weather"
+    )
 
 
 @pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
 def test_article_page_extraction_has_no_furniture(prefix: str) -> None:
-    html = article_page(outlet="Outlet", title="Headline", text=seed_text(prefix),
-                        url="http://news.example/a.html", published=datetime(2024, 12, 19, tzinfo=UTC),
-                        author="A Writer")
+    html = article_page(
+        outlet="Outlet",
+        title="Headline",
+        text=seed_text(prefix),
+        url="http://news.example/a.html",
+        published=datetime(2024, 12, 19, tzinfo=UTC),
+        author="A Writer",
+    )
     page = extract_page(html.encode(), "http://news.example/a.html")
     assert page.title == "Headline"
     assert page.site_name == "Outlet"
@@ -60,11 +81,14 @@ def test_article_page_extraction_has_no_furniture(prefix: str) -> None:
 
 
 def test_non_utf8_page_is_decoded() -> None:
-    html = ("<html><head><meta charset='windows-1252'><title>Caf\xe9 owners protest</title></head>"
-            "<body><article><h1>Caf\xe9 owners protest</h1>"
-            + "<p>Owners of the caf\xe9s in the old town said on Monday that the new rules would "
-              "force them to close early, and that nobody had asked them first.</p>" * 3
-            + "</article></body></html>").encode("windows-1252")
+    html = (
+        "<html><head><meta charset='windows-1252'><title>Caf\xe9 owners protest</title></head>"
+        "<body><article><h1>Caf\xe9 owners protest</h1>"
+        + "<p>Owners of the caf\xe9s in the old town said on Monday that the new rules would "
+        "force them to close early, and that nobody had asked them first.</p>"
+        * 3
+        + "</article></body></html>"
+    ).encode("windows-1252")
     page = extract_page(html, "http://news.example/cafe")
     assert "caf\xe9s" in page.text
 
@@ -75,8 +99,17 @@ def test_page_without_text_is_an_extraction_error() -> None:
 
 
 def test_rss_entries_are_parsed() -> None:
-    entries = parse_feed(rss([{"title": "A &amp; B", "link": "http://x.example/1",
-                               "description": "&lt;p&gt;Lead &lt;b&gt;text&lt;/b&gt;&lt;/p&gt;"}]))
+    entries = parse_feed(
+        rss(
+            [
+                {
+                    "title": "A &amp; B",
+                    "link": "http://x.example/1",
+                    "description": "&lt;p&gt;Lead &lt;b&gt;text&lt;/b&gt;&lt;/p&gt;",
+                }
+            ]
+        )
+    )
     assert entries[0].title == "A & B"
     assert entries[0].summary == "Lead text"
     assert entries[0].published == datetime(2024, 12, 19, 10, tzinfo=UTC)
@@ -101,16 +134,23 @@ def test_html_served_as_a_feed_is_an_error() -> None:
 
 def test_malformed_xml_without_entries_is_an_error() -> None:
     with pytest.raises(ExtractionError):
-        parse_feed(b"<?xml version='1.0'?><rss><channel><title>broken</title><item><title>x</rss",
-                   "application/rss+xml")
+        parse_feed(
+            b"<?xml version='1.0'?><rss><channel><title>broken</title><item><title>x</rss",
+            "application/rss+xml",
+        )
 
 
 def test_malformed_xml_with_entries_still_yields_them() -> None:
-    broken = rss([{"title": "Kept", "link": "http://x.example/k"}]).replace(b"</channel></rss>", b"")
+    broken = rss([{"title": "Kept", "link": "http://x.example/k"}]).replace(
+        b"</channel></rss>", b""
+    )
     assert [e.title for e in parse_feed(broken)] == ["Kept"]
 
 
 def test_canonical_url_strips_tracking_and_fragments() -> None:
     assert canonical_url("HTTPS://News.Example:443/a/b?utm_source=x&id=3&fbclid=y#top") == (
-        "https://news.example/a/b?id=3")
-    assert canonical_url("http://news.example:8080/a?b=2&a=1") == "http://news.example:8080/a?a=1&b=2"
+        "https://news.example/a/b?id=3"
+    )
+    assert (
+        canonical_url("http://news.example:8080/a?b=2&a=1") == "http://news.example:8080/a?a=1&b=2"
+    )

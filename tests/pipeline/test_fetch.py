@@ -13,8 +13,11 @@ from tests.conftest import LoopbackServer, Reply
 
 
 def make_fetcher(**kwargs: object) -> Fetcher:
-    client = httpx.Client(timeout=httpx.Timeout(1.0, connect=1.0), follow_redirects=False,
-                          headers={"User-Agent": USER_AGENT})
+    client = httpx.Client(
+        timeout=httpx.Timeout(1.0, connect=1.0),
+        follow_redirects=False,
+        headers={"User-Agent": USER_AGENT},
+    )
     options = {"allow_private": True, "host_delay": 0.0, **kwargs}
     return Fetcher(client, **options)  # type: ignore[arg-type]
 
@@ -32,7 +35,10 @@ def test_conditional_get_uses_etag_and_last_modified(server: LoopbackServer) -> 
     def answer(headers: dict[str, str]) -> Reply:
         if headers.get("if-none-match") == '"v1"':
             return Reply(304)
-        return Reply(body=b"<rss/>", headers={"ETag": '"v1"', "Last-Modified": "Thu, 19 Dec 2024 10:00:00 GMT"})
+        return Reply(
+            body=b"<rss/>",
+            headers={"ETag": '"v1"', "Last-Modified": "Thu, 19 Dec 2024 10:00:00 GMT"},
+        )
 
     server.routes["/feed"] = answer
     fetcher = make_fetcher()
@@ -58,8 +64,9 @@ def test_body_over_the_cap_is_refused(server: LoopbackServer) -> None:
 def test_body_over_the_cap_without_content_length_is_cut_off(server: LoopbackServer) -> None:
     # A gzip bomb: small on the wire, large once decoded; the cap applies to decoded bytes.
     bomb = gzip.compress(b"\0" * 200_000)
-    server.routes["/bomb"] = Reply(body=bomb, headers={"Content-Encoding": "gzip",
-                                                       "Content-Length": str(len(bomb))})
+    server.routes["/bomb"] = Reply(
+        body=bomb, headers={"Content-Encoding": "gzip", "Content-Length": str(len(bomb))}
+    )
     with pytest.raises(SourceError, match="cap"):
         make_fetcher(max_bytes=50_000).fetch(server.url + "/bomb")
 
@@ -105,8 +112,19 @@ def test_loopback_refused_unless_private_sources_allowed(server: LoopbackServer)
     assert server.requests == []
 
 
-@pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "192.168.0.10", "169.254.169.254",
-                                     "::1", "fe80::1", "0.0.0.0", "::ffff:127.0.0.1"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "192.168.0.10",
+        "169.254.169.254",
+        "::1",
+        "fe80::1",
+        "0.0.0.0",
+        "::ffff:127.0.0.1",
+    ],
+)
 def test_guard_refuses_private_addresses(address: str) -> None:
     with pytest.raises(SourceError):
         check_url_allowed("http://news.example/feed", False, resolver=lambda host: [address])
@@ -130,7 +148,11 @@ def test_redirect_to_a_private_address_is_refused() -> None:
             return httpx.Response(302, headers={"Location": "http://internal.example/admin"})
         raise AssertionError("the private host must never be contacted")
 
-    fetcher = Fetcher(httpx.Client(transport=httpx.MockTransport(handler)), allow_private=False,
-                      host_delay=0.0, resolver=resolver)
+    fetcher = Fetcher(
+        httpx.Client(transport=httpx.MockTransport(handler)),
+        allow_private=False,
+        host_delay=0.0,
+        resolver=resolver,
+    )
     with pytest.raises(SourceError, match="10.0.0.5"):
         fetcher.fetch("http://public.example/feed")
