@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from bot.errors import ExtractionError, SourceError
-from bot.pipeline.alerts import Member, story_events
+from bot.pipeline.alerts import Member, counted_outlets, story_events
 from bot.pipeline.assemble import StoryAssembler
 from bot.pipeline.extract import canonical_url, clean_text, extract_page, parse_datetime, parse_feed
 from bot.pipeline.fetch import Fetcher
@@ -249,7 +249,7 @@ class Watcher:
                 why=placement.why,
             )
             alerted = self._queue_alerts(placement.story, article_id)
-        members = self.store.story_members(placement.story)
+        members = [_member(row) for row in self.store.story_members(placement.story)]
         report.placed.append(
             Placed(
                 article_id,
@@ -257,7 +257,7 @@ class Watcher:
                 source.outlet,
                 title,
                 placement.kind,
-                len({m.outlet for m in members if m.placement != "copy"}),
+                len(counted_outlets(members)),
                 alerted,
             )
         )

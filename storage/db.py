@@ -355,6 +355,15 @@ class Store:
             )
         ]
 
+    def widest_story(self) -> tuple[int, int] | None:
+        """(story id, distinct outlets not counting copies) of the story with most outlets."""
+        rows = self._rows(
+            "SELECT story_id, COUNT(DISTINCT outlet) AS outlets FROM articles "
+            "WHERE story_id IS NOT NULL AND placement != 'copy' "
+            "GROUP BY story_id ORDER BY outlets DESC, story_id LIMIT 1"
+        )
+        return (int(rows[0]["story_id"]), int(rows[0]["outlets"])) if rows else None
+
     def mark_story_alerted(self, story_id: int) -> None:
         self._write(
             "UPDATE stories SET alerted_at = COALESCE(alerted_at, ?) WHERE id = ?",

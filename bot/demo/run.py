@@ -113,14 +113,11 @@ def _poll(app: Newsdesk, source_id: int, say: _Say | None) -> PollReport:
 
 
 def _summary(app: Newsdesk, say: _Say) -> int:
-    stories = app.store.db.execute(
-        "SELECT story_id, COUNT(DISTINCT outlet) AS outlets FROM articles "
-        "WHERE placement != 'copy' GROUP BY story_id ORDER BY outlets DESC LIMIT 1"
-    ).fetchall()
-    if not stories:
+    largest = app.store.widest_story()
+    if largest is None:
         say("no story formed")
         return 1
-    story_id, outlets = stories[0]
+    story_id, outlets = largest
     members = app.store.story_members(story_id)
     say(f"\nstory #{story_id}: {len(members)} articles from {outlets} outlets")
     for member in members:

@@ -73,5 +73,7 @@ class StoryAssembler:
         self.clusterer.reserve_ids(above)
 
     def forget_before(self, cutoff: datetime) -> None:
-        self.duplicates.forget_before(cutoff)
+        """Forget articles and stories older than `cutoff`; they stay in storage."""
+        for key in self.duplicates.forget_before(cutoff):
+            self.story_of.pop(key, None)
         self.clusterer.forget_before(cutoff)

@@ -88,10 +88,14 @@ class DuplicateIndex:
         for value in entry.shingles:
             self._postings[value].add(key)
 
-    def forget_before(self, cutoff: datetime) -> None:
-        """Drop articles last seen before `cutoff` (keeps memory bounded by the window)."""
-        for key in [k for k, e in self._entries.items() if e.seen and e.seen < cutoff]:
+    def forget_before(self, cutoff: datetime) -> list[str]:
+        """Drop articles last seen before `cutoff` (memory stays bounded by the window).
+
+        Returns the keys dropped."""
+        old = [k for k, e in self._entries.items() if e.seen and e.seen < cutoff]
+        for key in old:
             self._remove(key)
+        return old
 
     def _live(self, key: str, now: datetime | None) -> _Entry | None:
         entry = self._entries.get(key)
