@@ -248,8 +248,7 @@ class Watcher:
                 duplicate_of=int(placement.of) if placement.of else None,
                 why=placement.why,
             )
-            alerted = self._queue_alerts(placement.story, article_id)
-        members = [_member(row) for row in self.store.story_members(placement.story)]
+            alerted, members = self._queue_alerts(placement.story, article_id)
         report.placed.append(
             Placed(
                 article_id,
@@ -262,8 +261,9 @@ class Watcher:
             )
         )
 
-    def _queue_alerts(self, story_id: int, article_id: int) -> bool:
-        """Write the story's outbox entries; True when the story has alerted (now or before)."""
+    def _queue_alerts(self, story_id: int, article_id: int) -> tuple[bool, list[Member]]:
+        """Write the story's outbox entries; returns whether the story has alerted (now or
+        before) and its members."""
         story = self.store.story(story_id) or {}
         members = [_member(row) for row in self.store.story_members(story_id)]
         newcomer = next(m for m in members if m.article_id == article_id)
@@ -282,7 +282,7 @@ class Watcher:
             if entry.event == "alert":
                 self.store.mark_story_alerted(story_id)
                 alerted = True
-        return alerted
+        return alerted, members
 
     def forget_old(self) -> None:
         """Let stories past the window leave memory (they stay in the database)."""

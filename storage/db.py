@@ -11,14 +11,16 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
 from storage.migrations import migrations
+
+_RowT = TypeVar("_RowT")
 
 
 def now_iso() -> str:
@@ -424,44 +426,18 @@ class Store:
         return self._rows("SELECT * FROM outbox ORDER BY id")
 
 
+def _from_row(cls: type[_RowT], row: dict[str, Any]) -> _RowT:
+    """A row dataclass from a table row: its fields are column names; SQLite's 0/1 become bools."""
+    values = {}
+    for spec in fields(cls):  # type: ignore[arg-type]
+        value = row[spec.name]
+        values[spec.name] = bool(value) if spec.type == "bool" else value
+    return cls(**values)
+
+
 def _source(row: dict[str, Any]) -> SourceRow:
-    return SourceRow(
-        id=row["id"],
-        outlet=row["outlet"],
-        url=row["url"],
-        kind=row["kind"],
-        interval=row["interval"],
-        origin=row["origin"],
-        paused=bool(row["paused"]),
-        etag=row["etag"],
-        last_modified=row["last_modified"],
-        backfilled=bool(row["backfilled"]),
-        last_success_at=row["last_success_at"],
-        last_error=row["last_error"],
-        last_error_at=row["last_error_at"],
-        failing_since=row["failing_since"],
-        failures=row["failures"],
-        next_attempt_at=row["next_attempt_at"],
-        items_seen=row["items_seen"],
-    )
+    return _from_row(SourceRow, row)
 
 
 def _article(row: dict[str, Any]) -> ArticleRow:
-    return ArticleRow(
-        id=row["id"],
-        source_id=row["source_id"],
-        outlet=row["outlet"],
-        url=row["url"],
-        canonical_url=row["canonical_url"],
-        title=row["title"],
-        text=row["text"],
-        published=row["published"],
-        seen_at=row["seen_at"],
-        fingerprint=row["fingerprint"],
-        entry_fingerprint=row["entry_fingerprint"],
-        revision=row["revision"],
-        backfill=bool(row["backfill"]),
-        story_id=row["story_id"],
-        placement=row["placement"],
-        duplicate_of=row["duplicate_of"],
-    )
+    return _from_row(ArticleRow, row)
