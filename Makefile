@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DATA ?= ../shared/data
 
-.PHONY: install demo test lint eval bench clean
+.PHONY: install demo test lint eval fit bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,20 @@ test: install
 lint: install
 	$(BIN)/ruff check bot handlers storage tests
 
+LABELLED := $(DATA)/newswcl50.jsonl $(DATA)/allsides_roundups.jsonl $(DATA)/uci_news_aggregator_dev.jsonl
+
+# Scores of the packaged grouping model, written to eval/clusters.json.
 eval: install
-	$(BIN)/newsdesk eval clusters $(DATA)/newswcl50.jsonl $(DATA)/allsides_roundups.jsonl $(DATA)/uci_news_aggregator_dev.jsonl
+	$(BIN)/newsdesk eval clusters --part holdout --results eval/clusters_holdout.json $(LABELLED)
+	$(BIN)/newsdesk eval clusters --part all --results eval/clusters.json $(LABELLED)
+
+# Refit the grouping model on the fit half of the labelled files (a few minutes).
+fit: install
+	$(BIN)/newsdesk eval fit $(LABELLED)
+
+bench: install
+	$(BIN)/python bench/clustering.py
+	$(BIN)/python bench/peers.py $(LABELLED)
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

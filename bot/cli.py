@@ -52,16 +52,39 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_eval_clusters(args: argparse.Namespace) -> int:
-    from bot.evaluate import evaluate_clusters
+    from bot.evaluate import evaluate_clusters, write_results
 
+    evaluations = []
     for path in args.files:
-        ev = evaluate_clusters(path, window_hours=args.window_hours)
+        ev = evaluate_clusters(path, part=args.part, window_hours=args.window_hours)
+        evaluations.append(ev)
         s = ev.scores
         print(
-            f"{Path(path).name}: {ev.articles} articles, {ev.stories} stories  "
+            f"{Path(path).name} ({args.part}): {ev.articles} articles, {ev.stories} stories  "
             f"B-cubed P={s.precision:.3f} R={s.recall:.3f} F1={s.f1:.3f}  "
-            f"{ev.articles_per_second:.0f} articles/s"
+            f"{ev.articles_per_second:.0f} articles/s",
+            flush=True,
         )
+    if args.results:
+        write_results(Path(args.results), evaluations)
+        print(f"results written to {args.results}")
+    return 0
+
+
+def cmd_eval_fit(args: argparse.Namespace) -> int:
+    from bot.fitting import fit, write_model
+    from bot.pipeline.cluster import FEATURES, MODEL_PATH
+    from bot.pipeline.embed import shared_embedder
+
+    report = fit(args.files, shared_embedder().encode, args.window_hours)
+    out = Path(args.out) if args.out else MODEL_PATH
+    write_model(report, args.files, out)
+    for name, regime in report.model.regimes.items():
+        weights = ", ".join(f"{f}={w:.2f}" for f, w in zip(FEATURES, regime.weights, strict=True))
+        print(f"{name}: threshold {regime.threshold}, core {regime.core_threshold}; {weights}")
+    for name, s in report.fit_scores.items():
+        print(f"{name} (fit): B-cubed P={s.precision:.3f} R={s.recall:.3f} F1={s.f1:.3f}")
+    print(f"model written to {out}")
     return 0
 
 
@@ -94,7 +117,21 @@ def build_parser() -> argparse.ArgumentParser:
     clusters = eval_sub.add_parser("clusters", help="B-cubed precision, recall, F1 of grouping")
     clusters.add_argument("files", nargs="+", help="JSONL files with a 'story' label per article")
     clusters.add_argument("--window-hours", type=float, default=72.0)
+    clusters.add_argument(
+        "--part",
+        choices=("all", "fit", "holdout"),
+        default="all",
+        help="score every story, or only the half `eval fit` learned from, or the other half",
+    )
+    clusters.add_argument("--results", help="also write the scores to this JSON file")
     clusters.set_defaults(func=cmd_eval_clusters)
+    fitting = eval_sub.add_parser(
+        "fit", help="learn the grouping model's weights and thresholds from the fit half"
+    )
+    fitting.add_argument("files", nargs="+", help="JSONL files with a 'story' label per article")
+    fitting.add_argument("--window-hours", type=float, default=72.0)
+    fitting.add_argument("--out", help="where to write the model (default: the packaged one)")
+    fitting.set_defaults(func=cmd_eval_fit)
     return parser
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from bot.analysis import analyze_file
+from bot.analysis import analyze, read_articles
 
 
 @dataclass(frozen=True)
@@ -50,15 +52,51 @@ def gold_labels(path: str | Path) -> dict[str, str]:
 @dataclass(frozen=True)
 class ClusterEvaluation:
     path: str
+    part: str
     articles: int
     stories: int
     scores: BCubed
     articles_per_second: float
 
 
-def evaluate_clusters(path: str | Path, **kwargs: object) -> ClusterEvaluation:
-    result = analyze_file(path, **kwargs)  # type: ignore[arg-type]
+def evaluate_clusters(path: str | Path, part: str = "all", **kwargs: Any) -> ClusterEvaluation:
+    """Group the file's articles (only those of stories in `part`, see bot.fitting) and score."""
+    from bot.fitting import in_part
+
+    gold = gold_labels(path)
+    warnings: list[str] = []
+    articles = (
+        a for a in read_articles(path, warnings) if a.id in gold and in_part(gold[a.id], part)
+    )
+    result = analyze(articles, warnings=warnings, **kwargs)
     predicted = {a.id: story.id for story in result.stories for a in story.articles}
-    scores = bcubed(predicted, gold_labels(path))
+    scores = bcubed(predicted, gold)
     rate = result.articles / result.seconds if result.seconds else float("inf")
-    return ClusterEvaluation(str(path), result.articles, len(result.stories), scores, rate)
+    return ClusterEvaluation(str(path), part, result.articles, len(result.stories), scores, rate)
+
+
+def write_results(out: Path, evaluations: list[ClusterEvaluation]) -> None:
+    """The scores as JSON, with the model they came from, for the repository's record."""
+    from bot.pipeline.cluster import MODEL_PATH
+
+    model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    data = {
+        "command": "newsdesk eval clusters",
+        "date": datetime.now(UTC).date().isoformat(),
+        "model": {"regimes": model["regimes"], "fitted_on": model.get("fitted_on")},
+        "results": [
+            {
+                "file": Path(ev.path).name,
+                "part": ev.part,
+                "articles": ev.articles,
+                "stories": ev.stories,
+                "precision": round(ev.scores.precision, 3),
+                "recall": round(ev.scores.recall, 3),
+                "f1": round(ev.scores.f1, 3),
+                "articles_per_second": round(ev.articles_per_second, 1),
+            }
+            for ev in evaluations
+        ],
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")

@@ -9,7 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.pipeline.cluster import DEFAULT_THRESHOLD, ClusterDoc, StoryClusterer
+import numpy as np
+
+from bot.pipeline.cluster import (
+    ClusterDoc,
+    Encoder,
+    GroupingModel,
+    StoryClusterer,
+    embedding_text,
+)
 from bot.pipeline.dedupe import DuplicateIndex
 
 
@@ -26,22 +34,39 @@ class Placement:
 class StoryAssembler:
     """Remembers recent articles and stories and places each newcomer."""
 
-    def __init__(self, window_hours: float = 72.0, threshold: float = DEFAULT_THRESHOLD) -> None:
+    def __init__(
+        self,
+        window_hours: float = 72.0,
+        model: GroupingModel | None = None,
+        encoder: Encoder | None = None,
+    ) -> None:
+        if encoder is None:
+            from bot.pipeline.embed import shared_embedder
+
+            encoder = shared_embedder().encode
+        self._encoder = encoder
         self.duplicates = DuplicateIndex(window_hours)
-        self.clusterer = StoryClusterer(window_hours, threshold)
+        self.clusterer = StoryClusterer(window_hours, model, encoder)
         self.story_of: dict[str, int] = {}
 
     def place(
-        self, key: str, outlet: str, title: str, text: str, seen: datetime | None
+        self,
+        key: str,
+        outlet: str,
+        title: str,
+        text: str,
+        seen: datetime | None,
+        embedding: np.ndarray | None = None,
     ) -> Placement:
-        """Decide where the article goes and remember it."""
+        """Decide where the article goes and remember it (`embedding` if already computed)."""
         match = self.duplicates.find(outlet, title, text, seen)
         if match is not None and match.of in self.story_of:
             story = self.story_of[match.of]
             if match.kind == "copy":
                 # A copy strengthens the story's vocabulary like any member.
                 doc = ClusterDoc(key, outlet, title, text, seen)
-                self.clusterer.add(doc, self.clusterer.vectorize(doc), story)
+                signals = self.clusterer.signals(doc, embedding=embedding)
+                self.clusterer.add(doc, signals, story, core=False)
             self.duplicates.add(key, outlet, title, text, seen)
             self.story_of[key] = story
             return Placement(
@@ -51,22 +76,33 @@ class StoryAssembler:
                 {"duplicate_of": match.of, "similarity": match.similarity},
             )
         doc = ClusterDoc(key, outlet, title, text, seen)
-        vector = self.clusterer.vectorize(doc)
-        assignment = self.clusterer.assign(doc, vector)
-        story = self.clusterer.add(doc, vector, assignment.story)
+        signals = self.clusterer.signals(doc, embedding=embedding)
+        assignment = self.clusterer.assign(doc, signals)
+        story = self.clusterer.add(doc, signals, assignment.story, assignment.core)
         self.duplicates.add(key, outlet, title, text, seen)
         self.story_of[key] = story
         kind = "new" if assignment.story is None else "joined"
         return Placement(story, kind, None, assignment.why())
 
     def remember(
-        self, key: str, outlet: str, title: str, text: str, seen: datetime | None, story: int
+        self,
+        key: str,
+        outlet: str,
+        title: str,
+        text: str,
+        seen: datetime | None,
+        story: int,
+        embedding: np.ndarray | None = None,
     ) -> None:
         """Load an article already placed (at start-up, from storage) without deciding anything."""
         doc = ClusterDoc(key, outlet, title, text, seen)
-        self.clusterer.add(doc, self.clusterer.vectorize(doc), story)
+        self.clusterer.add(doc, self.clusterer.signals(doc, embedding=embedding), story)
         self.duplicates.add(key, outlet, title, text, seen)
         self.story_of[key] = story
+
+    def embed(self, articles: list[tuple[str, str]]) -> np.ndarray:
+        """Embeddings of (title, text) pairs, in one batch: faster than placing one by one."""
+        return self._encoder([embedding_text(title, text) for title, text in articles])
 
     def reserve_story_ids(self, above: int) -> None:
         """New stories get ids above `above` (stories outside the window are not in memory)."""

@@ -1,27 +1,111 @@
 """Streaming story assignment: each article, in arrival order, joins the best story or opens one.
 
-Articles become TF-IDF vectors (title words count double, capitalised phrases are extra
-terms; document frequencies are learned as articles arrive, never from the future). A
-story is the sum of its members' vectors. Candidates come from an inverted index over the
-terms of recent stories, so the cost of a decision does not grow with history.
+An article is described by four signals: a TF-IDF vector of its title and text (title words
+count double, capitalised phrases are extra terms), a TF-IDF vector of its title alone, the
+names and numbers it mentions, and a sentence embedding. Document frequencies are learned as
+articles arrive, never from the future. A story keeps the sums of those signals over all its
+members and, separately, over its first few members: its core.
+
+For each candidate story the signals are compared (cosines, shared names, time gap) and a
+fitted logistic model (`grouping_model.json`, made by `newsdesk eval fit`) turns them into
+the probability that the article belongs there. The article joins the most probable story
+if that probability reaches the model's threshold. Anti-chaining: the features against the
+core weigh in the model, and the article must also reach the threshold against the core
+alone, so a story cannot drift from one event to the next through near neighbours.
+
+Candidates come from an inverted index over the terms of stories still in the time window,
+so the cost of a decision does not grow with history.
 """
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
 
 from bot.pipeline.text import content_terms, entity_candidates, top_terms
 
-# Chosen on ../shared/data (scores in README.md, "Measured"); score = cosine x time factor.
-DEFAULT_THRESHOLD = 0.22
 TITLE_WEIGHT = 2.0
 ENTITY_WEIGHT = 1.0
 BODY_TERMS = 400
 INDEX_TERMS = 25
+MAX_CANDIDATES = 40
+CORE_SIZE = 5
+# A member joins the story's core only when it was this probable (the first member always is),
+# so an article that merely bridges two events never becomes part of what newcomers must match.
+CORE_CONFIDENCE = 0.5
 TIME_SIGMA_HOURS = 72.0
+# Text the embedding sees: the title and the start of the article.
+EMBED_WORDS = 30
+
+MODEL_PATH = Path(__file__).with_name("grouping_model.json")
+FEATURES = (
+    "bias",
+    "text_cosine",
+    "title_cosine",
+    "shared_names",
+    "embedding_cosine",
+    "core_text_cosine",
+    "core_embedding_cosine",
+    "nearest_member_cosine",
+    "time_proximity",
+    "time_unknown",
+)
+# Articles with text and headline-only items behave differently; each kind has its own weights.
+REGIMES = ("text", "headline")
+MEMBER_EMBEDDINGS = 64
+
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,.]*\d(?![\w])|(?<![\w.])\d(?![\w.])")
+
+
+@dataclass(frozen=True)
+class RegimeModel:
+    """Logistic weights over FEATURES, the probability needed to join, and the probability
+    needed against the story's core alone (the anti-chaining check)."""
+
+    weights: tuple[float, ...]
+    threshold: float
+    core_threshold: float
+
+    def accepts(self, x: np.ndarray) -> tuple[bool, float]:
+        """Whether features `x` join the story, and the margin above the threshold."""
+        probability = self.probability(x)
+        core_ok = self.probability(core_only(x)) >= self.core_threshold
+        return core_ok and probability >= self.threshold, probability - self.threshold
+
+    def probability(self, features: np.ndarray) -> float:
+        z = float(np.dot(self.weights, features))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@dataclass(frozen=True)
+class GroupingModel:
+    """One RegimeModel for pairs where both sides have text, one for headline-only pairs."""
+
+    regimes: dict[str, RegimeModel]
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> GroupingModel:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError(f"{path}: features {data['features']} differ from {FEATURES}")
+        return cls(
+            {
+                name: RegimeModel(
+                    tuple(float(w) for w in data["regimes"][name]["weights"]),
+                    float(data["regimes"][name]["threshold"]),
+                    float(data["regimes"][name]["core_threshold"]),
+                )
+                for name in REGIMES
+            }
+        )
 
 
 @dataclass
@@ -33,106 +117,245 @@ class ClusterDoc:
     seen: datetime | None
 
 
+def embedding_text(title: str, text: str) -> str:
+    """What the sentence embedding reads: the headline and the opening words."""
+    lead = " ".join(text.split()[:EMBED_WORDS])
+    return f"{title}. {lead}" if title and lead else title or lead
+
+
+@dataclass
+class DocSignals:
+    full: dict[str, float]
+    title: dict[str, float]
+    names: frozenset[str]
+    embedding: np.ndarray | None
+    has_text: bool
+
+
 @dataclass(frozen=True)
 class Assignment:
-    """Where an article went and why: the score, the terms it shares with the story, the time gap."""
+    """Where an article went and why: probability, signals, shared terms and names, time gap."""
 
     story: int | None
     score: float
     shared_terms: tuple[str, ...] = ()
     hours_apart: float | None = None
+    signals: dict[str, float] = field(default_factory=dict)
+    core: bool = True
 
     def why(self) -> dict[str, object]:
         return {
             "score": round(self.score, 3),
             "shared_terms": list(self.shared_terms),
             "hours_apart": None if self.hours_apart is None else round(self.hours_apart, 1),
+            "signals": {name: round(value, 3) for name, value in self.signals.items()},
         }
+
+
+class _Profile:
+    """Sums of the members' signals: what a story (or its core) looks like."""
+
+    def __init__(self) -> None:
+        self.full: dict[str, float] = defaultdict(float)
+        self.full_norm = 0.0
+        self.title: dict[str, float] = defaultdict(float)
+        self.title_norm = 0.0
+        self.names: Counter[str] = Counter()
+        self.embedding: np.ndarray | None = None
+        self.members: list[np.ndarray] = []
+        self.size = 0
+        self.with_text = 0
+
+    def add(self, signals: DocSignals) -> None:
+        for term, value in signals.full.items():
+            self.full[term] += value
+        self.full_norm = math.sqrt(sum(v * v for v in self.full.values()))
+        for term, value in signals.title.items():
+            self.title[term] += value
+        self.title_norm = math.sqrt(sum(v * v for v in self.title.values()))
+        self.names.update(signals.names)
+        if signals.embedding is not None:
+            if self.embedding is None:
+                self.embedding = signals.embedding.astype(np.float32).copy()
+            else:
+                self.embedding += signals.embedding
+            if len(self.members) < MEMBER_EMBEDDINGS:
+                self.members.append(signals.embedding)
+        self.size += 1
+        self.with_text += signals.has_text
+
+    def text_cosine(self, signals: DocSignals) -> float:
+        return _cosine(signals.full, self.full, self.full_norm)
+
+    def title_cosine(self, signals: DocSignals) -> float:
+        return _cosine(signals.title, self.title, self.title_norm)
+
+    def shared_names(self, signals: DocSignals) -> float:
+        if not signals.names:
+            return 0.0
+        return sum(1 for name in signals.names if name in self.names) / len(signals.names)
+
+    def embedding_cosine(self, signals: DocSignals) -> float:
+        if signals.embedding is None or self.embedding is None:
+            return 0.0
+        norm = float(np.linalg.norm(self.embedding))
+        return float(np.dot(signals.embedding, self.embedding)) / norm if norm else 0.0
+
+    def nearest_member_cosine(self, signals: DocSignals) -> float:
+        if signals.embedding is None or not self.members:
+            return 0.0
+        return float(np.max(np.stack(self.members) @ signals.embedding))
 
 
 @dataclass
 class _Story:
     id: int
-    centroid: dict[str, float] = field(default_factory=lambda: defaultdict(float))
-    norm: float = 0.0
-    size: int = 0
+    whole: _Profile = field(default_factory=_Profile)
+    core: _Profile = field(default_factory=_Profile)
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     indexed: set[str] = field(default_factory=set)
 
 
-class StoryClusterer:
-    """Assigns articles to stories. Call `assign` to decide, then `add` to record the decision."""
+Encoder = Callable[[list[str]], np.ndarray]
 
-    def __init__(self, window_hours: float = 72.0, threshold: float = DEFAULT_THRESHOLD) -> None:
+
+class StoryClusterer:
+    """Assigns articles to stories. `signals` describes a doc; `assign` decides; `add` records."""
+
+    def __init__(
+        self,
+        window_hours: float = 72.0,
+        model: GroupingModel | None = None,
+        encoder: Encoder | None = None,
+    ) -> None:
         self.window = timedelta(hours=window_hours)
-        self.threshold = threshold
+        self.model = model or GroupingModel.load()
+        self._encoder = encoder
         self._df: Counter[str] = Counter()
         self._docs = 0
         self._stories: dict[int, _Story] = {}
         self._postings: dict[str, set[int]] = defaultdict(set)
         self._next_id = 1
 
-    def vectorize(self, doc: ClusterDoc, learn: bool = True) -> dict[str, float]:
-        """L2-normalised TF-IDF vector; with `learn`, the document counts toward the frequencies."""
+    def signals(
+        self, doc: ClusterDoc, learn: bool = True, embedding: np.ndarray | None = None
+    ) -> DocSignals:
+        """The doc's signals; with `learn`, it counts toward the document frequencies."""
+        title_terms = content_terms(doc.title)
         counts: Counter[str] = Counter()
-        for term in content_terms(doc.title):
+        for term in title_terms:
             counts[term] += TITLE_WEIGHT
         for term in content_terms(doc.text)[:BODY_TERMS]:
             counts[term] += 1.0
-        for phrase in entity_candidates(f"{doc.title}. {doc.text[:3000]}"):
+        lead = f"{doc.title}. {doc.text[:3000]}"
+        names = entity_candidates(lead)
+        for phrase in names:
             counts["@" + phrase] += ENTITY_WEIGHT
         if learn:
             self._docs += 1
             self._df.update(counts.keys())
-        total = self._docs + 1
-        vector = {
-            term: (1.0 + math.log(count)) * (math.log(total / (self._df[term] + 1)) + 1.0)
-            for term, count in counts.items()
-            if count > 0
-        }
-        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-        return {term: value / norm for term, value in vector.items()}
+        numbers = {"#" + n.replace(",", "") for n in _NUMBER.findall(lead)}
+        if embedding is None and self._encoder is not None:
+            embedding = self._encoder([embedding_text(doc.title, doc.text)])[0]
+        return DocSignals(
+            full=self._tfidf(counts),
+            title=self._tfidf(Counter(title_terms)),
+            names=frozenset(names) | frozenset(numbers),
+            embedding=embedding,
+            has_text=bool(doc.text.strip()),
+        )
 
-    def assign(self, doc: ClusterDoc, vector: dict[str, float]) -> Assignment:
-        """The best story for `doc` above the threshold, or Assignment(story=None) for a new one."""
-        best = Assignment(story=None, score=0.0)
-        for story in self._candidates(vector, doc.seen):
-            dot = sum(value * story.centroid.get(term, 0.0) for term, value in vector.items())
-            cosine = dot / story.norm if story.norm else 0.0
-            hours = _hours_between(doc.seen, story.last_seen)
-            score = cosine * _time_factor(hours)
-            if score > best.score:
-                shared = [t for t in top_terms(vector, 40) if story.centroid.get(t)]
-                best = Assignment(story.id, score, tuple(t.lstrip("@") for t in shared[:8]), hours)
-        if best.score < self.threshold:
-            return Assignment(
-                story=None,
-                score=best.score,
-                shared_terms=best.shared_terms,
-                hours_apart=best.hours_apart,
-            )
-        return best
+    @staticmethod
+    def regime(signals: DocSignals, story: _Story) -> str:
+        return "text" if signals.has_text and story.whole.with_text else "headline"
 
-    def add(self, doc: ClusterDoc, vector: dict[str, float], story_id: int | None = None) -> int:
-        """Record `doc` as a member of `story_id` (or of a new story); returns the story id."""
+    def features(self, doc: ClusterDoc, signals: DocSignals, story: _Story) -> np.ndarray:
+        hours = _hours_between(doc.seen, story.last_seen)
+        return np.array(
+            [
+                1.0,
+                story.whole.text_cosine(signals),
+                story.whole.title_cosine(signals),
+                story.whole.shared_names(signals),
+                story.whole.embedding_cosine(signals),
+                story.core.text_cosine(signals),
+                story.core.embedding_cosine(signals),
+                story.whole.nearest_member_cosine(signals),
+                _time_proximity(hours),
+                1.0 if hours is None else 0.0,
+            ]
+        )
+
+    def candidates(self, doc: ClusterDoc, signals: DocSignals) -> list[_Story]:
+        """Stories in the window sharing the most of the doc's top terms (at most MAX_CANDIDATES)."""
+        hits: Counter[int] = Counter()
+        for term in top_terms(signals.full, INDEX_TERMS):
+            hits.update(self._postings.get(term, ()))
+        stories = []
+        for story_id, _ in hits.most_common():
+            story = self._stories.get(story_id)
+            if story is None or not self._in_window(doc.seen, story):
+                continue
+            stories.append(story)
+            if len(stories) >= MAX_CANDIDATES:
+                break
+        return stories
+
+    def assign(self, doc: ClusterDoc, signals: DocSignals) -> Assignment:
+        """The most probable story for `doc`, or Assignment(story=None) when none is probable enough."""
+        best: tuple[float, bool, _Story, np.ndarray] | None = None
+        for story in self.candidates(doc, signals):
+            x = self.features(doc, signals, story)
+            accepted, margin = self.model.regimes[self.regime(signals, story)].accepts(x)
+            if best is None or (accepted, margin) > (best[1], best[0]):
+                best = (margin, accepted, story, x)
+        if best is None:
+            return Assignment(story=None, score=0.0)
+        _, accepted, story, x = best
+        probability = self.model.regimes[self.regime(signals, story)].probability(x)
+        shared = [t.lstrip("@#") for t in top_terms(signals.full, 40) if story.whole.full.get(t)]
+        return Assignment(
+            story.id if accepted else None,
+            probability,
+            tuple(shared[:8]),
+            _hours_between(doc.seen, story.last_seen),
+            dict(zip(FEATURES[1:], (float(v) for v in x[1:]), strict=True)),
+            core=not accepted or probability >= CORE_CONFIDENCE,
+        )
+
+    def add(
+        self,
+        doc: ClusterDoc,
+        signals: DocSignals,
+        story_id: int | None = None,
+        core: bool = True,
+    ) -> int:
+        """Record `doc` as a member of `story_id` (or of a new story); returns the story id.
+
+        With `core`, the doc also becomes part of the story's core while the core has room."""
         if story_id is None:
             story_id = self._next_id
         self._next_id = max(self._next_id, story_id + 1)
         story = self._stories.get(story_id)
         if story is None:
             story = self._stories[story_id] = _Story(story_id, first_seen=doc.seen)
-        for term, value in vector.items():
-            story.centroid[term] += value
-        story.norm = math.sqrt(sum(v * v for v in story.centroid.values()))
-        story.size += 1
+        story.whole.add(signals)
+        if (core or story.core.size == 0) and story.core.size < CORE_SIZE:
+            story.core.add(signals)
         if doc.seen and (story.last_seen is None or doc.seen > story.last_seen):
             story.last_seen = doc.seen
-        for term in top_terms(vector, INDEX_TERMS):
+        for term in top_terms(signals.full, INDEX_TERMS):
             if term not in story.indexed:
                 story.indexed.add(term)
                 self._postings[term].add(story_id)
         return story_id
+
+    def story_ids(self) -> list[int]:
+        return list(self._stories)
+
+    def story(self, story_id: int) -> _Story:
+        return self._stories[story_id]
 
     def reserve_ids(self, above: int) -> None:
         self._next_id = max(self._next_id, above + 1)
@@ -150,19 +373,34 @@ class StoryClusterer:
                     if not ids:
                         del self._postings[term]
 
-    def _candidates(self, vector: dict[str, float], seen: datetime | None) -> list[_Story]:
-        ids: set[int] = set()
-        for term in top_terms(vector, INDEX_TERMS):
-            ids.update(self._postings.get(term, ()))
-        stories = []
-        for story_id in ids:
-            story = self._stories.get(story_id)
-            if story is None:
-                continue
-            if seen and story.last_seen and seen - story.last_seen > self.window:
-                continue
-            stories.append(story)
-        return stories
+    def _tfidf(self, counts: Counter[str]) -> dict[str, float]:
+        """L2-normalised TF-IDF with the document frequencies learned so far."""
+        total = self._docs + 1
+        vector = {
+            term: (1.0 + math.log(count)) * (math.log(total / (self._df[term] + 1)) + 1.0)
+            for term, count in counts.items()
+            if count > 0
+        }
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        return {term: value / norm for term, value in vector.items()}
+
+    def _in_window(self, seen: datetime | None, story: _Story) -> bool:
+        return not (seen and story.last_seen and seen - story.last_seen > self.window)
+
+
+def core_only(x: np.ndarray) -> np.ndarray:
+    """The features with the whole-story signals replaced by the core's: the anti-chaining check."""
+    core = x.copy()
+    core[FEATURES.index("text_cosine")] = x[FEATURES.index("core_text_cosine")]
+    core[FEATURES.index("embedding_cosine")] = x[FEATURES.index("core_embedding_cosine")]
+    core[FEATURES.index("nearest_member_cosine")] = x[FEATURES.index("core_embedding_cosine")]
+    return core
+
+
+def _cosine(vector: dict[str, float], centroid: dict[str, float], norm: float) -> float:
+    if not norm:
+        return 0.0
+    return sum(value * centroid.get(term, 0.0) for term, value in vector.items()) / norm
 
 
 def _hours_between(a: datetime | None, b: datetime | None) -> float | None:
@@ -171,8 +409,8 @@ def _hours_between(a: datetime | None, b: datetime | None) -> float | None:
     return abs((a - b).total_seconds()) / 3600.0
 
 
-def _time_factor(hours: float | None) -> float:
-    """Gaussian decay with the time gap; unknown times cost nothing."""
+def _time_proximity(hours: float | None) -> float:
+    """Gaussian in the time gap (sigma three days); an unknown time is treated as no gap."""
     if hours is None:
         return 1.0
-    return 0.5 + 0.5 * math.exp(-(hours**2) / (2 * TIME_SIGMA_HOURS**2))
+    return math.exp(-(hours**2) / (2 * TIME_SIGMA_HOURS**2))

@@ -1,0 +1,121 @@
+"""Story grouping: the fitted model, anti-chaining, wire copies and explanations."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from bot.analysis import InputArticle, analyze
+from bot.pipeline.assemble import StoryAssembler
+from bot.pipeline.cluster import FEATURES, MODEL_PATH, GroupingModel
+
+T0 = datetime(2025, 3, 4, 7, tzinfo=UTC)
+
+FIRE = (
+    "Warehouse fire in Leeds forces evacuation of 200 homes",
+    "A fire at a chemical warehouse in the Kirkstall area of Leeds forced the evacuation of "
+    "about 200 homes overnight. West Yorkshire Fire and Rescue Service said 15 engines "
+    "attended the blaze, which sent a plume of black smoke across the city. Residents were "
+    "told to keep windows closed. No injuries were reported, and the cause of the fire at the "
+    "warehouse is under investigation.",
+)
+BRIDGE = (
+    "Morning briefing: Leeds warehouse fire, and Glasgow by-election result",
+    "Firefighters worked through the night at a chemical warehouse in Kirkstall, Leeds, "
+    "where homes were evacuated as smoke spread. In Scotland, Labour won the Glasgow "
+    "Southside by-election with a majority of 4,100, taking the seat from the SNP on a "
+    "turnout of 38 per cent. The new MP, Aisha Rahman, thanked voters in her victory speech.",
+)
+ELECTION = (
+    "Labour takes Glasgow Southside from SNP in by-election",
+    "Labour's Aisha Rahman won the Glasgow Southside by-election with a majority of 4,100 "
+    "votes, overturning an SNP majority. Turnout was 38 per cent. In her victory speech "
+    "Rahman said voters had sent a message to the Scottish government, while the SNP said "
+    "the result reflected local issues. The count at the Emirates Arena finished at 3am.",
+)
+
+
+OWN_REPORT = (
+    "Aisha Rahman is the new Labour MP for Glasgow Southside after a count that ran into the "
+    "early hours at the Emirates Arena. She beat the SNP candidate by 4,100 votes on a 38 per "
+    "cent turnout and told supporters the result was a verdict on the Scottish government."
+)
+
+
+def place(assembler: StoryAssembler, key: str, outlet: str, article: tuple[str, str], hours: float):
+    return assembler.place(key, outlet, article[0], article[1], T0 + timedelta(hours=hours))
+
+
+def test_the_packaged_model_matches_the_features_and_records_its_fit() -> None:
+    model = GroupingModel.load()
+    for regime in model.regimes.values():
+        assert len(regime.weights) == len(FEATURES)
+        assert 0 < regime.threshold < 1 and 0 <= regime.core_threshold <= regime.threshold
+    assert "fitted_on" in MODEL_PATH.read_text()
+
+
+def test_a_chain_through_a_bridging_article_does_not_merge_two_events() -> None:
+    assembler = StoryAssembler()
+    fire = place(assembler, "a", "Yorkshire Post", FIRE, 0)
+    place(assembler, "b", "Daily Briefing", BRIDGE, 1)
+    election = place(assembler, "c", "The Herald", ELECTION, 2)
+    assert election.story != fire.story
+
+
+def test_without_the_core_check_the_same_chain_would_merge() -> None:
+    """Guards the test above: the chain is a real one, which only the core check breaks."""
+    model = GroupingModel.load()
+    loose = GroupingModel(
+        {
+            name: replace(regime, threshold=0.01, core_threshold=0.0)
+            for name, regime in model.regimes.items()
+        }
+    )
+    strict_core = GroupingModel(
+        {
+            name: replace(regime, threshold=0.01, core_threshold=regime.threshold)
+            for name, regime in model.regimes.items()
+        }
+    )
+    outcomes = {}
+    for label, variant in (("loose", loose), ("core", strict_core)):
+        assembler = StoryAssembler(model=variant)
+        fire = place(assembler, "a", "Yorkshire Post", FIRE, 0)
+        place(assembler, "b", "Daily Briefing", BRIDGE, 1)
+        outcomes[label] = place(assembler, "c", "The Herald", ELECTION, 2).story == fire.story
+    assert outcomes == {"loose": True, "core": False}
+
+
+def article(key: str, outlet: str, title: str, text: str, hours: float) -> InputArticle:
+    return InputArticle(key, outlet, title, text, None, T0 + timedelta(hours=hours), 0)
+
+
+def test_a_wire_copy_is_labelled_and_counted_once() -> None:
+    wire = ELECTION[1] + " " + BRIDGE[1]
+    result = analyze(
+        [
+            article("ap", "Associated Press", ELECTION[0], wire, 0),
+            article("copy", "Evening Chronicle", "Labour wins Glasgow by-election", wire, 1),
+            article("herald", "The Herald", "Rahman wins for Labour in Glasgow", OWN_REPORT, 2),
+        ]
+    )
+    (story,) = result.stories
+    kinds = {a.id: p.kind for a, p in zip(story.articles, story.placements, strict=True)}
+    assert kinds == {"ap": "new", "copy": "copy", "herald": "joined"}
+    assert story.counted_outlets == ["Associated Press", "The Herald"]
+    assert result.to_json(min_outlets=3)["stories"][0]["alert"] is False
+
+
+def test_every_member_says_why_it_joined() -> None:
+    result = analyze(
+        [
+            article("a", "The Herald", *ELECTION, 0),
+            article("b", "The Scotsman", "SNP loses Glasgow Southside to Labour", OWN_REPORT, 3),
+        ]
+    )
+    members = result.to_json()["stories"][0]["members"]
+    joined = members[1]["why"]
+    assert members[1]["placed"] == "joined"
+    assert joined["score"] > 0.5 and joined["hours_apart"] == 3.0
+    assert "glasgow" in " ".join(joined["shared_terms"]).lower()
+    assert set(joined["signals"]) == set(FEATURES[1:])
