@@ -13,6 +13,7 @@ from typing import Any
 from bot.errors import ExtractionError, InputError
 from bot.pipeline.assemble import Placement, StoryAssembler
 from bot.pipeline.cluster import Encoder, GroupingModel
+from bot.pipeline.compare import DEFAULT_LIMIT, Difference, OutletText, compare
 from bot.pipeline.extract import clean_text, extract_page, parse_datetime
 
 
@@ -48,6 +49,21 @@ class StoryResult:
             )
         )
 
+    def differences(self, limit: int | None = DEFAULT_LIMIT) -> list[Difference]:
+        """Where the story's outlets differ. One text per outlet: the same outlet's repeats
+        and other outlets' copies are left out, so they are never compared."""
+        by_outlet: dict[str, InputArticle] = {}
+        for article, placement in zip(self.articles, self.placements, strict=True):
+            if placement.kind in ("same_article", "copy") or not article.text:
+                continue
+            known = by_outlet.get(article.outlet)
+            if known is None or len(article.text) > len(known.text):
+                by_outlet[article.outlet] = article
+        if len(by_outlet) < 2:
+            return []
+        texts = [OutletText(a.outlet, a.id, a.text) for a in by_outlet.values()]
+        return compare(texts, limit)
+
     @property
     def first(self) -> InputArticle:
         dated = [a for a in self.articles if a.published]
@@ -73,7 +89,7 @@ class AnalysisResult:
                     "outlets": story.outlets,
                     "articles": [a.id for a in story.articles],
                     "first_seen": first.published.isoformat() if first.published else None,
-                    "differences": [],
+                    "differences": [d.to_json() for d in story.differences()],
                     "counted_outlets": len(story.counted_outlets),
                     "alert": len(story.counted_outlets) >= min_outlets,
                     "members": [
@@ -224,6 +240,10 @@ def render_report(result: AnalysisResult, min_outlets: int) -> str:
             when = article.published.isoformat() if article.published else "time unknown"
             lines.append(f"  - {article.outlet} ({when}) {article.title or article.id}")
             lines.append(f"      {_explain(placement)}")
+        differences = story.differences()
+        if differences:
+            lines.append("  Where they differ:")
+            lines.extend(f"  * {d.summary}" for d in differences)
     singles = sum(1 for s in result.stories if len(s.outlets) < 2)
     lines.append("")
     lines.append(f"{singles} stories with a single outlet not shown.")

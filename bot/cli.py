@@ -71,6 +71,23 @@ def cmd_eval_clusters(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval_differences(args: argparse.Namespace) -> int:
+    from bot.evaluate_differences import evaluate_differences
+
+    score = evaluate_differences(args.gold, args.seeds)
+    print(
+        f"{Path(args.gold).name}: found {len(score.found)} of {score.expected} expected "
+        f"differences (recall {len(score.found) / max(1, score.expected):.2f}), "
+        f"{len(score.stretch_found)} stretch items, {len(score.violations)} must-not "
+        f"violations, {score.reported} items reported"
+    )
+    for name in score.missed:
+        print(f"  missed: {name}")
+    for problem in score.violations:
+        print(f"  must not: {problem}")
+    return 0 if not score.violations else 1
+
+
 def cmd_eval_fit(args: argparse.Namespace) -> int:
     from bot.fitting import fit, write_model
     from bot.pipeline.cluster import FEATURES, MODEL_PATH
@@ -125,6 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     clusters.add_argument("--results", help="also write the scores to this JSON file")
     clusters.set_defaults(func=cmd_eval_clusters)
+    differences = eval_sub.add_parser(
+        "differences", help="score the differences report against a gold file"
+    )
+    differences.add_argument("gold", help="gold JSON (the form of shared/gold/seed_story.json)")
+    differences.add_argument("--seeds", help="folder of its documents (default: ../seeds)")
+    differences.set_defaults(func=cmd_eval_differences)
     fitting = eval_sub.add_parser(
         "fit", help="learn the grouping model's weights and thresholds from the fit half"
     )

@@ -57,7 +57,10 @@ def test_seed_files_make_one_story_with_the_duplicate_reported(tmp_path: Path) -
     assert sorted(story["articles"]) == ["000", "001", "002", "003", "004"]
     assert sorted(story["outlets"]) == sorted({o for o, _ in SEED_OUTLETS.values()})
     assert story["first_seen"] == "2024-12-19T08:00:00+00:00"
-    assert story["differences"] == []
+    assert story["differences"], "the seed outlets differ"
+    for difference in story["differences"]:
+        assert set(difference) == {"kind", "subject", "summary", "variants", "importance"}
+        assert all(v["outlets"] and v["evidence"] for v in difference["variants"])
     assert by_article["other"]["id"] != story["id"]
     assert output["duplicates"] == [["000", "001"]]
     assert all("why" in m for m in story["members"])

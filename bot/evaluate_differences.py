@@ -1,0 +1,112 @@
+"""`newsdesk eval differences GOLD.json`: the differences report scored against a gold file.
+
+A gold file (the form of ../shared/gold/seed_story.json) names its documents (text files
+beside it in ../seeds, with outlet and time), the differences a good report finds
+(`expected_differences`: kind and, per variant, a key and the outlets that should carry it)
+and what it must never say (`must_not_report`). An expected item is found when a reported
+difference of the same kind has, for every variant key, a variant whose value or evidence
+contains the key and whose outlets include the expected ones.
+
+Must-not checks, for any gold file: no number difference between equal amounts, no quote
+difference whose changed words are only spelling, no outlet compared with itself, and none
+of the examples a must-not item quotes ('...') appearing in a reported value or summary.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.analysis import InputArticle, analyze
+from bot.pipeline.compare import Difference, changed_words
+from bot.pipeline.extract import clean_text, parse_datetime
+from bot.pipeline.facts import extract_facts
+
+_QUOTED_EXAMPLE = re.compile(r"(?:(?<=[\s(/])|^)'([^']{2,40})'(?=[\s,.;)/]|$)")
+
+
+@dataclass
+class DifferencesScore:
+    expected: int
+    found: list[str]
+    missed: list[str]
+    stretch_found: list[str]
+    violations: list[str]
+    reported: int
+
+
+def evaluate_differences(
+    gold_path: str | Path, seeds: str | Path | None = None
+) -> DifferencesScore:
+    gold_path = Path(gold_path)
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    folder = Path(seeds) if seeds else gold_path.parent.parent / "seeds"
+    articles = [
+        InputArticle(
+            id=name,
+            outlet=meta["outlet"],
+            title="",
+            text=clean_text((folder / name).read_text(encoding="utf-8", errors="replace")),
+            url=None,
+            published=parse_datetime(meta.get("published")),
+            line=index,
+        )
+        for index, (name, meta) in enumerate(gold["documents"].items(), start=1)
+    ]
+    result = analyze(articles)
+    story = max(result.stories, key=lambda s: len(s.articles))
+    differences = story.differences()
+    found, missed, stretch = [], [], []
+    for item in gold["expected_differences"]:
+        hit = any(_matches(item, d) for d in differences)
+        if item.get("stretch"):
+            if hit:
+                stretch.append(item["id"])
+            continue
+        (found if hit else missed).append(item["id"])
+    return DifferencesScore(
+        expected=len(found) + len(missed),
+        found=found,
+        missed=missed,
+        stretch_found=stretch,
+        violations=_violations(gold.get("must_not_report", []), differences),
+        reported=len(differences),
+    )
+
+
+def _matches(item: dict, difference: Difference) -> bool:
+    if difference.kind != item["kind"]:
+        return False
+    for key, outlets in item["variants"].items():
+        if not any(
+            key.lower() in (v.value + " " + " ".join(e["text"] for e in v.evidence)).lower()
+            and set(outlets) <= set(v.outlets)
+            for v in difference.variants
+        ):
+            return False
+    return True
+
+
+def _violations(must_not: list[dict], differences: list[Difference]) -> list[str]:
+    problems = []
+    for d in differences:
+        outlets = [o for v in d.variants for o in v.outlets]
+        if d.kind != "only_in" and len(set(outlets)) < 2:
+            problems.append(f"compares an outlet with itself: {d.summary}")
+        if d.kind == "number":
+            amounts = [extract_facts(v.value).numbers for v in d.variants]
+            if all(amounts) and amounts[0][0].same_amount(amounts[1][0]):
+                problems.append(f"equal amounts reported as different: {d.summary}")
+        if d.kind == "quote" and len(d.variants) == 2:
+            a, b = changed_words(d.variants[0].value, d.variants[1].value)
+            if not a and not b:
+                problems.append(f"spelling-only quote difference: {d.summary}")
+    for item in must_not:
+        for example in _QUOTED_EXAMPLE.findall(item.get("what", "")):
+            for d in differences:
+                shown = d.summary + " " + " ".join(v.value for v in d.variants)
+                if example.lower() in shown.lower():
+                    problems.append(f"{item['id']}: '{example}' appears in: {d.summary}")
+    return problems

@@ -1,0 +1,411 @@
+"""Where the outlets of one story differ: facts aligned across outlets with rapidfuzz.
+
+Input is one text per outlet (same-outlet duplicates and wire copies are left out by the
+caller's choice of `OutletText`s). Output is a ranked list of `Difference`s in the JSON form
+of DESIGN.md section 6: numbers that disagree, quotes worded differently, one person given
+different titles, one name spelled differently, and facts only some outlets carry.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from rapidfuzz import fuzz
+
+from bot.pipeline.facts import ArticleFacts, NumberFact, Sentence, extract_facts
+from bot.pipeline.text import content_terms, entity_candidates, words
+
+DEFAULT_LIMIT = 15
+# Two quotes are one quote when this similar (rapidfuzz ratio, 0-100) ...
+SAME_QUOTE = 72
+# ... and a sentence is covered by another outlet when one of its sentences is this similar.
+COVERED = 55
+_TITLE_WORDS = (
+    "minister|secretary|president|chancellor|spokesman|spokeswoman|spokesperson|chief|"
+    "general|director|ambassador|leader|commander|envoy|governor|mayor|premier|senator"
+)
+_TITLED_NAME = re.compile(
+    r"(?P<title>(?:[A-Za-z]+\s)?(?i:" + _TITLE_WORDS + r"))\s+"
+    r"(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+)+)"
+    r"|(?P<name2>[A-Z][a-z]+(?:\s[A-Z][a-z]+)+),\s(?:the\s|[A-Z][a-z]+'s\s)?"
+    r"(?P<title2>(?:[A-Za-z]+\s)?(?i:" + _TITLE_WORDS + r"))\b"
+)
+# Spelling that differs between British and American English is never a wording difference.
+_SPELLING = (
+    (re.compile(r"is(e|ed|es|ing|ation)\b"), r"iz\1"),
+    (re.compile(r"our\b"), "or"),
+    (re.compile(r"ence\b"), "ense"),
+)
+
+
+@dataclass
+class OutletText:
+    outlet: str
+    article: str
+    text: str
+    facts: ArticleFacts = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.facts = extract_facts(self.text)
+
+
+@dataclass
+class Variant:
+    value: str
+    outlets: list[str]
+    evidence: list[dict[str, str]]
+
+    def to_json(self) -> dict[str, object]:
+        return {"value": self.value, "outlets": self.outlets, "evidence": self.evidence}
+
+
+@dataclass
+class Difference:
+    kind: str
+    subject: str
+    summary: str
+    variants: list[Variant]
+    importance: float
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "subject": self.subject,
+            "summary": self.summary,
+            "variants": [v.to_json() for v in self.variants],
+            "importance": round(self.importance, 3),
+        }
+
+
+def compare(texts: list[OutletText], limit: int | None = DEFAULT_LIMIT) -> list[Difference]:
+    """The differences among outlets, most important first (at most `limit`, None for all)."""
+    if len({t.outlet for t in texts}) < 2:
+        return []
+    found = (
+        _number_differences(texts)
+        + _quote_differences(texts)
+        + _title_differences(texts)
+        + _name_differences(texts)
+        + _figures_only_in(texts)
+        + _only_in(texts)
+    )
+    found.sort(key=lambda d: -d.importance)
+    return found if limit is None else found[:limit]
+
+
+def _evidence(text: OutletText, sentence: Sentence) -> dict[str, str]:
+    return {"article": text.article, "text": sentence.text}
+
+
+def _lead_weight(text: OutletText, sentence_index: int) -> float:
+    """1.0 for the opening sentences, falling to 0.3 deep in the article."""
+    return max(0.4, 1.0 - 0.03 * sentence_index)
+
+
+# Numbers ---------------------------------------------------------------------------------
+
+
+def _same_quantity(a: NumberFact, b: NumberFact, ta: OutletText, tb: OutletText) -> bool:
+    if a.unit != b.unit:
+        return False
+    if a.unit in ("", "%") and not (a.noun and b.noun):
+        return False
+    if a.noun and b.noun:
+        return fuzz.token_set_ratio(a.noun, b.noun) >= 80
+    context_a = ta.facts.sentences[a.sentence].text
+    context_b = tb.facts.sentences[b.sentence].text
+    return fuzz.token_set_ratio(context_a, context_b) >= 60
+
+
+def _number_differences(texts: list[OutletText]) -> list[Difference]:
+    differences = []
+    seen: set[tuple[str, str]] = set()
+    for ta, tb in combinations(texts, 2):
+        for a in ta.facts.numbers:
+            for b in tb.facts.numbers:
+                if a.same_amount(b) or not _same_quantity(a, b, ta, tb):
+                    continue
+                if any(b.same_amount(x) for x in ta.facts.numbers):
+                    continue  # outlet A also gives B's figure: not a disagreement
+                if any(a.same_amount(x) for x in tb.facts.numbers):
+                    continue
+                key = tuple(sorted((_number_label(a), _number_label(b))))
+                if key in seen:
+                    continue
+                seen.add(key)
+                subject = a.noun or b.noun or "amount"
+                variants = [
+                    Variant(
+                        _number_label(a),
+                        [ta.outlet],
+                        [_evidence(ta, ta.facts.sentences[a.sentence])],
+                    ),
+                    Variant(
+                        _number_label(b),
+                        [tb.outlet],
+                        [_evidence(tb, tb.facts.sentences[b.sentence])],
+                    ),
+                ]
+                weight = max(_lead_weight(ta, a.sentence), _lead_weight(tb, b.sentence))
+                differences.append(
+                    Difference(
+                        "number",
+                        subject,
+                        f"{subject}: {ta.outlet} says {_number_label(a)}, "
+                        f"{tb.outlet} says {_number_label(b)}",
+                        variants,
+                        0.9 * weight + 0.1,
+                    )
+                )
+    return differences
+
+
+def _number_label(number: NumberFact) -> str:
+    return f"{number.hedge} {number.text}".strip()
+
+
+# Quotes ----------------------------------------------------------------------------------
+
+
+def spelling_normalised(text: str) -> list[str]:
+    tokens = []
+    for token in words(text):
+        for pattern, replacement in _SPELLING:
+            token = pattern.sub(replacement, token)
+        tokens.append(token)
+    return tokens
+
+
+def changed_words(a: str, b: str) -> tuple[list[str], list[str]]:
+    """Words of `a` and of `b` that the other does not have, spelling variants ignored."""
+    ta, tb = spelling_normalised(a), spelling_normalised(b)
+    matcher = difflib.SequenceMatcher(a=ta, b=tb, autojunk=False)
+    only_a: list[str] = []
+    only_b: list[str] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("replace", "delete"):
+            only_a.extend(ta[i1:i2])
+        if tag in ("replace", "insert"):
+            only_b.extend(tb[j1:j2])
+    return only_a, only_b
+
+
+def _quote_differences(texts: list[OutletText]) -> list[Difference]:
+    differences = []
+    for ta, tb in combinations(texts, 2):
+        for a in ta.facts.quotes:
+            for b in tb.facts.quotes:
+                if _contained(a.text, b.text) or _contained(b.text, a.text):
+                    continue
+                if (
+                    fuzz.ratio(
+                        " ".join(spelling_normalised(a.text)), " ".join(spelling_normalised(b.text))
+                    )
+                    < SAME_QUOTE
+                ):
+                    continue
+                only_a, only_b = changed_words(a.text, b.text)
+                if not only_a and not only_b:
+                    continue
+                subject = f"quote: \u201c{_shorten(a.text)}\u201d"
+                differences.append(
+                    Difference(
+                        "quote",
+                        subject,
+                        f"{ta.outlet} quotes \u201c{' '.join(only_a) or '…'}\u201d where "
+                        f"{tb.outlet} has \u201c{' '.join(only_b) or '…'}\u201d",
+                        [
+                            Variant(
+                                a.text, [ta.outlet], [_evidence(ta, ta.facts.sentences[a.sentence])]
+                            ),
+                            Variant(
+                                b.text, [tb.outlet], [_evidence(tb, tb.facts.sentences[b.sentence])]
+                            ),
+                        ],
+                        0.85 * max(_lead_weight(ta, a.sentence), _lead_weight(tb, b.sentence))
+                        + 0.1,
+                    )
+                )
+    return differences
+
+
+def _contained(short: str, long: str) -> bool:
+    return " ".join(spelling_normalised(short)) in " ".join(spelling_normalised(long))
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+# Titles and names ------------------------------------------------------------------------
+
+
+def _titles(text: OutletText) -> dict[str, tuple[str, Sentence]]:
+    """Surname -> (title as written, sentence) for "Defence Minister Rustem Umerov" and
+    "Rustem Umerov, Ukraine's defence secretary"."""
+    found: dict[str, tuple[str, Sentence]] = {}
+    for sentence in text.facts.sentences:
+        for match in _TITLED_NAME.finditer(sentence.text):
+            name = match.group("name") or match.group("name2")
+            title = (match.group("title") or match.group("title2")).strip()
+            surname = name.split()[-1]
+            found.setdefault(f"{surname}|{title.lower().split()[-1]}", (title, sentence))
+    return found
+
+
+def _title_differences(texts: list[OutletText]) -> list[Difference]:
+    by_person: dict[str, dict[str, Variant]] = {}
+    for text in texts:
+        for key, (title, sentence) in _titles(text).items():
+            surname, head = key.split("|")
+            variants = by_person.setdefault(surname, {})
+            variant = variants.setdefault(head, Variant(title, [], []))
+            if text.outlet not in variant.outlets:
+                variant.outlets.append(text.outlet)
+                variant.evidence.append(_evidence(text, sentence))
+    differences = []
+    for surname, variants in by_person.items():
+        if len(variants) < 2:
+            continue
+        outlets = {o for v in variants.values() for o in v.outlets}
+        if len(outlets) < 2:
+            continue
+        listed = "; ".join(f"{v.value} ({', '.join(v.outlets)})" for v in variants.values())
+        differences.append(
+            Difference(
+                "title", surname, f"{surname} is called: {listed}", list(variants.values()), 0.7
+            )
+        )
+    return differences
+
+
+def _names(text: OutletText) -> set[str]:
+    return {n for n in (w for w in re.findall(r"\b[A-Z][a-z]{3,}\b", text.text))}
+
+
+def _name_differences(texts: list[OutletText]) -> list[Difference]:
+    """One name spelled two ways (Kiev / Kyiv): close spellings, each absent from the other."""
+    names = {t.outlet: _names(t) for t in texts}
+    pairs: dict[tuple[str, str], None] = {}
+    for ta, tb in combinations(texts, 2):
+        for a in names[ta.outlet] - names[tb.outlet]:
+            for b in names[tb.outlet] - names[ta.outlet]:
+                if spelling_normalised(a) == spelling_normalised(b):
+                    continue
+                if a[0] == b[0] and len(a) == len(b) and fuzz.ratio(a.lower(), b.lower()) >= 75:
+                    pairs[tuple(sorted((a, b)))] = None
+    differences = []
+    for a, b in pairs:
+        variants = []
+        for spelling in (a, b):
+            users = [t for t in texts if spelling in names[t.outlet]]
+            if not users:
+                continue
+            evidence = [
+                _evidence(
+                    t, next(s for s in t.facts.sentences if re.search(rf"\b{spelling}\b", s.text))
+                )
+                for t in users
+            ]
+            variants.append(Variant(spelling, [t.outlet for t in users], evidence))
+        if all(set(v.outlets).isdisjoint(w.outlets) for v, w in combinations(variants, 2)):
+            differences.append(
+                Difference(
+                    "name",
+                    f"{a} / {b}",
+                    " / ".join(f"{v.value} ({', '.join(v.outlets)})" for v in variants),
+                    variants,
+                    0.6,
+                )
+            )
+    return differences
+
+
+# Only in ---------------------------------------------------------------------------------
+
+
+def _figures_only_in(texts: list[OutletText]) -> list[Difference]:
+    """Amounts (money, percentages, counted things) that some outlets give and others do not."""
+    amounts: dict[tuple[str, float], Variant] = {}
+    first_index: dict[tuple[str, float], int] = {}
+    for text in texts:
+        for number in text.facts.numbers:
+            if not (number.unit or number.noun) or (number.value < 2 and not number.unit):
+                continue
+            key = (number.unit, round(number.value, 6))
+            variant = amounts.setdefault(key, Variant(_number_label(number), [], []))
+            if text.outlet not in variant.outlets:
+                variant.outlets.append(text.outlet)
+                variant.evidence.append(_evidence(text, text.facts.sentences[number.sentence]))
+                first_index[key] = min(first_index.get(key, 99), number.sentence)
+    outlets = {t.outlet for t in texts}
+    differences = []
+    for key, variant in amounts.items():
+        if len(variant.outlets) < len(outlets):
+            missing = sorted(outlets - set(variant.outlets))
+            differences.append(
+                Difference(
+                    "only_in",
+                    variant.value,
+                    f"{variant.value} is given by {', '.join(variant.outlets)}, "
+                    f"not by {', '.join(missing)}",
+                    [variant],
+                    0.75 * max(0.3, 1.0 - 0.05 * first_index[key]) + 0.1,
+                )
+            )
+    return differences
+
+
+def _only_in(texts: list[OutletText]) -> list[Difference]:
+    """Sentences no other outlet covers, worth reading: with a figure, a quote, or a name."""
+    differences = []
+    for text in texts:
+        others = [t for t in texts if t.outlet != text.outlet]
+        other_text = " ".join(t.text for t in others)
+        other_terms = set(content_terms(other_text))
+        quoted = {q.sentence for q in text.facts.quotes}
+        counted = {n.sentence for n in text.facts.numbers}
+        for index, sentence in enumerate(text.facts.sentences):
+            if len(sentence.text.split()) < 4:
+                continue
+            covered = any(
+                fuzz.token_set_ratio(sentence.text, s.text) >= COVERED
+                and fuzz.partial_ratio(sentence.text.lower(), s.text.lower()) >= COVERED
+                for t in others
+                for s in t.facts.sentences
+            )
+            new_terms = [
+                t
+                for t in dict.fromkeys(content_terms(sentence.text))
+                if t not in other_terms and t.isalpha()
+            ]
+            new_names = [
+                n
+                for n in dict.fromkeys(entity_candidates(sentence.text))
+                if n not in other_text.lower()
+            ]
+            if covered or not new_terms:
+                continue
+            has_number = index in counted and any(
+                n.sentence == index
+                and not any(n.same_amount(x) for t in others for x in t.facts.numbers)
+                for n in text.facts.numbers
+            )
+            has_quote = index in quoted
+            score = 0.15 + 0.2 * has_number + 0.2 * has_quote + 0.15 * bool(new_names)
+            score += 0.1 * min(len(new_terms), 5) / 5
+            score *= _lead_weight(text, index)
+            value = ", ".join((new_names or new_terms)[:4])
+            differences.append(
+                Difference(
+                    "only_in",
+                    value,
+                    f"Only {text.outlet}: {_shorten(sentence.text, 160)}",
+                    [Variant(value, [text.outlet], [_evidence(text, sentence)])],
+                    score,
+                )
+            )
+    return differences

@@ -1,0 +1,112 @@
+"""Where outlets differ: each kind of difference on real sentences, and each must-not case."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.analysis import InputArticle, analyze
+from bot.pipeline.compare import OutletText, changed_words, compare
+from bot.pipeline.extract import clean_text
+from tests.conftest import SHARED_GOLD, seed_text
+from tests.test_analysis import SEED_OUTLETS, newsdesk
+
+FURNITURE = ("Yemeni Armed Forces", "F-35", "Netanyahu", "Hairstyle", "Liz Cheney", "Jelly Roll")
+
+
+def seed_story():
+    articles = [
+        InputArticle(prefix, outlet, "", clean_text(seed_text(prefix)), None, None, n)
+        for n, (prefix, (outlet, _)) in enumerate(SEED_OUTLETS.items())
+    ]
+    (story,) = analyze(articles).stories
+    return story
+
+
+def test_seed_story_differences_name_outlets_on_each_side_and_skip_furniture() -> None:
+    differences = seed_story().differences(limit=None)
+    kinds = {d.kind for d in differences}
+    assert {"name", "title", "only_in"} <= kinds
+    (kyiv,) = [d for d in differences if d.kind == "name" and "Kyiv" in d.subject]
+    sides = {v.value: set(v.outlets) for v in kyiv.variants}
+    assert sides["Kiev"] == {"Al Mayadeen English"}
+    assert "Financial Times" in sides["Kyiv"] and "Al Mayadeen English" not in sides["Kyiv"]
+    shown = json.dumps([d.to_json() for d in differences])
+    assert not [term for term in FURNITURE if term in shown]
+
+
+def test_the_same_outlet_twice_is_never_compared() -> None:
+    for difference in seed_story().differences(limit=None):
+        for variant in difference.variants:
+            articles = {e["article"] for e in variant.evidence}
+            assert not {"000", "001"} <= articles
+        if difference.kind != "only_in":
+            outlets = [o for v in difference.variants for o in v.outlets]
+            assert len(set(outlets)) >= 2
+
+
+def test_the_same_amount_written_two_ways_is_not_a_difference() -> None:
+    texts = [
+        OutletText("The Telegraph", "t", clean_text(seed_text("002"))),
+        OutletText("UK Profits", "u", clean_text(seed_text("004"))),
+    ]
+    differences = compare(texts, limit=None)
+    assert not [d for d in differences if d.kind == "number" and "225" in d.summary]
+    shared = [d for d in differences if d.kind == "only_in" and "225" in d.variants[0].value]
+    assert not shared, "both outlets give £225m, so it is not only in one of them"
+
+
+def test_different_counts_of_one_quantity_are_a_number_difference() -> None:
+    texts = [
+        OutletText(
+            "CBS News",
+            "a",
+            "At least 15 people were killed in the strike on the market, officials said.",
+        ),
+        OutletText(
+            "Reuters",
+            "b",
+            "The strike on the market killed 19 people, according to local officials.",
+        ),
+        OutletText(
+            "BBC", "c", "Some 20 people were killed when the strike hit the market, officials said."
+        ),
+    ]
+    numbers = [d for d in compare(texts) if d.kind == "number"]
+    values = {v.value for d in numbers for v in d.variants}
+    assert {"at least 15", "19", "some 20"} <= values
+    assert all("people" in d.subject for d in numbers)
+
+
+def test_quote_wording_changes_are_reported_but_spelling_is_not() -> None:
+    spelling = [
+        OutletText(
+            "Financial Times",
+            "a",
+            'Healey said: "We will help them mobilise and train more troops."',
+        ),
+        OutletText(
+            "UK Profits", "b", 'Healey said: "We will help them mobilize and train more troops."'
+        ),
+    ]
+    assert not [d for d in compare(spelling) if d.kind == "quote"]
+    assert changed_words("they mobilise", "they mobilize") == ([], [])
+    wording = [
+        OutletText(
+            "Financial Times", "a", 'Healey said: "We will not send troops to fight in Ukraine."'
+        ),
+        OutletText(
+            "UK Profits", "b", 'Healey said: "We will now send troops to fight in Ukraine."'
+        ),
+    ]
+    (quote,) = [d for d in compare(wording) if d.kind == "quote"]
+    assert "not" in quote.summary and "now" in quote.summary
+
+
+@pytest.mark.skipif(not SHARED_GOLD.exists(), reason="../shared/gold is not beside this checkout")
+def test_eval_differences_scores_the_seed_gold_file() -> None:
+    result = newsdesk("eval", "differences", str(SHARED_GOLD / "seed_story.json"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = int(result.stdout.split("found ")[1].split()[0])
+    assert found >= 8 and "0 must-not violations" in result.stdout
