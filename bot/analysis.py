@@ -61,7 +61,11 @@ class StoryResult:
                 by_outlet[article.outlet] = article
         if len(by_outlet) < 2:
             return []
-        texts = [OutletText(a.outlet, a.id, a.text) for a in by_outlet.values()]
+        # The headline is read as the article's first sentence: headlines differ too.
+        texts = [
+            OutletText(a.outlet, a.id, f"{a.title}\n\n{a.text}" if a.title else a.text)
+            for a in by_outlet.values()
+        ]
         return compare(texts, limit)
 
     @property

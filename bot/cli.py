@@ -88,6 +88,17 @@ def cmd_eval_differences(args: argparse.Namespace) -> int:
     return 0 if not score.violations else 1
 
 
+def cmd_eval_conflicts(args: argparse.Namespace) -> int:
+    from bot.evaluate_differences import evaluate_conflicts
+
+    results = evaluate_conflicts(args.file)
+    for r in results:
+        mark = "surfaced" if r.surfaced else "missed  "
+        print(f"{mark} {r.event} ({r.fact_type}): {r.detail}")
+    print(f"{sum(r.surfaced for r in results)} of {len(results)} conflicts surfaced")
+    return 0
+
+
 def cmd_eval_fit(args: argparse.Namespace) -> int:
     from bot.fitting import fit, write_model
     from bot.pipeline.cluster import FEATURES, MODEL_PATH
@@ -148,6 +159,13 @@ def build_parser() -> argparse.ArgumentParser:
     differences.add_argument("gold", help="gold JSON (the form of shared/gold/seed_story.json)")
     differences.add_argument("--seeds", help="folder of its documents (default: ../seeds)")
     differences.set_defaults(func=cmd_eval_differences)
+    conflicts = eval_sub.add_parser(
+        "conflicts", help="check real cross-outlet conflicts surface in their stories' reports"
+    )
+    conflicts.add_argument(
+        "file", help="JSONL of conflicts (shared/data/conflict_examples_dev.jsonl)"
+    )
+    conflicts.set_defaults(func=cmd_eval_conflicts)
     fitting = eval_sub.add_parser(
         "fit", help="learn the grouping model's weights and thresholds from the fit half"
     )

@@ -110,3 +110,64 @@ def _violations(must_not: list[dict], differences: list[Difference]) -> list[str
                 if example.lower() in shown.lower():
                     problems.append(f"{item['id']}: '{example}' appears in: {d.summary}")
     return problems
+
+
+@dataclass
+class ConflictResult:
+    event: str
+    fact_type: str
+    surfaced: bool
+    detail: str
+
+
+def evaluate_conflicts(path: str | Path, limit: int | None = None) -> list[ConflictResult]:
+    """Each real conflict (the form of conflict_examples_dev.jsonl) checked in the report of
+    its story, after grouping the whole labelled file it comes from (beside it, named
+    `<dataset>*.jsonl`). Surfaced: one difference shows two of the conflicting outlets on
+    different sides, each with evidence matching its snippet."""
+    from bot.analysis import read_articles
+    from bot.evaluate import gold_labels
+
+    path = Path(path)
+    conflicts = [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    reports: dict[str, tuple[dict[str, str], list]] = {}
+    results = []
+    for conflict in conflicts:
+        dataset = conflict["dataset"]
+        if dataset not in reports:
+            (source,) = [p for p in path.parent.glob(f"{dataset}*.jsonl") if p != path]
+            reports[dataset] = (gold_labels(source), analyze(read_articles(source, [])).stories)
+        gold, stories = reports[dataset]
+        members = [
+            s for s in stories if any(gold.get(a.id) == conflict["event_id"] for a in s.articles)
+        ]
+        differences = [d for s in members for d in s.differences(limit)]
+        hit = next((d for d in differences if _shows_conflict(d, conflict["claims"])), None)
+        results.append(
+            ConflictResult(
+                conflict["event_id"],
+                conflict["fact_type"],
+                hit is not None,
+                hit.summary if hit else f"{len(differences)} differences in {len(members)} stories",
+            )
+        )
+    return results
+
+
+def _shows_conflict(difference: Difference, claims: list[dict]) -> bool:
+    from rapidfuzz import fuzz
+
+    sides = []
+    for variant in difference.variants:
+        outlets = set()
+        for claim in claims:
+            if claim["outlet"] in variant.outlets and any(
+                fuzz.partial_ratio(claim["snippet"].lower(), e["text"].lower()) >= 70
+                for e in variant.evidence
+            ):
+                outlets.add(claim["outlet"])
+        sides.append(outlets)
+    shown = [s for s in sides if s]
+    return len(shown) >= 2 and len(set().union(*shown)) >= 2

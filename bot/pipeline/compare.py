@@ -121,45 +121,59 @@ def _same_quantity(a: NumberFact, b: NumberFact, ta: OutletText, tb: OutletText)
 
 
 def _number_differences(texts: list[OutletText]) -> list[Difference]:
+    """One difference per quantity the outlets disagree on, its values side by side."""
+    mentions = [(t, n) for t in texts for n in t.facts.numbers]
+    parent = list(range(len(mentions)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in combinations(range(len(mentions)), 2):
+        (ta, a), (tb, b) = mentions[i], mentions[j]
+        if ta.outlet != tb.outlet and _same_quantity(a, b, ta, tb):
+            parent[root(i)] = root(j)
+    groups: dict[int, list[tuple[OutletText, NumberFact]]] = {}
+    for index, mention in enumerate(mentions):
+        groups.setdefault(root(index), []).append(mention)
     differences = []
-    seen: set[tuple[str, str]] = set()
-    for ta, tb in combinations(texts, 2):
-        for a in ta.facts.numbers:
-            for b in tb.facts.numbers:
-                if a.same_amount(b) or not _same_quantity(a, b, ta, tb):
-                    continue
-                if any(b.same_amount(x) for x in ta.facts.numbers):
-                    continue  # outlet A also gives B's figure: not a disagreement
-                if any(a.same_amount(x) for x in tb.facts.numbers):
-                    continue
-                key = tuple(sorted((_number_label(a), _number_label(b))))
-                if key in seen:
-                    continue
-                seen.add(key)
-                subject = a.noun or b.noun or "amount"
-                variants = [
-                    Variant(
-                        _number_label(a),
-                        [ta.outlet],
-                        [_evidence(ta, ta.facts.sentences[a.sentence])],
-                    ),
-                    Variant(
-                        _number_label(b),
-                        [tb.outlet],
-                        [_evidence(tb, tb.facts.sentences[b.sentence])],
-                    ),
-                ]
-                weight = max(_lead_weight(ta, a.sentence), _lead_weight(tb, b.sentence))
-                differences.append(
-                    Difference(
-                        "number",
-                        subject,
-                        f"{subject}: {ta.outlet} says {_number_label(a)}, "
-                        f"{tb.outlet} says {_number_label(b)}",
-                        variants,
-                        0.9 * weight + 0.1,
-                    )
-                )
+    for group in groups.values():
+        variants: list[tuple[NumberFact, Variant]] = []
+        for text, number in group:
+            slot = next(
+                (
+                    v
+                    for n, v in variants
+                    if n.same_amount(number) and _number_label(n) == _number_label(number)
+                ),
+                None,
+            )
+            if slot is None:
+                slot = Variant(_number_label(number), [], [])
+                variants.append((number, slot))
+            if text.outlet not in slot.outlets:
+                slot.outlets.append(text.outlet)
+                slot.evidence.append(_evidence(text, text.facts.sentences[number.sentence]))
+        outlets = {t.outlet for t, _ in group}
+        amounts = {(n.unit, round(n.value, 6)) for n, _ in variants}
+        if len(outlets) < 2 or len(amounts) < 2:
+            continue
+        if all(set(v.outlets) == outlets for _, v in variants):
+            continue  # every outlet gives every value: no outlet disagrees
+        first = min(n.sentence for _, n in group)
+        subject = next((n.noun for _, n in group if n.noun), "amount")
+        listed = " / ".join(f"{v.value} ({', '.join(v.outlets)})" for _, v in variants)
+        differences.append(
+            Difference(
+                "number",
+                subject,
+                f"{subject}: {listed}",
+                [v for _, v in variants],
+                0.9 * max(0.4, 1.0 - 0.03 * first) + 0.1,
+            )
+        )
     return differences
 
 

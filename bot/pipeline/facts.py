@@ -45,7 +45,7 @@ _NUMBER = re.compile(
     r"(?:\s(?P<wscale>thousand|million|billion)\b)?",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9£$€])|\n+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?P<close>[\"”’')\]]*)\s+(?=[\"“‘'(\[]?[A-Z0-9£$€])|\n+")
 _ABBREVIATIONS = re.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sgt|Rep|Sen|Gov|Prof|No|U\.S|U\.K|Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.$"
 )
@@ -111,10 +111,10 @@ def sentences(text: str) -> list[Sentence]:
     found: list[Sentence] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        candidate = text[start : match.start()]
-        if _ABBREVIATIONS.search(candidate.rstrip("\"”’')]")):
+        end = match.start() + len(match.group("close") or "")
+        if _ABBREVIATIONS.search(text[start:end].rstrip("\"”’')]")):
             continue
-        _append(found, text, start, match.start())
+        _append(found, text, start, end)
         start = match.end()
     _append(found, text, start, len(text))
     return found

@@ -9,7 +9,7 @@ import pytest
 from bot.analysis import InputArticle, analyze
 from bot.pipeline.compare import OutletText, changed_words, compare
 from bot.pipeline.extract import clean_text
-from tests.conftest import SHARED_GOLD, seed_text
+from tests.conftest import SHARED_DATA, SHARED_GOLD, seed_text
 from tests.test_analysis import SEED_OUTLETS, newsdesk
 
 FURNITURE = ("Yemeni Armed Forces", "F-35", "Netanyahu", "Hairstyle", "Liz Cheney", "Jelly Roll")
@@ -110,3 +110,11 @@ def test_eval_differences_scores_the_seed_gold_file() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     found = int(result.stdout.split("found ")[1].split()[0])
     assert found >= 8 and "0 must-not violations" in result.stdout
+
+
+@pytest.mark.skipif(not SHARED_DATA.exists(), reason="../shared/data is not beside this checkout")
+def test_real_conflicts_surface_in_their_stories() -> None:
+    result = newsdesk("eval", "conflicts", str(SHARED_DATA / "conflict_examples_dev.jsonl"))
+    assert result.returncode == 0, result.stderr
+    surfaced = int(result.stdout.strip().splitlines()[-1].split()[0])
+    assert surfaced >= 6, result.stdout
