@@ -15,7 +15,7 @@ from itertools import combinations
 
 from rapidfuzz import fuzz
 
-from bot.pipeline.facts import ArticleFacts, NumberFact, Sentence, extract_facts
+from bot.pipeline.facts import TIME_NOUNS, ArticleFacts, NumberFact, Sentence, extract_facts
 from bot.pipeline.text import content_terms, entity_candidates, words
 
 DEFAULT_LIMIT = 15
@@ -90,6 +90,7 @@ def compare(texts: list[OutletText], limit: int | None = DEFAULT_LIMIT) -> list[
         + _title_differences(texts)
         + _name_differences(texts)
         + _figures_only_in(texts)
+        + _sources_only_in(texts)
         + _only_in(texts)
     )
     found.sort(key=lambda d: -d.importance)
@@ -341,10 +342,57 @@ def _name_differences(texts: list[OutletText]) -> list[Difference]:
 # Only in ---------------------------------------------------------------------------------
 
 
+_REBUTTAL = re.compile(
+    r"\b(?:den(?:y|ied|ies|ial)|reject(?:ed|s)?|refut(?:ed|es)|disput(?:ed|es)|dismiss(?:ed|es)|"
+    r"contradict(?:ed|s|ory)?|false(?:ly)?)\b",
+    re.IGNORECASE,
+)
+_ACCORDING_TO = re.compile(
+    r"\baccording to (?:the )?(?P<source>[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*){0,3})"
+)
+
+
+def _figure_weight(unit: str, label: str, noun: str) -> float:
+    """Money and percentages first (what readers act on), then counts, then spans of time."""
+    if unit:
+        return 0.45
+    if noun.split()[:1] and noun.split()[0] in TIME_NOUNS:
+        return 0.15
+    return 0.3
+
+
+def _sources_only_in(texts: list[OutletText]) -> list[Difference]:
+    """Named sources and venues ("told LBC", "according to the Pentagon") only one outlet gives."""
+    differences = []
+    for text in texts:
+        others = " ".join(t.text for t in texts if t.outlet != text.outlet).lower()
+        named: dict[str, Sentence] = {}
+        for quote in text.facts.quotes:
+            if quote.venue:
+                named.setdefault(quote.venue, text.facts.sentences[quote.sentence])
+        for sentence in text.facts.sentences:
+            for match in _ACCORDING_TO.finditer(sentence.text):
+                named.setdefault(match.group("source"), sentence)
+        for source, sentence in named.items():
+            if source.lower() in others or source.lower() == text.outlet.lower():
+                continue
+            differences.append(
+                Difference(
+                    "only_in",
+                    source,
+                    f"Only {text.outlet} names {source}: {_shorten(sentence.text, 160)}",
+                    [Variant(source, [text.outlet], [_evidence(text, sentence)])],
+                    0.5,
+                )
+            )
+    return differences
+
+
 def _figures_only_in(texts: list[OutletText]) -> list[Difference]:
     """Amounts (money, percentages, counted things) that some outlets give and others do not."""
     amounts: dict[tuple[str, float], Variant] = {}
     first_index: dict[tuple[str, float], int] = {}
+    noun_of: dict[tuple[str, float], str] = {}
     for text in texts:
         for number in text.facts.numbers:
             if not (number.unit or number.noun) or (number.value < 2 and not number.unit):
@@ -355,6 +403,7 @@ def _figures_only_in(texts: list[OutletText]) -> list[Difference]:
                 variant.outlets.append(text.outlet)
                 variant.evidence.append(_evidence(text, text.facts.sentences[number.sentence]))
                 first_index[key] = min(first_index.get(key, 99), number.sentence)
+                noun_of.setdefault(key, number.noun)
     outlets = {t.outlet for t in texts}
     differences = []
     for key, variant in amounts.items():
@@ -367,7 +416,9 @@ def _figures_only_in(texts: list[OutletText]) -> list[Difference]:
                     f"{variant.value} is given by {', '.join(variant.outlets)}, "
                     f"not by {', '.join(missing)}",
                     [variant],
-                    0.75 * max(0.3, 1.0 - 0.05 * first_index[key]) + 0.1,
+                    # Money and percentages first: they are what readers act on.
+                    _figure_weight(key[0], variant.value, noun_of[key])
+                    + 0.3 * max(0.4, 1.0 - 0.03 * first_index[key]),
                 )
             )
     return differences
@@ -409,9 +460,13 @@ def _only_in(texts: list[OutletText]) -> list[Difference]:
                 for n in text.facts.numbers
             )
             has_quote = index in quoted
-            score = 0.15 + 0.2 * has_number + 0.2 * has_quote + 0.15 * bool(new_names)
-            score += 0.1 * min(len(new_terms), 5) / 5
-            score *= _lead_weight(text, index)
+            # A figure, a quote or a new name first; then how new the sentence is; the lead a little.
+            # A denial or rebuttal is a claim an editor must see, whoever else reports the event.
+            rebuttal = bool(_REBUTTAL.search(sentence.text))
+            score = 0.1 + 0.25 * has_number + 0.25 * has_quote + 0.35 * rebuttal
+            score += 0.15 * min(len(new_names), 2)
+            score += 0.05 * min(len(new_terms), 5) / 5
+            score *= 0.6 + 0.4 * _lead_weight(text, index)
             value = ", ".join((new_names or new_terms)[:4])
             differences.append(
                 Difference(

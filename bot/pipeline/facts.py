@@ -202,7 +202,7 @@ def _is_year_or_time(match: re.Match[str], sentence: str) -> bool:
 
 
 _AUXILIARIES = frozenset("were was are is have has had been being".split())
-_TIME_NOUNS = frozenset("year years week weeks day days month months hour hours".split())
+TIME_NOUNS = frozenset("year years week weeks day days month months hour hours".split())
 
 
 def _counted_noun(after: str) -> str:
@@ -213,7 +213,7 @@ def _counted_noun(after: str) -> str:
         lowered = word.lower()
         if words and lowered in _AUXILIARIES:
             continue  # "15 people were killed" counts "people killed"
-        if lowered in _TIME_NOUNS:
+        if lowered in TIME_NOUNS:
             words.append(lowered)
             break
         if lowered in _SCALES or lowered in ("per", "cent", "percent"):
