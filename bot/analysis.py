@@ -82,7 +82,9 @@ class AnalysisResult:
     seconds: float
     articles: int
 
-    def to_json(self, min_outlets: int = 1) -> dict[str, Any]:
+    def to_json(
+        self, min_outlets: int = 1, difference_limit: int | None = DEFAULT_LIMIT
+    ) -> dict[str, Any]:
         stories = []
         for story in self.stories:
             first = story.first
@@ -93,7 +95,7 @@ class AnalysisResult:
                     "outlets": story.outlets,
                     "articles": [a.id for a in story.articles],
                     "first_seen": first.published.isoformat() if first.published else None,
-                    "differences": [d.to_json() for d in story.differences()],
+                    "differences": [d.to_json() for d in story.differences(difference_limit)],
                     "counted_outlets": len(story.counted_outlets),
                     "alert": len(story.counted_outlets) >= min_outlets,
                     "members": [
@@ -225,7 +227,9 @@ def analyze_file(path: str | Path, **kwargs: Any) -> AnalysisResult:
     return analyze(read_articles(path, warnings), warnings=warnings, **kwargs)
 
 
-def render_report(result: AnalysisResult, min_outlets: int) -> str:
+def render_report(
+    result: AnalysisResult, min_outlets: int, difference_limit: int | None = DEFAULT_LIMIT
+) -> str:
     """The readable report: multi-outlet stories first, each with members and why they joined."""
     lines = [
         f"{result.articles} articles, {len(result.stories)} stories, "
@@ -244,7 +248,7 @@ def render_report(result: AnalysisResult, min_outlets: int) -> str:
             when = article.published.isoformat() if article.published else "time unknown"
             lines.append(f"  - {article.outlet} ({when}) {article.title or article.id}")
             lines.append(f"      {_explain(placement)}")
-        differences = story.differences()
+        differences = story.differences(difference_limit)
         if differences:
             lines.append("  Where they differ:")
             lines.extend(f"  * {d.summary}" for d in differences)

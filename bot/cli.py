@@ -39,15 +39,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from bot.analysis import analyze_file, render_report
+    from bot.pipeline.compare import DEFAULT_LIMIT
 
     result = analyze_file(args.file, window_hours=args.window_hours)
     for warning in result.warnings:
         print(f"newsdesk analyze: skipped {warning}", file=sys.stderr)
     if args.json:
-        json.dump(result.to_json(args.min_outlets), sys.stdout, ensure_ascii=False, indent=1)
+        limit = None if args.all_differences else DEFAULT_LIMIT
+        json.dump(result.to_json(args.min_outlets, limit), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
-        print(render_report(result, args.min_outlets))
+        print(
+            render_report(result, args.min_outlets, None if args.all_differences else DEFAULT_LIMIT)
+        )
     return 0
 
 
@@ -138,6 +142,11 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--json", action="store_true", help="print JSON (DESIGN.md section 7)")
     analyze.add_argument("--min-outlets", type=int, default=3, help="outlets for a story to alert")
     analyze.add_argument("--window-hours", type=float, default=72.0, help="story activity window")
+    analyze.add_argument(
+        "--all-differences",
+        action="store_true",
+        help="every difference of each story, not only the 15 most important",
+    )
     analyze.set_defaults(func=cmd_analyze)
 
     evaluate = sub.add_parser("eval", help="score newsdesk against labelled data")

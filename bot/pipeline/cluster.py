@@ -314,7 +314,11 @@ class StoryClusterer:
             return Assignment(story=None, score=0.0)
         _, accepted, story, x = best
         probability = self.model.regimes[self.regime(signals, story)].probability(x)
-        shared = [t.lstrip("@#") for t in top_terms(signals.full, 40) if story.whole.full.get(t)]
+        shared = list(
+            dict.fromkeys(
+                t.lstrip("@#") for t in top_terms(signals.full, 40) if story.whole.full.get(t)
+            )
+        )
         return Assignment(
             story.id if accepted else None,
             probability,

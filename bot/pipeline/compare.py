@@ -352,6 +352,10 @@ _ACCORDING_TO = re.compile(
 )
 
 
+def _with_noun(label: str, noun: str) -> str:
+    return f"{label} ({noun})" if noun and not label[:1].isdigit() else f"{label} {noun}".strip()
+
+
 def _figure_weight(unit: str, label: str, noun: str) -> float:
     """Money and percentages first (what readers act on), then counts, then spans of time."""
     if unit:
@@ -413,7 +417,8 @@ def _figures_only_in(texts: list[OutletText]) -> list[Difference]:
                 Difference(
                     "only_in",
                     variant.value,
-                    f"{variant.value} is given by {', '.join(variant.outlets)}, "
+                    f"{_with_noun(variant.value, noun_of[key])} is given by "
+                    f"{', '.join(variant.outlets)}, "
                     f"not by {', '.join(missing)}",
                     [variant],
                     # Money and percentages first: they are what readers act on.
