@@ -15,6 +15,7 @@ from bot.pipeline.assemble import Placement, StoryAssembler
 from bot.pipeline.cluster import Encoder, GroupingModel
 from bot.pipeline.compare import DEFAULT_LIMIT, Difference, OutletText, compare
 from bot.pipeline.extract import clean_text, extract_page, parse_datetime
+from bot.pipeline.facts import article_text
 
 
 @dataclass
@@ -61,10 +62,8 @@ class StoryResult:
                 by_outlet[article.outlet] = article
         if len(by_outlet) < 2:
             return []
-        # The headline is read as the article's first sentence: headlines differ too.
         texts = [
-            OutletText(a.outlet, a.id, f"{a.title}\n\n{a.text}" if a.title else a.text)
-            for a in by_outlet.values()
+            OutletText(a.outlet, a.id, article_text(a.title, a.text)) for a in by_outlet.values()
         ]
         return compare(texts, limit)
 

@@ -15,6 +15,7 @@ from bot.errors import ExtractionError, SourceError
 from bot.pipeline.alerts import Member, counted_outlets, story_events
 from bot.pipeline.assemble import StoryAssembler
 from bot.pipeline.extract import canonical_url, clean_text, extract_page, parse_datetime, parse_feed
+from bot.pipeline.facts import article_text, extract_facts
 from bot.pipeline.fetch import Fetcher
 from bot.pipeline.models import FeedEntry, PageContent
 from bot.settings import Settings
@@ -217,6 +218,7 @@ class Watcher:
                     text=page.text,
                     fingerprint=text_fp,
                     entry_fingerprint=entry_fp,
+                    facts=_facts_json(title, page.text),
                 )
                 report.revisions += 1
             elif entry_fp:
@@ -242,7 +244,8 @@ class Watcher:
                     "fingerprint": text_fp,
                     "entry_fingerprint": entry_fp,
                     "backfill": int(not source.backfilled),
-                }
+                },
+                _facts_json(title, page.text),
             )
             placement = self.assembler.place(str(article_id), source.outlet, title, page.text, seen)
             self.store.touch_story(placement.story, title=title, seen=seen)
@@ -306,3 +309,8 @@ def _seen(row: ArticleRow) -> datetime | None:
 
 def _ms_since(started: float) -> int:
     return int((time.monotonic() - started) * 1000)
+
+
+def _facts_json(title: str, text: str) -> str:
+    """Facts are read once per stored revision, so comparing never re-reads old text."""
+    return extract_facts(article_text(title, text)).to_json()

@@ -244,8 +244,8 @@ class Store:
         rows = self._rows("SELECT * FROM articles WHERE id = ?", [article_id])
         return _article(rows[0]) if rows else None
 
-    def insert_article(self, values: dict[str, Any]) -> int:
-        """Insert an article and its first revision (call inside `transaction`)."""
+    def insert_article(self, values: dict[str, Any], facts: str | None = None) -> int:
+        """Insert an article and its first revision with its `facts` JSON (inside `transaction`)."""
         values = {**values, "first_seen": values.get("first_seen") or now_iso()}
         columns = ",".join(values)
         article_id = self._write(
@@ -253,9 +253,17 @@ class Store:
             list(values.values()),
         )
         self._write(
-            "INSERT INTO article_revisions (article_id, revision, fetched_at, title, text, fingerprint) "
-            "VALUES (?, 1, ?, ?, ?, ?)",
-            [article_id, values["seen_at"], values["title"], values["text"], values["fingerprint"]],
+            "INSERT INTO article_revisions"
+            " (article_id, revision, fetched_at, title, text, fingerprint, facts)"
+            " VALUES (?, 1, ?, ?, ?, ?, ?)",
+            [
+                article_id,
+                values["seen_at"],
+                values["title"],
+                values["text"],
+                values["fingerprint"],
+                facts,
+            ],
         )
         return article_id
 
@@ -290,16 +298,19 @@ class Store:
         text: str,
         fingerprint: str,
         entry_fingerprint: str | None,
+        facts: str | None = None,
     ) -> int:
-        """Store a changed text as the article's next revision; returns the revision number."""
+        """Store a changed text (and its facts JSON) as the article's next revision; returns
+        the revision number."""
         with self.transaction():
             current = self._rows("SELECT revision FROM articles WHERE id = ?", [article_id])[0]
             revision = int(current["revision"]) + 1
             at = now_iso()
             self.db.execute(
-                "INSERT INTO article_revisions (article_id, revision, fetched_at, title, text, fingerprint)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                [article_id, revision, at, title, text, fingerprint],
+                "INSERT INTO article_revisions"
+                " (article_id, revision, fetched_at, title, text, fingerprint, facts)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [article_id, revision, at, title, text, fingerprint, facts],
             )
             self.db.execute(
                 "UPDATE articles SET title = ?, text = ?, fingerprint = ?, revision = ?, seen_at = ?,"
@@ -313,6 +324,15 @@ class Store:
             "UPDATE articles SET entry_fingerprint = ? WHERE id = ?",
             [entry_fingerprint, article_id],
         )
+
+    def current_facts(self, article_id: int) -> str | None:
+        """The facts JSON of the article's latest revision (None if never computed)."""
+        rows = self._rows(
+            "SELECT r.facts FROM article_revisions r JOIN articles a ON a.id = r.article_id"
+            " AND a.revision = r.revision WHERE a.id = ?",
+            [article_id],
+        )
+        return rows[0]["facts"] if rows else None
 
     def revisions(self, article_id: int) -> list[dict[str, Any]]:
         return self._rows(

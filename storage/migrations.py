@@ -109,3 +109,9 @@ def initial_schema(db: Database) -> None:
     db["stories"].enable_fts(
         ["title", "search_text"], fts_version="FTS5", create_triggers=True, tokenize="porter"
     )
+
+
+@migrations(name="0002_revision_facts")
+def revision_facts(db: Database) -> None:
+    """Facts (numbers, quotes, sentences) read once from each revision, as JSON."""
+    db.execute("ALTER TABLE article_revisions ADD COLUMN facts TEXT")

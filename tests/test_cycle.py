@@ -12,6 +12,7 @@ import pytest
 
 from bot.cycle import Watcher
 from bot.demo.pages import article_page
+from bot.pipeline.facts import ArticleFacts
 from bot.pipeline.fetch import USER_AGENT, Fetcher
 from bot.settings import Settings
 from storage import Store
@@ -190,6 +191,14 @@ def test_changed_text_at_the_same_url_is_a_revision(server: LoopbackServer, tmp_
     revisions = watcher.store.revisions(first.placed[0].article_id)
     assert [r["revision"] for r in revisions] == [1, 2]
     assert "six-point plan" in revisions[1]["text"] and "five-point plan" in revisions[0]["text"]
+    # Facts are read once per revision and stored with it: the plan's number follows the edit.
+    counts = [
+        {n.value for n in ArticleFacts.from_json(r["facts"]).numbers if "plan" in n.noun}
+        for r in revisions
+    ]
+    assert counts == [{5.0}, {6.0}]
+    current = ArticleFacts.from_json(watcher.store.current_facts(first.placed[0].article_id))
+    assert any(n.value == 6.0 and "plan" in n.noun for n in current.numbers)
     assert watcher.poll(source).revisions == 0  # same text again: no new revision
 
 

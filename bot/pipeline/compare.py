@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import combinations
 
 from rapidfuzz import fuzz
@@ -43,13 +43,16 @@ _SPELLING = (
 
 @dataclass
 class OutletText:
+    """One outlet's article; `facts` are read from `text` unless given (stored ones)."""
+
     outlet: str
     article: str
     text: str
-    facts: ArticleFacts = field(init=False)
+    facts: ArticleFacts | None = None
 
     def __post_init__(self) -> None:
-        self.facts = extract_facts(self.text)
+        if self.facts is None:
+            self.facts = extract_facts(self.text)
 
 
 @dataclass

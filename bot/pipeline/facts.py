@@ -9,8 +9,9 @@ Comparison across outlets is not done here; this module only reads one text.
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from bot.pipeline.text import STOPWORDS
 
@@ -104,6 +105,23 @@ class ArticleFacts:
     sentences: tuple[Sentence, ...]
     numbers: tuple[NumberFact, ...]
     quotes: tuple[QuoteFact, ...]
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: str) -> ArticleFacts:
+        data = json.loads(raw)
+        return cls(
+            tuple(Sentence(**s) for s in data["sentences"]),
+            tuple(NumberFact(**n) for n in data["numbers"]),
+            tuple(QuoteFact(**q) for q in data["quotes"]),
+        )
+
+
+def article_text(title: str, text: str) -> str:
+    """What facts are read from: the headline as the first sentence, then the text."""
+    return f"{title}\n\n{text}" if title else text
 
 
 def sentences(text: str) -> list[Sentence]:
