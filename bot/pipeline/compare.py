@@ -304,42 +304,71 @@ def _names(text: OutletText) -> set[str]:
     return {n for n in (w for w in re.findall(r"\b[A-Z][a-z]{3,}\b", text.text))}
 
 
+# Well-known alternative names for one place, state or group; which one an outlet chooses is
+# news. Each alternative lists the surface forms that mean the same choice.
+_ALIASES: tuple[tuple[tuple[str, ...], ...], ...] = (
+    (("DPRK",), ("North Korea", "North Korean", "North Koreans")),
+    (("ROK",), ("South Korea", "South Korean", "South Koreans")),
+    (("Burma", "Burmese"), ("Myanmar",)),
+    (("Ivory Coast",), ("Côte d'Ivoire", "Cote d'Ivoire")),
+    (("Turkey",), ("Türkiye",)),
+    (("Swaziland",), ("Eswatini",)),
+    (("Czech Republic",), ("Czechia",)),
+    (("Bombay",), ("Mumbai",)),
+    (("Calcutta",), ("Kolkata",)),
+    (("Peking",), ("Beijing",)),
+    (("Odessa",), ("Odesa",)),
+    (("Islamic State", "ISIS", "ISIL"), ("Daesh",)),
+)
+
+
 def _name_differences(texts: list[OutletText]) -> list[Difference]:
-    """One name spelled two ways (Kiev / Kyiv): close spellings, each absent from the other."""
+    """One name written two ways: close spellings (Kiev / Kyiv) each absent from the other
+    outlet, or well-known alternatives (DPRK / North Korean)."""
     names = {t.outlet: _names(t) for t in texts}
-    pairs: dict[tuple[str, str], None] = {}
+    groups: dict[tuple[tuple[str, ...], ...], None] = {}
     for ta, tb in combinations(texts, 2):
         for a in names[ta.outlet] - names[tb.outlet]:
             for b in names[tb.outlet] - names[ta.outlet]:
                 if spelling_normalised(a) == spelling_normalised(b):
                     continue
                 if a[0] == b[0] and len(a) == len(b) and fuzz.ratio(a.lower(), b.lower()) >= 75:
-                    pairs[tuple(sorted((a, b)))] = None
+                    groups[tuple(sorted(((a,), (b,))))] = None
+    for aliases in _ALIASES:
+        groups.setdefault(aliases, None)
     differences = []
-    for a, b in pairs:
-        variants = []
-        for spelling in (a, b):
-            users = [t for t in texts if spelling in names[t.outlet]]
-            if not users:
-                continue
-            evidence = [
-                _evidence(
-                    t, next(s for s in t.facts.sentences if re.search(rf"\b{spelling}\b", s.text))
-                )
-                for t in users
-            ]
-            variants.append(Variant(spelling, [t.outlet for t in users], evidence))
+    reported: set[frozenset[str]] = set()
+    for alternatives in groups:
+        variants = [v for v in (_users_of(forms, texts) for forms in alternatives) if v]
+        if len(variants) < 2 or frozenset(v.value for v in variants) in reported:
+            continue
+        reported.add(frozenset(v.value for v in variants))
         if all(set(v.outlets).isdisjoint(w.outlets) for v, w in combinations(variants, 2)):
             differences.append(
                 Difference(
                     "name",
-                    f"{a} / {b}",
+                    " / ".join(v.value for v in variants),
                     " / ".join(f"{v.value} ({', '.join(v.outlets)})" for v in variants),
                     variants,
                     0.6,
                 )
             )
     return differences
+
+
+def _users_of(forms: tuple[str, ...], texts: list[OutletText]) -> Variant | None:
+    """The outlets writing any of `forms` (as a name of its own, not part of a longer one)."""
+    variant: Variant | None = None
+    for text in texts:
+        for form in forms:
+            pattern = re.compile(rf"\b{re.escape(form)}\b(?!\s+[A-Z]|-)")
+            sentence = next((s for s in text.facts.sentences if pattern.search(s.text)), None)
+            if sentence is not None:
+                variant = variant or Variant(form, [], [])
+                variant.outlets.append(text.outlet)
+                variant.evidence.append(_evidence(text, sentence))
+                break
+    return variant
 
 
 # Only in ---------------------------------------------------------------------------------

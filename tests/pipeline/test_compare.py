@@ -118,3 +118,17 @@ def test_real_conflicts_surface_in_their_stories() -> None:
     assert result.returncode == 0, result.stderr
     surfaced = int(result.stdout.strip().splitlines()[-1].split()[0])
     assert surfaced >= 6, result.stdout
+
+
+def test_alternative_names_are_a_difference_but_forms_of_one_name_are_not() -> None:
+    texts = [
+        OutletText("Al Mayadeen English", "a", "Putin has called in DPRK troops to the front."),
+        OutletText("The Telegraph", "b", "Putin has called in North Korean troops to the front."),
+        OutletText("Reuters", "c", "North Korea has sent troops to help Russia at the front."),
+    ]
+    (name,) = [d for d in compare(texts) if d.kind == "name"]
+    sides = {v.value: v.outlets for v in name.variants}
+    assert sides["DPRK"] == ["Al Mayadeen English"]
+    assert sorted(next(o for k, o in sides.items() if k != "DPRK")) == ["Reuters", "The Telegraph"]
+    same_choice = [texts[1], texts[2]]  # "North Korean" and "North Korea" are one choice
+    assert not [d for d in compare(same_choice) if d.kind == "name"]
