@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass
 from itertools import combinations
 
 from rapidfuzz import fuzz
 
 from bot.pipeline.facts import TIME_NOUNS, ArticleFacts, NumberFact, Sentence, extract_facts
-from bot.pipeline.text import content_terms, entity_candidates, words
+from bot.pipeline.text import STOPWORDS, content_terms, entity_candidates, stem, words
 
 DEFAULT_LIMIT = 15
 # Two quotes are one quote when this similar (rapidfuzz ratio, 0-100) ...
 SAME_QUOTE = 72
 # ... and a sentence is covered by another outlet when one of its sentences is this similar.
 COVERED = 55
+# A quote "reworded" in more than this share of its words is another quote.
+MAX_CHANGED = 0.5
 _TITLE_WORDS = (
     "minister|secretary|president|chancellor|spokesman|spokeswoman|spokesperson|chief|"
     "general|director|ambassador|leader|commander|envoy|governor|mayor|premier|senator"
@@ -117,11 +120,15 @@ def _same_quantity(a: NumberFact, b: NumberFact, ta: OutletText, tb: OutletText)
         return False
     if a.unit in ("", "%") and not (a.noun and b.noun):
         return False
+    context = fuzz.token_set_ratio(
+        ta.facts.sentences[a.sentence].text, tb.facts.sentences[b.sentence].text
+    )
     if a.noun and b.noun:
+        head = a.noun.split()[0]
+        if head in TIME_NOUNS or head.endswith("-old"):
+            return False  # spans of time and ages are rarely one quantity told two ways
         return fuzz.token_set_ratio(a.noun, b.noun) >= 80
-    context_a = ta.facts.sentences[a.sentence].text
-    context_b = tb.facts.sentences[b.sentence].text
-    return fuzz.token_set_ratio(context_a, context_b) >= 60
+    return context >= 60
 
 
 def _number_differences(texts: list[OutletText]) -> list[Difference]:
@@ -146,20 +153,15 @@ def _number_differences(texts: list[OutletText]) -> list[Difference]:
     for group in groups.values():
         variants: list[tuple[NumberFact, Variant]] = []
         for text, number in group:
-            slot = next(
-                (
-                    v
-                    for n, v in variants
-                    if n.same_amount(number) and _number_label(n) == _number_label(number)
-                ),
-                None,
-            )
+            slot = next((v for n, v in variants if n.same_amount(number)), None)
             if slot is None:
                 slot = Variant(_number_label(number), [], [])
                 variants.append((number, slot))
+            evidence = _evidence(text, text.facts.sentences[number.sentence])
             if text.outlet not in slot.outlets:
                 slot.outlets.append(text.outlet)
-                slot.evidence.append(_evidence(text, text.facts.sentences[number.sentence]))
+            if evidence not in slot.evidence and len(slot.evidence) < 2 * len(slot.outlets):
+                slot.evidence.append(evidence)  # up to two sentences an outlet says it in
         outlets = {t.outlet for t, _ in group}
         amounts = {(n.unit, round(n.value, 6)) for n, _ in variants}
         if len(outlets) < 2 or len(amounts) < 2:
@@ -189,11 +191,12 @@ def _number_label(number: NumberFact) -> str:
 
 
 def spelling_normalised(text: str) -> list[str]:
+    """Word tokens with British/American spelling and plural endings folded."""
     tokens = []
     for token in words(text):
         for pattern, replacement in _SPELLING:
             token = pattern.sub(replacement, token)
-        tokens.append(token)
+        tokens.append(stem(token))
     return tokens
 
 
@@ -228,6 +231,9 @@ def _quote_differences(texts: list[OutletText]) -> list[Difference]:
                 only_a, only_b = changed_words(a.text, b.text)
                 if not only_a and not only_b:
                     continue
+                shorter = min(len(words(a.text)), len(words(b.text)))
+                if max(len(only_a), len(only_b)) > MAX_CHANGED * shorter:
+                    continue  # two different quotes built alike, not one quote reworded
                 subject = f"quote: \u201c{_shorten(a.text)}\u201d"
                 differences.append(
                     Difference(
@@ -300,8 +306,11 @@ def _title_differences(texts: list[OutletText]) -> list[Difference]:
     return differences
 
 
-def _names(text: OutletText) -> set[str]:
-    return {n for n in (w for w in re.findall(r"\b[A-Z][a-z]{3,}\b", text.text))}
+def _names(text: OutletText) -> Counter[str]:
+    """Capitalised words that are not common words, with how often each is used."""
+    return Counter(
+        w for w in re.findall(r"\b[A-Z][a-z]{3,}\b", text.text) if w.lower() not in STOPWORDS
+    )
 
 
 # Well-known alternative names for one place, state or group; which one an outlet chooses is
@@ -328,10 +337,12 @@ def _name_differences(texts: list[OutletText]) -> list[Difference]:
     names = {t.outlet: _names(t) for t in texts}
     groups: dict[tuple[tuple[str, ...], ...], None] = {}
     for ta, tb in combinations(texts, 2):
-        for a in names[ta.outlet] - names[tb.outlet]:
-            for b in names[tb.outlet] - names[ta.outlet]:
+        for a in names[ta.outlet].keys() - names[tb.outlet].keys():
+            for b in names[tb.outlet].keys() - names[ta.outlet].keys():
                 if spelling_normalised(a) == spelling_normalised(b):
                     continue
+                if min(names[ta.outlet][a], names[tb.outlet][b]) < 2:
+                    continue  # a name used once may be another name (Iran / Iron)
                 if a[0] == b[0] and len(a) == len(b) and fuzz.ratio(a.lower(), b.lower()) >= 75:
                     groups[tuple(sorted(((a,), (b,))))] = None
     for aliases in _ALIASES:

@@ -20,7 +20,7 @@ _WORD_NUMBERS = {
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12, "dozens": 24,
+    "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
 }  # fmt: skip
 _SCALES = {
     "k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "millions": 1e6,
@@ -240,7 +240,7 @@ def _counted_noun(after: str) -> str:
             if lowered in ("of", "were", "was", "have", "had", "are"):
                 continue
             break
-        if lowered in STOPWORDS:
+        if lowered in STOPWORDS or len(lowered) < 2:
             break
         words.append(lowered)
         if len(words) == 2:

@@ -132,3 +132,22 @@ def test_alternative_names_are_a_difference_but_forms_of_one_name_are_not() -> N
     assert sorted(next(o for k, o in sides.items() if k != "DPRK")) == ["Reuters", "The Telegraph"]
     same_choice = [texts[1], texts[2]]  # "North Korean" and "North Korea" are one choice
     assert not [d for d in compare(same_choice) if d.kind == "name"]
+
+
+def test_equal_amounts_written_differently_are_one_side_of_a_difference() -> None:
+    texts = [
+        OutletText(
+            "New York Times",
+            "a",
+            "The president announced 25 percent tariffs on imported steel.",
+        ),
+        OutletText(
+            "USA Today", "b", "He imposed 25% tariffs on steel imports from most countries."
+        ),
+        OutletText(
+            "HuffPost", "c", "The administration set 20% tariffs on imported steel this week."
+        ),
+    ]
+    (number,) = [d for d in compare(texts) if d.kind == "number"]
+    sides = sorted(sorted(v.outlets) for v in number.variants)
+    assert sides == [["HuffPost"], ["New York Times", "USA Today"]]
