@@ -58,25 +58,29 @@ def test_the_same_amount_written_two_ways_is_not_a_difference() -> None:
 
 
 def test_different_counts_of_one_quantity_are_a_number_difference() -> None:
+    # The Kabul mosque bombing as three outlets told it (conflict_examples_dev.jsonl).
     texts = [
         OutletText(
-            "CBS News",
+            "Washington Post",
             "a",
-            "At least 15 people were killed in the strike on the market, officials said.",
+            "A bombing outside Kabul’s main mosque killed at least two Afghan civilians and left "
+            "others wounded, the Taliban says.",
         ),
         OutletText(
-            "Reuters",
+            "Wall Street Journal",
             "b",
-            "The strike on the market killed 19 people, according to local officials.",
+            "An explosion killed at least three people in Kabul’s main mosque Sunday afternoon.",
         ),
         OutletText(
-            "BBC", "c", "Some 20 people were killed when the strike hit the market, officials said."
+            "Daily Mail",
+            "c",
+            "The Taliban say five people have been killed and 10 injured, but medical sources say "
+            "the death toll stands at 10 with over 30 injured.",
         ),
     ]
     numbers = [d for d in compare(texts) if d.kind == "number"]
-    values = {v.value for d in numbers for v in d.variants}
-    assert {"at least 15", "19", "some 20"} <= values
-    assert all("people" in d.subject for d in numbers)
+    values = {v.value: v.outlets for d in numbers for v in d.variants}
+    assert values["at least three"] == ["Wall Street Journal"] and values["five"] == ["Daily Mail"]
 
 
 def test_quote_wording_changes_are_reported_but_spelling_is_not() -> None:
@@ -92,16 +96,24 @@ def test_quote_wording_changes_are_reported_but_spelling_is_not() -> None:
     ]
     assert not [d for d in compare(spelling) if d.kind == "quote"]
     assert changed_words("they mobilise", "they mobilize") == ([], [])
+    # Trump on Iran, as the New York Times and Fox News quoted him (NewsWCL50).
     wording = [
         OutletText(
-            "Financial Times", "a", 'Healey said: "We will not send troops to fight in Ukraine."'
+            "New York Times",
+            "a",
+            '"If they restart their nuclear program, they will have bigger problems than they '
+            'have ever had before," Trump said.',
         ),
         OutletText(
-            "UK Profits", "b", 'Healey said: "We will now send troops to fight in Ukraine."'
+            "Fox News",
+            "b",
+            "\"If they restart their nuclear program, they're going to have big problems — bigger "
+            "than they've ever had before,\" Trump said Tuesday.",
         ),
     ]
     (quote,) = [d for d in compare(wording) if d.kind == "quote"]
-    assert "not" in quote.summary and "now" in quote.summary
+    assert "will" in quote.summary and "going" in quote.summary
+    assert {v.outlets[0] for v in quote.variants} == {"New York Times", "Fox News"}
 
 
 @pytest.mark.skipif(not SHARED_GOLD.exists(), reason="../shared/gold is not beside this checkout")
