@@ -95,6 +95,7 @@ def compare(texts: list[OutletText], limit: int | None = DEFAULT_LIMIT) -> list[
         + _quote_differences(texts)
         + _title_differences(texts)
         + _name_differences(texts)
+        + _attribution_differences(texts)
         + _figures_only_in(texts)
         + _sources_only_in(texts)
         + _only_in(texts)
@@ -380,6 +381,43 @@ def _users_of(forms: tuple[str, ...], texts: list[OutletText]) -> Variant | None
                 variant.evidence.append(_evidence(text, sentence))
                 break
     return variant
+
+
+# Attributions ----------------------------------------------------------------------------
+
+LEAD_SENTENCES = 8
+
+
+def _attribution_differences(texts: list[OutletText]) -> list[Difference]:
+    """Who the outlets credit in their leads, when no source is shared: "UK Profits cites the
+    Ministry of Defence and defence sources; the Financial Times cites British officials"."""
+    variants = []
+    for text in texts:
+        lead = [a for a in text.facts.attributions if a.sentence < LEAD_SENTENCES]
+        if not lead:
+            continue
+        sources = list(dict.fromkeys(a.source for a in lead))
+        evidence = list(
+            dict.fromkeys(a.sentence for a in lead)
+        )  # one sentence per credited source, in order
+        variants.append(
+            Variant(
+                "; ".join(sources),
+                [text.outlet],
+                [_evidence(text, text.facts.sentences[i]) for i in evidence[:2]],
+            )
+        )
+    if len(variants) < 2:
+        return []
+    for v, w in combinations(variants, 2):
+        if any(
+            fuzz.token_set_ratio(a, b) >= 80
+            for a in v.value.split("; ")
+            for b in w.value.split("; ")
+        ):
+            return []  # a source in common: the outlets agree on who says so
+    listed = "; ".join(f"{v.outlets[0]} cites {v.value}" for v in variants)
+    return [Difference("attribution", "who says so", listed, variants, 0.45)]
 
 
 # Only in ---------------------------------------------------------------------------------

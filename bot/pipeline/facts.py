@@ -101,10 +101,19 @@ class QuoteFact:
 
 
 @dataclass(frozen=True)
+class AttributionFact:
+    """Who a sentence credits: "according to British officials", "defence sources confirmed"."""
+
+    source: str
+    sentence: int
+
+
+@dataclass(frozen=True)
 class ArticleFacts:
     sentences: tuple[Sentence, ...]
     numbers: tuple[NumberFact, ...]
     quotes: tuple[QuoteFact, ...]
+    attributions: tuple[AttributionFact, ...] = ()
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
@@ -116,6 +125,7 @@ class ArticleFacts:
             tuple(Sentence(**s) for s in data["sentences"]),
             tuple(NumberFact(**n) for n in data["numbers"]),
             tuple(QuoteFact(**q) for q in data["quotes"]),
+            tuple(AttributionFact(**a) for a in data.get("attributions", [])),
         )
 
 
@@ -152,10 +162,37 @@ def extract_facts(text: str) -> ArticleFacts:
     parts = sentences(text)
     numbers: list[NumberFact] = []
     quotes: list[QuoteFact] = []
+    attributions: list[AttributionFact] = []
     for index, sentence in enumerate(parts):
         numbers.extend(_numbers(text, sentence, index))
         quotes.extend(_quotes(text, sentence, index))
-    return ArticleFacts(tuple(parts), tuple(numbers), tuple(quotes))
+        attributions.extend(
+            AttributionFact(source, index) for source in _attributions(sentence.text)
+        )
+    return ArticleFacts(tuple(parts), tuple(numbers), tuple(quotes), tuple(attributions))
+
+
+_SOURCE_NOUNS = (
+    r"officials?|sources?|spokes(?:man|woman|person)|ministry|government|police|authorities|"
+    r"aides?|diplomats?|analysts?|experts?|investigators?|witnesses|residents|officers?"
+)
+_ATTRIBUTION = re.compile(
+    r"\baccording to (?:the )?(?P<according>[^,.;:“”\"]{3,60}?)(?=[,.;:]|\s(?:who|that|on|in)\b|$)"
+    r"|(?P<group>\b(?:[A-Z][\w'’-]+\s){0,2}(?:[a-z]+\s)?(?:" + _SOURCE_NOUNS + r"))\s+"
+    r"(?:have\s|had\s)?(?:said|say|says|confirmed|told|believe|claimed|reported|denied)\b"
+    r"|(?P<ministry>\b(?:the\s)?Ministry of [A-Z]\w+)(?:\s\([A-Za-z]+\))?\s+"
+    r"(?:has\s|have\s)?(?:said|says|confirmed|stated|announced|revealed|indicated|outlined)",
+)
+
+
+def _attributions(sentence: str) -> list[str]:
+    found = []
+    for match in _ATTRIBUTION.finditer(sentence):
+        source = match.group("according") or match.group("group") or match.group("ministry")
+        source = source.strip()
+        if source and source.lower() not in ("he", "she", "they", "it"):
+            found.append(source)
+    return found
 
 
 def _numbers(text: str, sentence: Sentence, index: int) -> list[NumberFact]:

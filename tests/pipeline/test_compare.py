@@ -163,3 +163,15 @@ def test_equal_amounts_written_differently_are_one_side_of_a_difference() -> Non
     (number,) = [d for d in compare(texts) if d.kind == "number"]
     sides = sorted(sorted(v.outlets) for v in number.variants)
     assert sides == [["HuffPost"], ["New York Times", "USA Today"]]
+
+
+def test_outlets_crediting_different_sources_is_an_attribution_difference() -> None:
+    (credit,) = [d for d in seed_story().differences(limit=None) if d.kind == "attribution"]
+    sides = {v.outlets[0]: v.value for v in credit.variants}
+    assert "British officials" in sides["Financial Times"]
+    assert "defence sources" in sides["UK Profits"]
+    agreeing = [
+        OutletText("A", "a", "The plan was drawn up in May, according to British officials."),
+        OutletText("B", "b", "British officials said the plan had been ready since May."),
+    ]
+    assert not [d for d in compare(agreeing) if d.kind == "attribution"]
