@@ -12,6 +12,7 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
 from rapidfuzz import fuzz
@@ -193,12 +194,17 @@ def _number_label(number: NumberFact) -> str:
 
 def spelling_normalised(text: str) -> list[str]:
     """Word tokens with British/American spelling and plural endings folded."""
+    return list(_spelling_normalised(text))
+
+
+@lru_cache(maxsize=8192)
+def _spelling_normalised(text: str) -> tuple[str, ...]:
     tokens = []
     for token in words(text):
         for pattern, replacement in _SPELLING:
             token = pattern.sub(replacement, token)
         tokens.append(stem(token))
-    return tokens
+    return tuple(tokens)
 
 
 def changed_words(a: str, b: str) -> tuple[list[str], list[str]]:
@@ -338,13 +344,18 @@ def _name_differences(texts: list[OutletText]) -> list[Difference]:
     names = {t.outlet: _names(t) for t in texts}
     groups: dict[tuple[tuple[str, ...], ...], None] = {}
     for ta, tb in combinations(texts, 2):
+        # Close spellings share a first letter and a length, so only those are compared.
+        buckets: dict[tuple[str, int], list[str]] = {}
+        for b in names[tb.outlet].keys() - names[ta.outlet].keys():
+            if names[tb.outlet][b] >= 2:
+                buckets.setdefault((b[0], len(b)), []).append(b)
         for a in names[ta.outlet].keys() - names[tb.outlet].keys():
-            for b in names[tb.outlet].keys() - names[ta.outlet].keys():
+            if names[ta.outlet][a] < 2:
+                continue  # a name used once may be another name (Iran / Iron)
+            for b in buckets.get((a[0], len(a)), ()):
                 if spelling_normalised(a) == spelling_normalised(b):
                     continue
-                if min(names[ta.outlet][a], names[tb.outlet][b]) < 2:
-                    continue  # a name used once may be another name (Iran / Iron)
-                if a[0] == b[0] and len(a) == len(b) and fuzz.ratio(a.lower(), b.lower()) >= 75:
+                if fuzz.ratio(a.lower(), b.lower()) >= 75:
                     groups[tuple(sorted(((a,), (b,))))] = None
     for aliases in _ALIASES:
         groups.setdefault(aliases, None)
@@ -510,6 +521,30 @@ def _figures_only_in(texts: list[OutletText]) -> list[Difference]:
     return differences
 
 
+def _covered(text: OutletText, others: list[OutletText]) -> list[bool]:
+    """For each sentence of `text`: does some other outlet have a sentence saying much the same?
+    Only the few sentences sharing the most words are scored, so long stories stay fast."""
+    theirs = [s.text for t in others for s in t.facts.sentences]
+    postings: dict[str, list[int]] = {}
+    for index, sentence in enumerate(theirs):
+        for term in set(content_terms(sentence)):
+            postings.setdefault(term, []).append(index)
+    covered = []
+    for sentence in text.facts.sentences:
+        hits: Counter[int] = Counter()
+        for term in set(content_terms(sentence.text)):
+            hits.update(postings.get(term, ()))
+        mine = sentence.text.lower()
+        covered.append(
+            any(
+                fuzz.token_set_ratio(mine, theirs[i].lower()) >= COVERED
+                and fuzz.partial_ratio(mine, theirs[i].lower()) >= COVERED
+                for i, _ in hits.most_common(5)
+            )
+        )
+    return covered
+
+
 def _only_in(texts: list[OutletText]) -> list[Difference]:
     """Sentences no other outlet covers, worth reading: with a figure, a quote, or a name."""
     differences = []
@@ -519,15 +554,11 @@ def _only_in(texts: list[OutletText]) -> list[Difference]:
         other_terms = set(content_terms(other_text))
         quoted = {q.sentence for q in text.facts.quotes}
         counted = {n.sentence for n in text.facts.numbers}
+        covered_rows = _covered(text, others)
         for index, sentence in enumerate(text.facts.sentences):
             if len(sentence.text.split()) < 4:
                 continue
-            covered = any(
-                fuzz.token_set_ratio(sentence.text, s.text) >= COVERED
-                and fuzz.partial_ratio(sentence.text.lower(), s.text.lower()) >= COVERED
-                for t in others
-                for s in t.facts.sentences
-            )
+            covered = covered_rows[index]
             new_terms = [
                 t
                 for t in dict.fromkeys(content_terms(sentence.text))
