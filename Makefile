@@ -37,6 +37,7 @@ fit: install
 bench: install
 	$(BIN)/python bench/clustering.py
 	$(BIN)/python bench/peers.py $(LABELLED)
+	$(BIN)/python bench/differences.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache
