@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.analysis import InputArticle, analyze
+from bot.errors import InputError
 from bot.pipeline.compare import Difference, changed_words
 from bot.pipeline.extract import clean_text, parse_datetime
 from bot.pipeline.facts import extract_facts
@@ -137,7 +138,13 @@ def evaluate_conflicts(path: str | Path, limit: int | None = None) -> list[Confl
     for conflict in conflicts:
         dataset = conflict["dataset"]
         if dataset not in reports:
-            (source,) = [p for p in path.parent.glob(f"{dataset}*.jsonl") if p != path]
+            sources = [p for p in path.parent.glob(f"{dataset}*.jsonl") if p != path]
+            if len(sources) != 1:
+                raise InputError(
+                    f"{path.name}: expected one labelled file named {dataset}*.jsonl beside it, "
+                    f"found {len(sources)}"
+                )
+            source = sources[0]
             reports[dataset] = (gold_labels(source), analyze(read_articles(source, [])).stories)
         gold, stories = reports[dataset]
         members = [
