@@ -65,6 +65,14 @@ class Variant:
     outlets: list[str]
     evidence: list[dict[str, str]]
 
+    def add(self, outlet: str, evidence: dict[str, str]) -> bool:
+        """Count `outlet` on this side with its first evidence; False if it already was."""
+        if outlet in self.outlets:
+            return False
+        self.outlets.append(outlet)
+        self.evidence.append(evidence)
+        return True
+
     def to_json(self) -> dict[str, object]:
         return {"value": self.value, "outlets": self.outlets, "evidence": self.evidence}
 
@@ -109,8 +117,8 @@ def _evidence(text: OutletText, sentence: Sentence) -> dict[str, str]:
     return {"article": text.article, "text": sentence.text}
 
 
-def _lead_weight(text: OutletText, sentence_index: int) -> float:
-    """1.0 for the opening sentences, falling to 0.3 deep in the article."""
+def _lead_weight(sentence_index: int) -> float:
+    """1.0 for the opening sentence, falling to 0.4 deep in the article."""
     return max(0.4, 1.0 - 0.03 * sentence_index)
 
 
@@ -179,7 +187,7 @@ def _number_differences(texts: list[OutletText]) -> list[Difference]:
                 subject,
                 f"{subject}: {listed}",
                 [v for _, v in variants],
-                0.9 * max(0.4, 1.0 - 0.03 * first) + 0.1,
+                0.9 * _lead_weight(first) + 0.1,
             )
         )
     return differences
@@ -256,8 +264,7 @@ def _quote_differences(texts: list[OutletText]) -> list[Difference]:
                                 b.text, [tb.outlet], [_evidence(tb, tb.facts.sentences[b.sentence])]
                             ),
                         ],
-                        0.85 * max(_lead_weight(ta, a.sentence), _lead_weight(tb, b.sentence))
-                        + 0.1,
+                        0.85 * max(_lead_weight(a.sentence), _lead_weight(b.sentence)) + 0.1,
                     )
                 )
     return differences
@@ -293,10 +300,9 @@ def _title_differences(texts: list[OutletText]) -> list[Difference]:
         for key, (title, sentence) in _titles(text).items():
             surname, head = key.split("|")
             variants = by_person.setdefault(surname, {})
-            variant = variants.setdefault(head, Variant(title, [], []))
-            if text.outlet not in variant.outlets:
-                variant.outlets.append(text.outlet)
-                variant.evidence.append(_evidence(text, sentence))
+            variants.setdefault(head, Variant(title, [], [])).add(
+                text.outlet, _evidence(text, sentence)
+            )
     differences = []
     for surname, variants in by_person.items():
         if len(variants) < 2:
@@ -388,8 +394,7 @@ def _users_of(forms: tuple[str, ...], texts: list[OutletText]) -> Variant | None
             sentence = next((s for s in text.facts.sentences if pattern.search(s.text)), None)
             if sentence is not None:
                 variant = variant or Variant(form, [], [])
-                variant.outlets.append(text.outlet)
-                variant.evidence.append(_evidence(text, sentence))
+                variant.add(text.outlet, _evidence(text, sentence))
                 break
     return variant
 
@@ -448,7 +453,7 @@ def _with_noun(label: str, noun: str) -> str:
     return f"{label} ({noun})" if noun and not label[:1].isdigit() else f"{label} {noun}".strip()
 
 
-def _figure_weight(unit: str, label: str, noun: str) -> float:
+def _figure_weight(unit: str, noun: str) -> float:
     """Money and percentages first (what readers act on), then counts, then spans of time."""
     if unit:
         return 0.45
@@ -495,9 +500,7 @@ def _figures_only_in(texts: list[OutletText]) -> list[Difference]:
                 continue
             key = (number.unit, round(number.value, 6))
             variant = amounts.setdefault(key, Variant(_number_label(number), [], []))
-            if text.outlet not in variant.outlets:
-                variant.outlets.append(text.outlet)
-                variant.evidence.append(_evidence(text, text.facts.sentences[number.sentence]))
+            if variant.add(text.outlet, _evidence(text, text.facts.sentences[number.sentence])):
                 first_index[key] = min(first_index.get(key, 99), number.sentence)
                 noun_of.setdefault(key, number.noun)
     outlets = {t.outlet for t in texts}
@@ -514,8 +517,7 @@ def _figures_only_in(texts: list[OutletText]) -> list[Difference]:
                     f"not by {', '.join(missing)}",
                     [variant],
                     # Money and percentages first: they are what readers act on.
-                    _figure_weight(key[0], variant.value, noun_of[key])
-                    + 0.3 * max(0.4, 1.0 - 0.03 * first_index[key]),
+                    _figure_weight(key[0], noun_of[key]) + 0.3 * _lead_weight(first_index[key]),
                 )
             )
     return differences
@@ -583,7 +585,7 @@ def _only_in(texts: list[OutletText]) -> list[Difference]:
             score = 0.1 + 0.25 * has_number + 0.25 * has_quote + 0.35 * rebuttal
             score += 0.15 * min(len(new_names), 2)
             score += 0.05 * min(len(new_terms), 5) / 5
-            score *= 0.6 + 0.4 * _lead_weight(text, index)
+            score *= 0.6 + 0.4 * _lead_weight(index)
             value = ", ".join((new_names or new_terms)[:4])
             differences.append(
                 Difference(

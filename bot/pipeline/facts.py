@@ -164,8 +164,8 @@ def extract_facts(text: str) -> ArticleFacts:
     quotes: list[QuoteFact] = []
     attributions: list[AttributionFact] = []
     for index, sentence in enumerate(parts):
-        numbers.extend(_numbers(text, sentence, index))
-        quotes.extend(_quotes(text, sentence, index))
+        numbers.extend(_numbers(sentence, index))
+        quotes.extend(_quotes(sentence, index))
         attributions.extend(
             AttributionFact(source, index) for source in _attributions(sentence.text)
         )
@@ -195,7 +195,7 @@ def _attributions(sentence: str) -> list[str]:
     return found
 
 
-def _numbers(text: str, sentence: Sentence, index: int) -> list[NumberFact]:
+def _numbers(sentence: Sentence, index: int) -> list[NumberFact]:
     found = []
     for match in _NUMBER.finditer(sentence.text):
         parsed = _parse_number(match, sentence.text)
@@ -285,7 +285,7 @@ def _counted_noun(after: str) -> str:
     return " ".join(words)
 
 
-def _quotes(text: str, sentence: Sentence, index: int) -> list[QuoteFact]:
+def _quotes(sentence: Sentence, index: int) -> list[QuoteFact]:
     found = []
     for match in _QUOTE.finditer(sentence.text):
         body = match.group("body").strip().rstrip(",")
