@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import zlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.analysis import analyze, read_articles
+from bot.analysis import InputArticle, analyze, read_articles
 
 
 @dataclass(frozen=True)
@@ -59,15 +61,26 @@ class ClusterEvaluation:
     articles_per_second: float
 
 
-def evaluate_clusters(path: str | Path, part: str = "all", **kwargs: Any) -> ClusterEvaluation:
-    """Group the file's articles (only those of stories in `part`, see bot.fitting) and score."""
-    from bot.fitting import in_part
+def in_part(story_label: str, part: str) -> bool:
+    """Which half a story is in: "fit" (crc32 of its label even), "holdout", or "all"."""
+    if part == "all":
+        return True
+    is_fit = zlib.crc32(story_label.encode()) % 2 == 0
+    return is_fit if part == "fit" else not is_fit
 
+
+def labelled_articles(
+    path: str | Path, gold: dict[str, str], part: str, warnings: list[str]
+) -> Iterator[InputArticle]:
+    """The file's articles that have a story label in `part`, in file order."""
+    return (a for a in read_articles(path, warnings) if a.id in gold and in_part(gold[a.id], part))
+
+
+def evaluate_clusters(path: str | Path, part: str = "all", **kwargs: Any) -> ClusterEvaluation:
+    """Group the file's articles (only those of stories in `part`) and score."""
     gold = gold_labels(path)
     warnings: list[str] = []
-    articles = (
-        a for a in read_articles(path, warnings) if a.id in gold and in_part(gold[a.id], part)
-    )
+    articles = labelled_articles(path, gold, part, warnings)
     result = analyze(articles, warnings=warnings, **kwargs)
     predicted = {a.id: story.id for story in result.stories for a in story.articles}
     scores = bcubed(predicted, gold)

@@ -13,7 +13,6 @@ then raised as far as it costs almost nothing (anti-chaining).
 from __future__ import annotations
 
 import json
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.analysis import InputArticle, analyze, read_articles
-from bot.evaluate import BCubed, bcubed, gold_labels
+from bot.analysis import InputArticle, analyze
+from bot.evaluate import BCubed, bcubed, gold_labels, labelled_articles
 from bot.pipeline.cluster import (
     FEATURES,
     MODEL_PATH,
@@ -41,14 +40,6 @@ L2 = 1.0
 HARD_NEGATIVES = 10
 
 
-def in_part(story_label: str, part: str) -> bool:
-    """Which half a story is in: "fit", "holdout", or "all" for both."""
-    if part == "all":
-        return True
-    is_fit = zlib.crc32(story_label.encode()) % 2 == 0
-    return is_fit if part == "fit" else not is_fit
-
-
 @dataclass
 class LabelledFile:
     path: Path
@@ -58,9 +49,7 @@ class LabelledFile:
     @classmethod
     def read(cls, path: str | Path, part: str = "all") -> LabelledFile:
         gold = gold_labels(path)
-        articles = [
-            a for a in read_articles(path, []) if a.id in gold and in_part(gold[a.id], part)
-        ]
+        articles = list(labelled_articles(path, gold, part, []))
         return cls(Path(path), articles, {a.id: gold[a.id] for a in articles})
 
     def score(self, model: GroupingModel | None, encoder: Encoder, window_hours: float) -> BCubed:
@@ -102,8 +91,9 @@ def training_pairs(
         signals = clusterer.signals(doc, embedding=embedding)
         truth = story_ids.get(labelled.gold[article.id])
         candidates = {s.id: s for s in clusterer.candidates(doc, signals)}
-        if truth is not None and truth in clusterer.story_ids():
-            candidates.setdefault(truth, clusterer.story(truth))
+        known = clusterer.story(truth) if truth is not None else None
+        if known is not None:
+            candidates.setdefault(known.id, known)
         scored = [(clusterer.features(doc, signals, s), s) for s in candidates.values()]
         # Only the candidates that could win matter to the decision: the truth and the closest
         # others (by the plain sum of the similarity features).

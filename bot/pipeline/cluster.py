@@ -355,11 +355,9 @@ class StoryClusterer:
                 self._postings[term].add(story_id)
         return story_id
 
-    def story_ids(self) -> list[int]:
-        return list(self._stories)
-
-    def story(self, story_id: int) -> _Story:
-        return self._stories[story_id]
+    def story(self, story_id: int) -> _Story | None:
+        """The story in memory (None once it has left the window, or if it never existed)."""
+        return self._stories.get(story_id)
 
     def reserve_ids(self, above: int) -> None:
         self._next_id = max(self._next_id, above + 1)
