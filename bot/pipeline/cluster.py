@@ -163,16 +163,13 @@ class _Profile:
         self.names: Counter[str] = Counter()
         self.embedding: np.ndarray | None = None
         self.members: list[np.ndarray] = []
+        self._member_matrix: np.ndarray | None = None  # `members` stacked, built when needed
         self.size = 0
         self.with_text = 0
 
     def add(self, signals: DocSignals) -> None:
-        for term, value in signals.full.items():
-            self.full[term] += value
-        self.full_norm = math.sqrt(sum(v * v for v in self.full.values()))
-        for term, value in signals.title.items():
-            self.title[term] += value
-        self.title_norm = math.sqrt(sum(v * v for v in self.title.values()))
+        self.full_norm = _add_into(self.full, self.full_norm, signals.full)
+        self.title_norm = _add_into(self.title, self.title_norm, signals.title)
         self.names.update(signals.names)
         if signals.embedding is not None:
             if self.embedding is None:
@@ -181,6 +178,7 @@ class _Profile:
                 self.embedding += signals.embedding
             if len(self.members) < MEMBER_EMBEDDINGS:
                 self.members.append(signals.embedding)
+                self._member_matrix = None
         self.size += 1
         self.with_text += signals.has_text
 
@@ -204,7 +202,9 @@ class _Profile:
     def nearest_member_cosine(self, signals: DocSignals) -> float:
         if signals.embedding is None or not self.members:
             return 0.0
-        return float(np.max(np.stack(self.members) @ signals.embedding))
+        if self._member_matrix is None:
+            self._member_matrix = np.stack(self.members)
+        return float(np.max(self._member_matrix @ signals.embedding))
 
 
 @dataclass
@@ -397,6 +397,16 @@ def core_only(x: np.ndarray) -> np.ndarray:
     core[FEATURES.index("embedding_cosine")] = x[FEATURES.index("core_embedding_cosine")]
     core[FEATURES.index("nearest_member_cosine")] = x[FEATURES.index("core_embedding_cosine")]
     return core
+
+
+def _add_into(centroid: dict[str, float], norm: float, vector: dict[str, float]) -> float:
+    """Add `vector` to `centroid` in place and return the new norm, touching only the vector's
+    terms: |c + v|^2 = |c|^2 + 2 c.v + |v|^2."""
+    dot = sum(value * centroid.get(term, 0.0) for term, value in vector.items())
+    squared = norm * norm + 2 * dot + sum(value * value for value in vector.values())
+    for term, value in vector.items():
+        centroid[term] += value
+    return math.sqrt(max(squared, 0.0))
 
 
 def _cosine(vector: dict[str, float], centroid: dict[str, float], norm: float) -> float:
