@@ -227,6 +227,7 @@ class Watcher:
         now = self.clock()
         published = published or page.published
         seen = min(published, now) if published else now
+        facts = _facts_json(title, page.text)  # read before taking the locks
         with self._placing, self.store.transaction():
             article_id = self.store.insert_article(
                 {
@@ -245,7 +246,7 @@ class Watcher:
                     "entry_fingerprint": entry_fp,
                     "backfill": int(not source.backfilled),
                 },
-                _facts_json(title, page.text),
+                facts,
             )
             placement = self.assembler.place(str(article_id), source.outlet, title, page.text, seen)
             self.store.touch_story(placement.story, title=title, seen=seen)
