@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from bot.pipeline.assemble import StoryAssembler
-from bot.pipeline.cluster import embedding_text
+from bot.pipeline.cluster import embed_articles
 from bot.pipeline.embed import DIMENSIONS, shared_embedder
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
@@ -97,7 +97,7 @@ def measure(size: int, rate: int) -> tuple[float, float, float]:
         assembler.place(f"m{index}", outlet, title, text, when)
     whole = (time.perf_counter() - started) / MEASURED
     more = list(stream(synthetic, MEASURED, rate, offset=size + MEASURED))
-    vectors = encoder([embedding_text(title, text) for _, title, text, _, _ in more])
+    vectors = embed_articles(encoder, [(title, text) for _, title, text, _, _ in more])
     started = time.perf_counter()
     for index, ((outlet, title, text, _vector, when), vector) in enumerate(
         zip(more, vectors, strict=True)

@@ -31,7 +31,7 @@ from bot.pipeline.cluster import (
     GroupingModel,
     RegimeModel,
     StoryClusterer,
-    embedding_text,
+    embed_articles,
 )
 
 THRESHOLDS = (0.01, 0.02, 0.03, 0.05, 0.075) + tuple(round(0.1 + 0.05 * i, 2) for i in range(16))
@@ -85,7 +85,7 @@ def training_pairs(
     story_ids: dict[str, int] = {}
     rows: dict[str, list[np.ndarray]] = {name: [] for name in REGIMES}
     labels: dict[str, list[float]] = {name: [] for name in REGIMES}
-    embeddings = encoder([embedding_text(a.title, a.text) for a in labelled.articles])
+    embeddings = embed_articles(encoder, [(a.title, a.text) for a in labelled.articles])
     for article, embedding in zip(labelled.articles, embeddings, strict=True):
         doc = ClusterDoc(article.id, article.outlet, article.title, article.text, article.published)
         signals = clusterer.signals(doc, embedding=embedding)

@@ -16,7 +16,7 @@ from bot.pipeline.cluster import (
     Encoder,
     GroupingModel,
     StoryClusterer,
-    embedding_text,
+    embed_articles,
 )
 from bot.pipeline.dedupe import DuplicateIndex
 
@@ -102,7 +102,7 @@ class StoryAssembler:
 
     def embed(self, articles: list[tuple[str, str]]) -> np.ndarray:
         """Embeddings of (title, text) pairs, in one batch: faster than placing one by one."""
-        return self._encoder([embedding_text(title, text) for title, text in articles])
+        return embed_articles(self._encoder, articles)
 
     def reserve_story_ids(self, above: int) -> None:
         """New stories get ids above `above` (stories outside the window are not in memory)."""

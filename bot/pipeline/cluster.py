@@ -123,6 +123,11 @@ def embedding_text(title: str, text: str) -> str:
     return f"{title}. {lead}" if title and lead else title or lead
 
 
+def embed_articles(encoder: Encoder, articles: list[tuple[str, str]]) -> np.ndarray:
+    """Embeddings of (title, text) pairs, in one batch (faster than one by one)."""
+    return encoder([embedding_text(title, text) for title, text in articles])
+
+
 @dataclass
 class DocSignals:
     full: dict[str, float]
@@ -257,7 +262,7 @@ class StoryClusterer:
             self._df.update(counts.keys())
         numbers = {"#" + n.replace(",", "") for n in _NUMBER.findall(lead)}
         if embedding is None and self._encoder is not None:
-            embedding = self._encoder([embedding_text(doc.title, doc.text)])[0]
+            embedding = embed_articles(self._encoder, [(doc.title, doc.text)])[0]
         return DocSignals(
             full=self._tfidf(counts),
             title=self._tfidf(Counter(title_terms)),
