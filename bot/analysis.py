@@ -13,9 +13,8 @@ from typing import Any
 from bot.errors import ExtractionError, InputError
 from bot.pipeline.assemble import Placement, StoryAssembler
 from bot.pipeline.cluster import Encoder, GroupingModel
-from bot.pipeline.compare import DEFAULT_LIMIT, Difference, OutletText, compare
+from bot.pipeline.compare import DEFAULT_LIMIT, Difference, StoryText, compare, one_text_per_outlet
 from bot.pipeline.extract import clean_text, extract_page, parse_datetime
-from bot.pipeline.facts import article_text
 
 
 @dataclass
@@ -53,18 +52,12 @@ class StoryResult:
     def differences(self, limit: int | None = DEFAULT_LIMIT) -> list[Difference]:
         """Where the story's outlets differ. One text per outlet: the same outlet's repeats
         and other outlets' copies are left out, so they are never compared."""
-        by_outlet: dict[str, InputArticle] = {}
-        for article, placement in zip(self.articles, self.placements, strict=True):
-            if placement.kind in ("same_article", "copy") or not article.text:
-                continue
-            known = by_outlet.get(article.outlet)
-            if known is None or len(article.text) > len(known.text):
-                by_outlet[article.outlet] = article
-        if len(by_outlet) < 2:
-            return []
-        texts = [
-            OutletText(a.outlet, a.id, article_text(a.title, a.text)) for a in by_outlet.values()
-        ]
+        texts = one_text_per_outlet(
+            [
+                StoryText(a.outlet, a.id, p.kind, a.title, a.text)
+                for a, p in zip(self.articles, self.placements, strict=True)
+            ]
+        )
         return compare(texts, limit)
 
     @property

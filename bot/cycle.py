@@ -12,19 +12,22 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from bot.errors import ExtractionError, SourceError
-from bot.pipeline.alerts import Member, counted_outlets, story_events
+from bot.pipeline.alerts import source_failing_event
 from bot.pipeline.assemble import StoryAssembler
+from bot.pipeline.edits import revision_changes
 from bot.pipeline.extract import canonical_url, clean_text, extract_page, parse_datetime, parse_feed
 from bot.pipeline.facts import article_text, extract_facts
 from bot.pipeline.fetch import Fetcher
 from bot.pipeline.models import FeedEntry, PageContent
 from bot.settings import Settings
+from bot.stories import queue_edit_events, queue_story_events
 from storage.db import ArticleRow, SourceRow, Store, to_iso
 
 logger = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=6)
 MAX_ENTRIES_PER_POLL = 200
+FAILING_REPORT_AFTER = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -151,8 +154,22 @@ class Watcher:
             source.id, error, next_attempt_at=self.clock() + delay, elapsed_ms=_ms_since(started)
         )
         logger.warning("source %s (%s) failed: %s", source.id, source.url, error)
+        self._report_if_failing_long(source, error)
         report.ok, report.error = False, error
         return report
+
+    def _report_if_failing_long(self, source: SourceRow, error: str) -> None:
+        """A source failing for FAILING_REPORT_AFTER is told to the alert channel, once."""
+        current = self.store.source(source.id)
+        if current is None or current.failing_since is None:
+            return
+        if self.store.claim_failure_report(source.id, self.clock() - FAILING_REPORT_AFTER):
+            entry = source_failing_event(
+                {"id": source.id, "outlet": source.outlet, "url": source.url, "error": error},
+                self.channel,
+                current.failing_since,
+            )
+            self.store.enqueue(entry.key, None, entry.channel, entry.event, entry.payload)
 
     def _read_feed(self, source: SourceRow, entries: list[FeedEntry], report: PollReport) -> None:
         for entry in entries[:MAX_ENTRIES_PER_POLL]:
@@ -212,14 +229,7 @@ class Watcher:
         text_fp = fingerprint(title, page.text)
         if existing is not None:
             if existing.fingerprint != text_fp:
-                self.store.save_revision(
-                    existing.id,
-                    title=title,
-                    text=page.text,
-                    fingerprint=text_fp,
-                    entry_fingerprint=entry_fp,
-                    facts=_facts_json(title, page.text),
-                )
+                self._revise(existing, title, page.text, text_fp, entry_fp)
                 report.revisions += 1
             elif entry_fp:
                 self.store.note_entry_fingerprint(existing.id, entry_fp)
@@ -257,7 +267,9 @@ class Watcher:
                 duplicate_of=int(placement.of) if placement.of else None,
                 why=placement.why,
             )
-            alerted, members = self._queue_alerts(placement.story, article_id)
+            state, _ = queue_story_events(
+                self.store, self.settings, self.channel, placement.story, article_id
+            )
         report.placed.append(
             Placed(
                 article_id,
@@ -265,43 +277,41 @@ class Watcher:
                 source.outlet,
                 title,
                 placement.kind,
-                len(counted_outlets(members)),
-                alerted,
+                len(state.outlets),
+                self.store.story_alerted(placement.story),
             )
         )
 
-    def _queue_alerts(self, story_id: int, article_id: int) -> tuple[bool, list[Member]]:
-        """Write the story's outbox entries; returns whether the story has alerted (now or
-        before) and its members."""
-        story = self.store.story(story_id) or {}
-        members = [_member(row) for row in self.store.story_members(story_id)]
-        newcomer = next(m for m in members if m.article_id == article_id)
-        alerted = bool(story.get("alerted_at"))
-        title = next((m.title for m in members), story.get("title", ""))
-        for entry in story_events(
-            story_id=story_id,
-            title=title,
-            members=members,
-            newcomer=newcomer,
-            alerted=alerted,
-            min_outlets=self.settings.min_outlets,
-            channel=self.channel,
-        ):
-            self.store.enqueue(entry.key, story_id, entry.channel, entry.event, entry.payload)
-            if entry.event == "alert":
-                self.store.mark_story_alerted(story_id)
-                alerted = True
-        return alerted, members
+    def _revise(
+        self, existing: ArticleRow, title: str, text: str, text_fp: str, entry_fp: str | None
+    ) -> None:
+        """Store a changed text as a revision; a substantive change to a member of a story
+        that has been told is a reply in its thread."""
+        facts = _facts_json(title, text)
+        changes = revision_changes(existing.title, existing.text, title, text)
+        with self._placing, self.store.transaction():
+            revision = self.store.save_revision(
+                existing.id,
+                title=title,
+                text=text,
+                fingerprint=text_fp,
+                entry_fingerprint=entry_fp,
+                facts=facts,
+            )
+            if existing.story_id is not None and changes:
+                queue_edit_events(
+                    self.store,
+                    self.settings,
+                    self.channel,
+                    existing.story_id,
+                    existing.id,
+                    revision,
+                    changes,
+                )
 
     def forget_old(self) -> None:
         """Let stories past the window leave memory (they stay in the database)."""
         self.assembler.forget_before(self.clock() - self.window)
-
-
-def _member(row: ArticleRow) -> Member:
-    return Member(
-        row.id, row.outlet, row.title, row.url, row.published, row.placement or "new", row.backfill
-    )
 
 
 def _seen(row: ArticleRow) -> datetime | None:

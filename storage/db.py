@@ -21,6 +21,9 @@ from sqlite_utils import Database
 from storage.migrations import migrations
 
 _RowT = TypeVar("_RowT")
+# What /story searches: each member's headline and the start of its text, up to a cap.
+SEARCH_LEAD_CHARS = 400
+SEARCH_TEXT_CHARS = 8000
 
 
 def now_iso() -> str:
@@ -80,11 +83,13 @@ class ArticleRow:
 class OutboxRow:
     id: int
     key: str
-    story_id: int
+    story_id: int | None
     channel: str
     event: str
     payload: dict[str, Any]
     attempts: int
+    attempted_at: str | None = None
+    next_attempt_at: str | None = None
 
 
 class Store:
@@ -203,6 +208,7 @@ class Store:
             self.db.execute(
                 """UPDATE sources SET etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),
                      last_polled_at = ?, last_success_at = ?, failures = 0, failing_since = NULL,
+                     failure_reported_at = NULL,
                      next_attempt_at = NULL, items_seen = items_seen + ?,
                      backfilled = MAX(backfilled, ?) WHERE id = ?""",
                 [etag, last_modified, at, at, new_items, int(backfilled), source_id],
@@ -227,6 +233,17 @@ class Store:
                 "INSERT INTO fetch_log (source_id, at, ok, error, elapsed_ms) VALUES (?, ?, 0, ?, ?)",
                 [source_id, at, error, elapsed_ms],
             )
+
+    def claim_failure_report(self, source_id: int, failing_before: datetime) -> bool:
+        """True once per failing spell, when the source has been failing since before
+        `failing_before`: the caller then reports it."""
+        with self.lock:
+            cur = self.db.execute(
+                "UPDATE sources SET failure_reported_at = ? WHERE id = ? AND "
+                "failure_reported_at IS NULL AND failing_since IS NOT NULL AND failing_since <= ?",
+                [now_iso(), source_id, to_iso(failing_before)],
+            )
+            return cur.rowcount > 0
 
     def fetch_log(self, source_id: int, limit: int = 20) -> list[dict[str, Any]]:
         return self._rows(
@@ -282,12 +299,14 @@ class Store:
                 "UPDATE articles SET story_id = ?, placement = ?, duplicate_of = ?, why = ? WHERE id = ?",
                 [story_id, placement, duplicate_of, json.dumps(why), article_id],
             )
-            titles = self._rows(
-                "SELECT group_concat(title, ' | ') AS t FROM articles WHERE story_id = ?",
-                [story_id],
+            leads = self._rows(
+                "SELECT group_concat(title || ' ' || substr(text, 1, ?), ' | ') AS t "
+                "FROM articles WHERE story_id = ?",
+                [SEARCH_LEAD_CHARS, story_id],
             )
             self.db.execute(
-                "UPDATE stories SET search_text = ? WHERE id = ?", [titles[0]["t"] or "", story_id]
+                "UPDATE stories SET search_text = substr(?, 1, ?) WHERE id = ?",
+                [leads[0]["t"] or "", SEARCH_TEXT_CHARS, story_id],
             )
 
     def save_revision(
@@ -334,6 +353,15 @@ class Store:
         )
         return rows[0]["facts"] if rows else None
 
+    def story_facts(self, story_id: int) -> dict[int, str | None]:
+        """{article id: facts JSON of its latest revision} for a story's members."""
+        rows = self._rows(
+            "SELECT a.id, r.facts FROM articles a LEFT JOIN article_revisions r"
+            " ON r.article_id = a.id AND r.revision = a.revision WHERE a.story_id = ?",
+            [story_id],
+        )
+        return {int(r["id"]): r["facts"] for r in rows}
+
     def revisions(self, article_id: int) -> list[dict[str, Any]]:
         return self._rows(
             "SELECT * FROM article_revisions WHERE article_id = ? ORDER BY revision", [article_id]
@@ -356,11 +384,12 @@ class Store:
         return int(self._rows("SELECT COALESCE(MAX(id), 0) AS m FROM stories")[0]["m"])
 
     def touch_story(self, story_id: int, *, title: str, seen: datetime) -> None:
-        """Create the story or move its last_seen forward."""
+        """Create the story or widen its first_seen..last_seen span."""
         at = to_iso(seen)
         self.db.execute(
             "INSERT INTO stories (id, title, first_seen, last_seen) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(id) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen)",
+            "ON CONFLICT(id) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen), "
+            "first_seen = MIN(first_seen, excluded.first_seen)",
             [story_id, title, at, at],
         )
 
@@ -386,21 +415,57 @@ class Store:
         )
         return (int(rows[0]["story_id"]), int(rows[0]["outlets"])) if rows else None
 
+    def story_alerted(self, story_id: int) -> bool:
+        rows = self._rows("SELECT alerted_at FROM stories WHERE id = ?", [story_id])
+        return bool(rows and rows[0]["alerted_at"])
+
     def mark_story_alerted(self, story_id: int) -> None:
         self._write(
             "UPDATE stories SET alerted_at = COALESCE(alerted_at, ?) WHERE id = ?",
             [now_iso(), story_id],
         )
 
-    def stories_matching(self, words: str, limit: int = 10) -> list[dict[str, Any]]:
-        """Full-text search over story titles and member headlines, best first."""
-        with self.lock:
-            return list(self.db["stories"].search(words, limit=limit, quote=True))  # type: ignore[union-attr]
+    def stories_matching(self, query: str, limit: int = 50) -> list[dict[str, Any]]:
+        """Stories whose titles or members' headlines and leads contain the query's words
+        (FTS5, porter stemming), best bm25 first; each with its counted outlets."""
+        words = [w for w in "".join(c if c.isalnum() else " " for c in query).split() if w]
+        if not words:
+            return []
+        match = " ".join(f'"{w}"' for w in words)
+        return self._rows(
+            "SELECT s.*, fts.rank AS rank, "
+            "(SELECT COUNT(DISTINCT outlet) FROM articles a WHERE a.story_id = s.id "
+            " AND a.placement != 'copy') AS outlet_count "
+            "FROM stories_fts fts JOIN stories s ON s.rowid = fts.rowid "
+            "WHERE stories_fts MATCH ? ORDER BY fts.rank LIMIT ?",
+            [match, limit],
+        )
+
+    def latest_stories(self, min_outlets: int, limit: int = 5) -> list[dict[str, Any]]:
+        """The most recently active stories with at least `min_outlets` counted outlets."""
+        return self._rows(
+            "SELECT s.*, c.outlet_count FROM stories s JOIN ("
+            " SELECT story_id, COUNT(DISTINCT outlet) AS outlet_count FROM articles"
+            " WHERE story_id IS NOT NULL AND placement != 'copy' GROUP BY story_id"
+            ") c ON c.story_id = s.id WHERE c.outlet_count >= ? "
+            "ORDER BY s.last_seen DESC LIMIT ?",
+            [min_outlets, limit],
+        )
+
+    def counts(self) -> dict[str, int]:
+        row = self._rows(
+            "SELECT (SELECT COUNT(*) FROM articles) AS articles, "
+            "(SELECT COUNT(*) FROM stories) AS stories, "
+            "(SELECT COUNT(*) FROM sources WHERE removed = 0) AS sources, "
+            "(SELECT COUNT(*) FROM sources WHERE removed = 0 AND failing_since IS NOT NULL) "
+            "AS failing"
+        )[0]
+        return {k: int(v or 0) for k, v in row.items()}
 
     # --- outbox -------------------------------------------------------------------------------
 
     def enqueue(
-        self, key: str, story_id: int, channel: str, event: str, payload: dict[str, Any]
+        self, key: str, story_id: int | None, channel: str, event: str, payload: dict[str, Any]
     ) -> bool:
         """Add an outbox entry unless one with the same key exists; True if added."""
         with self.lock:
@@ -412,38 +477,135 @@ class Store:
             return cur.rowcount > 0
 
     def pending_outbox(self, now: datetime, limit: int = 50) -> list[OutboxRow]:
-        rows = self._rows(
-            "SELECT * FROM outbox WHERE sent_at IS NULL AND "
-            "(next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?",
-            [to_iso(now), limit],
-        )
+        """Unsent entries that are due, oldest first."""
         return [
-            OutboxRow(
-                r["id"],
-                r["key"],
-                r["story_id"],
-                r["channel"],
-                r["event"],
-                json.loads(r["payload"]),
-                r["attempts"],
+            _outbox(r)
+            for r in self._rows(
+                "SELECT * FROM outbox WHERE sent_at IS NULL AND "
+                "(next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?",
+                [to_iso(now), limit],
             )
-            for r in rows
         ]
+
+    def unsent_outbox(self, limit: int = 200) -> list[OutboxRow]:
+        """Every unsent entry, due or waiting for a retry, oldest first."""
+        return [
+            _outbox(r)
+            for r in self._rows(
+                "SELECT * FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ?", [limit]
+            )
+        ]
+
+    def mark_attempt(self, outbox_id: int) -> None:
+        """Recorded before the Slack call: after a crash, an entry with an attempt and no ts
+        may have reached Slack, so the poster looks for it before sending it again."""
+        self._write(
+            "UPDATE outbox SET attempted_at = ?, attempts = attempts + 1 WHERE id = ?",
+            [now_iso(), outbox_id],
+        )
 
     def mark_sent(self, outbox_id: int, ts: str) -> None:
         self._write(
-            "UPDATE outbox SET sent_at = ?, ts = ?, attempts = attempts + 1 WHERE id = ?",
-            [now_iso(), ts, outbox_id],
+            "UPDATE outbox SET sent_at = ?, ts = ? WHERE id = ?", [now_iso(), ts, outbox_id]
         )
 
     def mark_failed(self, outbox_id: int, error: str, next_attempt_at: datetime) -> None:
         self._write(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+            "UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE id = ?",
             [error, to_iso(next_attempt_at), outbox_id],
         )
 
     def outbox(self) -> list[dict[str, Any]]:
         return self._rows("SELECT * FROM outbox ORDER BY id")
+
+    def outbox_counts(self) -> dict[str, int]:
+        rows = self._rows(
+            "SELECT SUM(sent_at IS NULL) AS pending, SUM(sent_at IS NOT NULL) AS sent FROM outbox"
+        )
+        return {k: int(v or 0) for k, v in rows[0].items()}
+
+    def alerted_channels(self, story_id: int) -> set[str]:
+        """Channels that have (or are about to have) this story's alert."""
+        rows = self._rows(
+            "SELECT channel FROM outbox WHERE story_id = ? AND event = 'alert'", [story_id]
+        )
+        return {r["channel"] for r in rows}
+
+    # --- Slack threads, channel settings, mutes, differences told ----------------------------
+
+    def thread_ts(self, story_id: int, channel: str) -> str | None:
+        rows = self._rows(
+            "SELECT ts FROM slack_threads WHERE story_id = ? AND channel = ?", [story_id, channel]
+        )
+        return rows[0]["ts"] if rows else None
+
+    def story_threads(self, story_id: int) -> list[dict[str, Any]]:
+        return self._rows(
+            "SELECT channel, ts FROM slack_threads WHERE story_id = ? ORDER BY posted_at",
+            [story_id],
+        )
+
+    def save_thread(self, story_id: int, channel: str, ts: str) -> None:
+        self._write(
+            "INSERT OR IGNORE INTO slack_threads (story_id, channel, ts, posted_at) VALUES (?, ?, ?, ?)",
+            [story_id, channel, ts, now_iso()],
+        )
+
+    def channel_settings(self) -> dict[str, dict[str, Any]]:
+        """Per-channel settings: {channel: {"threshold": int | None, "watch": [words, ...]}}."""
+        return {
+            r["channel"]: {"threshold": r["threshold"], "watch": json.loads(r["watch"])}
+            for r in self._rows("SELECT * FROM channel_settings ORDER BY channel")
+        }
+
+    def update_channel(
+        self,
+        channel: str,
+        *,
+        user: str | None,
+        threshold: int | None = None,
+        watch: list[str] | None = None,
+    ) -> None:
+        with self.transaction():
+            current = self.channel_settings().get(channel, {"threshold": None, "watch": []})
+            self.db.execute(
+                "INSERT INTO channel_settings (channel, threshold, watch, updated_by, updated_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(channel) DO UPDATE SET "
+                "threshold = excluded.threshold, watch = excluded.watch, "
+                "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                [
+                    channel,
+                    threshold if threshold is not None else current["threshold"],
+                    json.dumps(watch if watch is not None else current["watch"]),
+                    user,
+                    now_iso(),
+                ],
+            )
+
+    def mute_story(self, story_id: int, user: str | None) -> bool:
+        with self.lock:
+            cur = self.db.execute(
+                "INSERT OR IGNORE INTO muted_stories (story_id, muted_by, muted_at) VALUES (?, ?, ?)",
+                [story_id, user, now_iso()],
+            )
+            return cur.rowcount > 0
+
+    def is_muted(self, story_id: int) -> bool:
+        return bool(self._rows("SELECT 1 FROM muted_stories WHERE story_id = ?", [story_id]))
+
+    def told_differences(self, story_id: int) -> set[str]:
+        rows = self._rows("SELECT key FROM differences WHERE story_id = ?", [story_id])
+        return {r["key"] for r in rows}
+
+    def remember_differences(self, story_id: int, told: Sequence[tuple[str, str, str]]) -> None:
+        """Record differences (key, kind, summary) as told, so each is told once."""
+        at = now_iso()
+        with self.lock:
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO differences (story_id, key, kind, summary, first_seen) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(story_id, key, kind, summary, at) for key, kind, summary in told],
+            )
 
 
 def _from_row(cls: type[_RowT], row: dict[str, Any]) -> _RowT:
@@ -461,3 +623,7 @@ def _source(row: dict[str, Any]) -> SourceRow:
 
 def _article(row: dict[str, Any]) -> ArticleRow:
     return _from_row(ArticleRow, row)
+
+
+def _outbox(row: dict[str, Any]) -> OutboxRow:
+    return _from_row(OutboxRow, {**row, "payload": json.loads(row["payload"])})

@@ -115,3 +115,65 @@ def initial_schema(db: Database) -> None:
 def revision_facts(db: Database) -> None:
     """Facts (numbers, quotes, sentences) read once from each revision, as JSON."""
     db.execute("ALTER TABLE article_revisions ADD COLUMN facts TEXT")
+
+
+@migrations(name="0003_slack_state")
+def slack_state(db: Database) -> None:
+    """Threads, channel settings, mutes, differences already told, and an outbox whose rows
+    may belong to no story (a source failing) and remember when a send was attempted."""
+    db.execute("""
+        CREATE TABLE outbox_new (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            story_id INTEGER REFERENCES stories(id),
+            channel TEXT NOT NULL,
+            event TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            attempted_at TEXT,
+            next_attempt_at TEXT,
+            last_error TEXT,
+            sent_at TEXT,
+            ts TEXT
+        )""")
+    db.execute("""
+        INSERT INTO outbox_new (id, key, story_id, channel, event, payload, created_at, attempts,
+                                next_attempt_at, last_error, sent_at, ts)
+        SELECT id, key, story_id, channel, event, payload, created_at, attempts,
+               next_attempt_at, last_error, sent_at, ts FROM outbox""")
+    db.execute("DROP TABLE outbox")
+    db.execute("ALTER TABLE outbox_new RENAME TO outbox")
+    db.execute("CREATE INDEX outbox_pending ON outbox(sent_at, id)")
+    db.execute("""
+        CREATE TABLE slack_threads (
+            story_id INTEGER NOT NULL REFERENCES stories(id),
+            channel TEXT NOT NULL,
+            ts TEXT NOT NULL,
+            posted_at TEXT NOT NULL,
+            PRIMARY KEY (story_id, channel)
+        )""")
+    db.execute("""
+        CREATE TABLE channel_settings (
+            channel TEXT PRIMARY KEY,
+            threshold INTEGER,
+            watch TEXT NOT NULL DEFAULT '[]',
+            updated_by TEXT,
+            updated_at TEXT NOT NULL
+        )""")
+    db.execute("""
+        CREATE TABLE muted_stories (
+            story_id INTEGER PRIMARY KEY REFERENCES stories(id),
+            muted_by TEXT,
+            muted_at TEXT NOT NULL
+        )""")
+    db.execute("""
+        CREATE TABLE differences (
+            story_id INTEGER NOT NULL REFERENCES stories(id),
+            key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            PRIMARY KEY (story_id, key)
+        )""")
+    db.execute("ALTER TABLE sources ADD COLUMN failure_reported_at TEXT")

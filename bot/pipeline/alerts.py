@@ -1,9 +1,19 @@
-"""What a story change should tell editors, as outbox entries (keys make them post once)."""
+"""What a story change should tell each channel, as outbox entries.
+
+Every entry is one Slack message (a post, a thread reply or an update of the parent), and its
+key is unique per story, channel and event, so writing the same change twice posts once.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
+
+# Thread replies under a new alert, in the order they are posted.
+ALERT_REPLIES = ("coverage", "differences", "only_in")
 
 
 @dataclass(frozen=True)
@@ -15,6 +25,7 @@ class Member:
     published: str | None
     placement: str
     backfill: bool
+    lead: str = ""
 
     def as_payload(self) -> dict[str, Any]:
         return {
@@ -35,51 +46,189 @@ class OutboxEntry:
     payload: dict[str, Any]
 
 
-def counted_outlets(members: list[Member]) -> list[str]:
+@dataclass(frozen=True)
+class ChannelPolicy:
+    """Who hears about stories: the alert channel hears every story; another channel only
+    stories matching one of its watched phrases. `threshold` overrides the outlet count."""
+
+    channel: str
+    threshold: int
+    watch: tuple[str, ...] = ()
+    default: bool = False
+
+    def wants(self, story_words: set[str]) -> bool:
+        if self.default and not self.watch:
+            return True
+        return any(set(words(phrase)) <= story_words for phrase in self.watch)
+
+
+@dataclass
+class StoryState:
+    """A story as the alert policy sees it after a change."""
+
+    story_id: int
+    members: list[Member]
+    differences: list[dict[str, Any]] = field(default_factory=list)
+    told: set[str] = field(default_factory=set)
+    alerted: set[str] = field(default_factory=set)
+    muted: bool = False
+
+    @property
+    def title(self) -> str:
+        return self.members[0].title if self.members else ""
+
+    @property
+    def outlets(self) -> list[str]:
+        return counted_outlets(self.members)
+
+    def words(self) -> set[str]:
+        return set(words(" ".join(f"{m.title} {m.lead}" for m in self.members)))
+
+    def base(self) -> dict[str, Any]:
+        first = self.members[0] if self.members else None
+        return {
+            "story_id": self.story_id,
+            "title": self.title,
+            "outlet_count": len(self.outlets),
+            "outlets": self.outlets,
+            "first": first.as_payload() if first else None,
+            "coverage": [m.as_payload() for m in self.members],
+        }
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def counted_outlets(members: Sequence[Member]) -> list[str]:
     """Distinct outlets toward the threshold, first come first: a copy of another outlet's text
     does not bring its outlet in, and an outlet's second article adds nothing."""
     return list(dict.fromkeys(m.outlet for m in members if m.placement != "copy"))
 
 
-def story_events(
-    *,
-    story_id: int,
-    title: str,
-    members: list[Member],
-    newcomer: Member,
-    alerted: bool,
-    min_outlets: int,
-    channel: str,
-) -> list[OutboxEntry]:
-    """Outbox entries for `newcomer` joining the story.
+def difference_key(difference: dict[str, Any]) -> str:
+    """The identity of a difference: its kind, subject and the values on each side."""
+    values = sorted(str(v["value"]) for v in difference.get("variants", []))
+    raw = "|".join([difference["kind"], difference.get("subject", ""), *values])
+    return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
-    The first time the story reaches `min_outlets` counted outlets it alerts; after that,
-    each outlet that joins is one update. Backfilled articles (present when their source
-    was first polled) never alert.
+
+def story_events(
+    state: StoryState, newcomer: Member | None, channels: Iterable[ChannelPolicy]
+) -> list[OutboxEntry]:
+    """Outbox entries for a story after `newcomer` joined it (None: its differences changed).
+
+    A channel hears a story once it reaches the channel's threshold of counted outlets: one
+    parent message and its replies (coverage, where they differ, only in). After that each
+    new counted outlet is one reply plus an update of the parent, and each difference not
+    told before is told once. Backfilled articles and muted stories tell nothing.
     """
-    if newcomer.backfill:
+    if state.muted or (newcomer is not None and newcomer.backfill):
         return []
-    outlets = counted_outlets(members)
-    coverage = [m.as_payload() for m in members]
-    base = {
-        "story_id": story_id,
-        "title": title,
-        "outlet_count": len(outlets),
-        "outlets": outlets,
-        "coverage": coverage,
+    entries: list[OutboxEntry] = []
+    story_words: set[str] | None = None
+    fresh = [d for d in state.differences if difference_key(d) not in state.told]
+    new_outlet = newcomer is not None and _is_new_outlet(state.members, newcomer)
+    for policy in channels:
+        key = f"story:{state.story_id}"
+        ch = policy.channel
+        if ch not in state.alerted:
+            if len(state.outlets) < policy.threshold:
+                continue
+            story_words = story_words if story_words is not None else state.words()
+            if not policy.wants(story_words):
+                continue
+            entries += alert_entries(state, ch)
+            continue
+        if new_outlet and newcomer is not None:
+            base = state.base()
+            entries.append(
+                OutboxEntry(
+                    f"{key}:outlet:{newcomer.outlet}:{ch}",
+                    "outlet_joined",
+                    ch,
+                    {**base, "article": newcomer.as_payload()},
+                )
+            )
+            entries.append(
+                OutboxEntry(f"{key}:parent:{len(state.outlets)}:{ch}", "parent_update", ch, base)
+            )
+        if fresh:
+            digest = hashlib.sha1("".join(difference_key(d) for d in fresh).encode()).hexdigest()
+            entries.append(
+                OutboxEntry(
+                    f"{key}:new_differences:{digest[:12]}:{ch}",
+                    "new_differences",
+                    ch,
+                    {"story_id": state.story_id, "title": state.title, "differences": fresh},
+                )
+            )
+    return entries
+
+
+def alert_entries(state: StoryState, channel: str) -> list[OutboxEntry]:
+    """The parent message and its replies for a story's first alert in `channel`."""
+    key = f"story:{state.story_id}"
+    base = state.base()
+    differ = [d for d in state.differences if d["kind"] != "only_in"]
+    only_in = [d for d in state.differences if d["kind"] == "only_in"]
+    entries = [
+        OutboxEntry(f"{key}:alert:{channel}", "alert", channel, base),
+        OutboxEntry(f"{key}:coverage:{channel}", "coverage", channel, base),
+    ]
+    if differ:
+        entries.append(
+            OutboxEntry(
+                f"{key}:differences:{channel}",
+                "differences",
+                channel,
+                {"story_id": state.story_id, "title": state.title, "differences": differ},
+            )
+        )
+    if only_in:
+        entries.append(
+            OutboxEntry(
+                f"{key}:only_in:{channel}",
+                "only_in",
+                channel,
+                {"story_id": state.story_id, "title": state.title, "differences": only_in},
+            )
+        )
+    return entries
+
+
+def edit_events(
+    state: StoryState, member: Member, revision: int, changes: list[dict[str, str]]
+) -> list[OutboxEntry]:
+    """One reply per channel that has the story, saying what an article's revision changed."""
+    if state.muted or not changes:
+        return []
+    payload = {
+        "story_id": state.story_id,
+        "title": state.title,
+        "article": member.as_payload(),
+        "revision": revision,
+        "changes": changes,
     }
-    if not alerted:
-        if len(outlets) < min_outlets:
-            return []
-        return [OutboxEntry(f"story:{story_id}:alert:{channel}", "alert", channel, base)]
-    earlier = [m for m in members if m.article_id != newcomer.article_id]
-    if newcomer.placement == "copy" or newcomer.outlet in counted_outlets(earlier):
-        return []
     return [
         OutboxEntry(
-            f"story:{story_id}:outlet:{newcomer.outlet}:{channel}",
-            "outlet_joined",
-            channel,
-            {**base, "article": newcomer.as_payload()},
+            f"story:{state.story_id}:edit:{member.article_id}:{revision}:{ch}", "edit", ch, payload
         )
+        for ch in sorted(state.alerted)
     ]
+
+
+def source_failing_event(source: dict[str, Any], channel: str, failing_since: str) -> OutboxEntry:
+    return OutboxEntry(
+        f"source:{source['id']}:failing:{failing_since}:{channel}",
+        "source_failing",
+        channel,
+        {**source, "failing_since": failing_since},
+    )
+
+
+def _is_new_outlet(members: Sequence[Member], newcomer: Member) -> bool:
+    if newcomer.placement == "copy":
+        return False
+    earlier = [m for m in members if m.article_id != newcomer.article_id]
+    return newcomer.outlet not in counted_outlets(earlier)

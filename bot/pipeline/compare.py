@@ -17,7 +17,14 @@ from itertools import combinations
 
 from rapidfuzz import fuzz
 
-from bot.pipeline.facts import TIME_NOUNS, ArticleFacts, NumberFact, Sentence, extract_facts
+from bot.pipeline.facts import (
+    TIME_NOUNS,
+    ArticleFacts,
+    NumberFact,
+    Sentence,
+    article_text,
+    extract_facts,
+)
 from bot.pipeline.text import STOPWORDS, content_terms, entity_candidates, stem, words
 
 DEFAULT_LIMIT = 15
@@ -93,6 +100,34 @@ class Difference:
             "variants": [v.to_json() for v in self.variants],
             "importance": round(self.importance, 3),
         }
+
+
+@dataclass(frozen=True)
+class StoryText:
+    """One member of a story as comparison sees it; `facts` when already read and stored."""
+
+    outlet: str
+    article: str
+    placement: str
+    title: str
+    text: str
+    facts: ArticleFacts | None = None
+
+
+def one_text_per_outlet(members: list[StoryText]) -> list[OutletText]:
+    """The texts a story compares: one per outlet (its longest), never the same outlet's
+    repeats nor another outlet's copy, so neither is ever compared with its original."""
+    by_outlet: dict[str, StoryText] = {}
+    for member in members:
+        if member.placement in ("same_article", "copy") or not member.text:
+            continue
+        known = by_outlet.get(member.outlet)
+        if known is None or len(member.text) > len(known.text):
+            by_outlet[member.outlet] = member
+    return [
+        OutletText(m.outlet, m.article, article_text(m.title, m.text), m.facts)
+        for m in by_outlet.values()
+    ]
 
 
 def compare(texts: list[OutletText], limit: int | None = DEFAULT_LIMIT) -> list[Difference]:
