@@ -19,8 +19,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = Settings.from_env(args.env_file)
     app = create_app(settings)
     sources = app.store.active_sources()
+    if settings.console_mode:
+        mode = "console mode (alerts printed here)"
+    elif settings.socket_mode:
+        mode = f"Slack Socket Mode, alerts to {settings.channel}"
+    else:
+        mode = (
+            f"Slack HTTP mode on http://{settings.http_host}:{settings.http_port}/slack/events, "
+            f"alerts to {settings.channel}"
+        )
     print(
-        f"newsdesk: console mode, {len(sources)} sources from {settings.sources_path} and the "
+        f"newsdesk: {mode}; {len(sources)} sources from {settings.sources_path} and the "
         f"database {settings.db_path}; alerts at {settings.min_outlets} outlets. Ctrl-C stops.",
         flush=True,
     )

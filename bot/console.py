@@ -16,17 +16,27 @@ def format_time(iso: str | None) -> str:
 
 
 def render_entry(event: str, payload: dict[str, Any]) -> str:
-    """Plain-text rendering of one outbox entry."""
+    """Plain-text rendering of one outbox entry (a Slack message, in console mode)."""
     coverage = payload.get("coverage", [])
     if event == "alert":
-        first = coverage[0] if coverage else {}
-        lines = [
-            f"=== STORY ALERT: {payload['title']}",
-            f"    {payload['outlet_count']} outlets: {', '.join(payload.get('outlets', []))}",
-            f"    first: {first.get('outlet', '?')} at {format_time(first.get('published'))}",
-            "    coverage:",
-        ]
-        lines += [_coverage_line(item) for item in coverage]
+        first = payload.get("first") or {}
+        return "\n".join(
+            [
+                f"=== STORY ALERT: {payload['title']}",
+                f"    {payload['outlet_count']} outlets: {', '.join(payload.get('outlets', []))}",
+                f"    first: {first.get('outlet', '?')} at {format_time(first.get('published'))}",
+            ]
+        )
+    if event == "coverage":
+        return "\n".join(["    coverage:", *(_coverage_line(item) for item in coverage)])
+    if event in ("differences", "only_in", "new_differences"):
+        heading = {
+            "differences": "where they differ",
+            "only_in": "only in",
+            "new_differences": f"new differences in: {payload.get('title', '')}",
+        }[event]
+        lines = [f"    {heading}:"]
+        lines += [f"      - [{d['kind']}] {d['summary']}" for d in payload["differences"]]
         return "\n".join(lines)
     if event == "outlet_joined":
         article = payload["article"]
@@ -37,6 +47,16 @@ def render_entry(event: str, payload: dict[str, Any]) -> str:
                 _coverage_line(article),
             ]
         )
+    if event == "parent_update":
+        return f"    (story now at {payload['outlet_count']} outlets)"
+    if event == "edit":
+        article = payload["article"]
+        lines = [f"--- {article['outlet']} edited: {article['title']}"]
+        for change in payload["changes"]:
+            lines += [f"      before: {change['old']}", f"      after:  {change['new']}"]
+        return "\n".join(lines)
+    if event == "source_failing":
+        return f"!!! source {payload['outlet']} ({payload['url']}) failing since {payload['failing_since']}: {payload['error']}"
     return f"--- {event}: {payload.get('title', '')}"
 
 

@@ -23,6 +23,7 @@ ENV_VARS: dict[str, str] = {
     "SLACK_SIGNING_SECRET": "slack_signing_secret",
     "SLACK_API_URL": "slack_api_url",
     "NEWSDESK_CHANNEL": "channel",
+    "NEWSDESK_HTTP_HOST": "http_host",
     "NEWSDESK_HTTP_PORT": "http_port",
     "NEWSDESK_DB": "db_path",
     "NEWSDESK_SOURCES": "sources_path",
@@ -44,6 +45,7 @@ class Settings:
     slack_signing_secret: str | None = None
     slack_api_url: str = DEFAULT_SLACK_API_URL
     channel: str | None = None
+    http_host: str = "127.0.0.1"
     http_port: int = 3000
     db_path: str = "./newsdesk.db"
     sources_path: str = "./sources.toml"
@@ -97,6 +99,10 @@ class Settings:
             raise ConfigError(
                 "SLACK_BOT_TOKEN is set without SLACK_APP_TOKEN (Socket Mode) or "
                 "SLACK_SIGNING_SECRET (HTTP mode): set one of them, or unset the token for console mode"
+            )
+        if self.slack_bot_token and not self.channel:
+            raise ConfigError(
+                "NEWSDESK_CHANNEL must name the alert channel (its id, C...) when SLACK_BOT_TOKEN is set"
             )
         if not self.slack_api_url.startswith(("http://", "https://")):
             raise ConfigError("SLACK_API_URL must be an http(s) URL, e.g. https://slack.com/api/")

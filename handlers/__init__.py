@@ -1,4 +1,20 @@
-"""Slack listeners (slash commands, actions, events), each module with `register(app, services)`.
+"""Slack listeners: thin, `ack()` first, the work done by `bot.desk.Desk`.
 
-The handlers stay thin: they ack() first and call into `bot`; they arrive with the Slack app.
+`register(app, desk)` attaches every listener to a Bolt app.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from handlers import actions, commands
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from bot.desk import Desk
+
+
+def register(app: App, desk: Desk) -> None:
+    commands.register(app, desk)
+    actions.register(app, desk)

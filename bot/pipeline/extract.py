@@ -49,6 +49,12 @@ def canonical_url(url: str) -> str:
 # --- feeds ----------------------------------------------------------------------------------
 
 
+def feed_title(content: bytes, content_type: str = "") -> str:
+    """The feed's own title (its outlet's name, usually); empty when it has none."""
+    parsed = feedparser.parse(io.BytesIO(content), response_headers={"content-type": content_type})
+    return html_to_text(parsed.feed.get("title", "")).strip()
+
+
 def parse_feed(content: bytes, content_type: str = "") -> list[FeedEntry]:
     """Entries of an RSS or Atom document. Raises ExtractionError when it holds no feed.
 

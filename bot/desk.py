@@ -1,0 +1,275 @@
+"""What the slash commands and buttons do, as plain methods returning Slack messages.
+
+The handlers in `handlers/` only acknowledge, call one method here and send its answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from rapidfuzz import fuzz, process
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.errors import ExtractionError, SourceError
+from bot.pipeline.alerts import counted_outlets
+from bot.pipeline.extract import extract_page, feed_title, parse_feed
+from bot.pipeline.fetch import Fetcher, check_url_allowed
+from bot.settings import Settings
+from bot.slack import blocks
+from bot.slack.blocks import Message
+from bot.slack.mrkdwn import clip, escape
+from bot.stories import member, story_differences
+from storage.db import Store
+
+logger = logging.getLogger(__name__)
+
+# /story: how many stories full-text search proposes, how many the answer lists after the
+# best, and how many recent stories the fuzzy fallback looks at when no word matches.
+SEARCH_CANDIDATES = 50
+OTHER_MATCHES = 4
+FUZZY_POOL = 1000
+FUZZY_CUTOFF = 60
+LATEST = 8
+
+HELP = """*newsdesk* tells this channel when several outlets cover one story, and where they differ.
+• `/story <words>`: find a story; `/story` alone lists the latest ones
+• `/sources list | add <url> [outlet] | remove <id> | pause <id> | resume <id>` (admins)
+• `/newsdesk status`: what newsdesk is watching and how it is doing
+• `/newsdesk threshold <N>`: alert this channel when a story reaches N outlets
+• `/newsdesk watch <words>` / `unwatch <words>`: this channel hears only stories with these words"""
+
+
+@dataclass
+class Desk:
+    store: Store
+    settings: Settings
+    fetcher: Fetcher
+    client: WebClient | None = None
+    on_sources_changed: Callable[[], object] = lambda: None
+
+    # --- /story ---------------------------------------------------------------------------
+
+    def story(self, query: str) -> Message:
+        query = " ".join(query.split())
+        if not query:
+            latest = self.store.latest_stories(2, LATEST)
+            if not latest:
+                return blocks.notice(
+                    "No story has two outlets yet. newsdesk is watching "
+                    f"{self.store.counts()['sources']} sources."
+                )
+            return blocks.story_list("Latest stories covered by several outlets", latest)
+        found = self.search(query)
+        if not found:
+            return blocks.notice(
+                f"No story matches “{escape(clip(query, 100))}”. Try fewer or other words, "
+                "or `/story` alone for the latest stories."
+            )
+        best, others = found[0], found[1 : 1 + OTHER_MATCHES]
+        return self.card(best["id"], others)
+
+    def search(self, query: str) -> list[dict[str, Any]]:
+        """Stories for the query, best first: full-text candidates ranked by how closely the
+        headline matches, then by outlets; close spellings when no word matches at all."""
+        candidates = self.store.stories_matching(query, SEARCH_CANDIDATES)
+        if not candidates:
+            pool = self.store.latest_stories(1, FUZZY_POOL)
+            titles = {s["id"]: f"{s['title']} {s['search_text'][:300]}" for s in pool}
+            hits = process.extract(
+                query,
+                titles,
+                scorer=fuzz.WRatio,
+                limit=SEARCH_CANDIDATES,
+                score_cutoff=FUZZY_CUTOFF,
+            )
+            by_id = {s["id"]: s for s in pool}
+            return [by_id[key] for _, _, key in hits]
+        count = len(candidates)
+
+        def score(item: tuple[int, dict[str, Any]]) -> float:
+            position, story = item
+            closeness = fuzz.token_set_ratio(query.lower(), story["title"].lower()) / 100
+            outlets = min(int(story.get("outlet_count") or 0), 5) / 5
+            return 0.45 * closeness + 0.35 * (1 - position / count) + 0.2 * outlets
+
+        return [s for _, s in sorted(enumerate(candidates), key=score, reverse=True)]
+
+    def card(self, story_id: int, others: list[dict[str, Any]] | None = None) -> Message:
+        story = self.story_summary(story_id)
+        if story is None:
+            return blocks.notice(f"Story {story_id} is no longer stored.")
+        diffs = story_differences(self.store, story_id, limit=None)
+        return blocks.story_card(story, diffs, self.permalink(story_id), others or [])
+
+    def story_summary(self, story_id: int) -> dict[str, Any] | None:
+        stored = self.store.story(story_id)
+        if stored is None:
+            return None
+        members = [member(r) for r in self.store.story_members(story_id)]
+        return {
+            "id": story_id,
+            "title": members[0].title if members else stored["title"],
+            "outlets": counted_outlets(members),
+            "first_seen": stored["first_seen"],
+        }
+
+    def permalink(self, story_id: int) -> str | None:
+        threads = self.store.story_threads(story_id)
+        if not threads or self.client is None:
+            return None
+        try:
+            response = self.client.chat_getPermalink(
+                channel=threads[0]["channel"], message_ts=threads[0]["ts"]
+            )
+            return str(response["permalink"])
+        except SlackApiError as exc:
+            logger.info("no permalink for story %s: %s", story_id, exc)
+            return None
+
+    def all_differences(self, story_id: int) -> Message:
+        summary = self.story_summary(story_id)
+        if summary is None:
+            return blocks.notice(f"Story {story_id} is no longer stored.")
+        diffs = story_differences(self.store, story_id, limit=None)
+        title = f"All differences: {clip(summary['title'], 100)}"
+        if not diffs:
+            return blocks.notice(f"No differences found in “{escape(summary['title'])}”.")
+        return blocks.differences({"differences": diffs}, title)
+
+    def mute(self, story_id: int, user: str | None) -> Message:
+        summary = self.story_summary(story_id)
+        if summary is None:
+            return blocks.notice(f"Story {story_id} is no longer stored.")
+        self.store.mute_story(story_id, user)
+        return blocks.notice(
+            f"Muted “{escape(clip(summary['title'], 150))}”: newsdesk posts nothing more about it."
+        )
+
+    # --- /sources -------------------------------------------------------------------------
+
+    def sources(self, user: str | None, text: str) -> Message:
+        words = _split(text)
+        verb = words[0].lower() if words else "list"
+        if verb == "list":
+            return blocks.sources_list([vars(s) for s in self.store.all_sources()])
+        if verb not in ("add", "remove", "pause", "resume"):
+            return blocks.notice(
+                f"Unknown `/sources {escape(verb)}`. Use `/sources list | add <url> [outlet] | "
+                "remove <id> | pause <id> | resume <id>`."
+            )
+        if user not in self.settings.admins:
+            return blocks.notice(
+                "Only newsdesk admins can change sources (NEWSDESK_ADMINS). "
+                "`/sources list` shows them to everyone."
+            )
+        if verb == "add":
+            if len(words) < 2:
+                return blocks.notice("Usage: `/sources add <url> [outlet name]`")
+            return self.add_source(words[1], " ".join(words[2:]))
+        if len(words) < 2 or not words[1].isdigit():
+            return blocks.notice(f"Usage: `/sources {verb} <id>` (ids are in `/sources list`)")
+        source_id = int(words[1])
+        source = self.store.source(source_id)
+        done = {
+            "remove": lambda: self.store.remove_source(source_id),
+            "pause": lambda: self.store.set_source_paused(source_id, True),
+            "resume": lambda: self.store.set_source_paused(source_id, False),
+        }[verb]()
+        if source is None or not done:
+            return blocks.notice(f"There is no source {source_id}. `/sources list` shows them.")
+        self.on_sources_changed()
+        past = {"remove": "Removed", "pause": "Paused", "resume": "Resumed"}[verb]
+        return blocks.notice(f"{past} source {source_id}: *{escape(source.outlet)}*.")
+
+    def add_source(self, url: str, outlet: str) -> Message:
+        """Check the URL, read it once to tell feed from page, and add it; its present items
+        are stored silently at its first poll (backfill)."""
+        url = url.strip("<>").split("|", 1)[0]  # Slack sends links as <url> or <url|label>
+        try:
+            check_url_allowed(url, self.settings.allow_private_sources)
+            result = self.fetcher.fetch(url)
+        except SourceError as exc:
+            return blocks.notice(f"Cannot add {escape(url)}: {escape(str(exc))}")
+        kind, found, name = "page", "", ""
+        try:
+            entries = parse_feed(result.content, result.content_type)
+            kind, found = "feed", f"a feed with {len(entries)} items"
+            name = feed_title(result.content, result.content_type)
+        except ExtractionError:
+            try:
+                page = extract_page(result.content, result.final_url)
+            except ExtractionError as exc:
+                return blocks.notice(
+                    f"Cannot add {escape(url)}: it is neither a feed nor a readable article "
+                    f"page ({escape(str(exc))})."
+                )
+            found, name = f"an article page, “{escape(clip(page.title, 120))}”", page.site_name
+        outlet = outlet.strip() or (name or "").strip() or _host(result.final_url)
+        source_id = self.store.add_source(outlet, result.final_url, kind, origin="slack")
+        self.on_sources_changed()
+        return blocks.notice(
+            f"Added source {source_id}: *{escape(outlet)}*, {found}. What it holds now is "
+            "stored without alerts; new items count from its next poll."
+        )
+
+    # --- /newsdesk ------------------------------------------------------------------------
+
+    def newsdesk(self, channel: str, user: str | None, text: str) -> Message:
+        words = _split(text)
+        verb = words[0].lower() if words else "help"
+        rest = " ".join(words[1:]).strip().lower()
+        if verb == "help":
+            return blocks.notice(HELP)
+        if verb == "status":
+            return self.status(channel)
+        if verb == "threshold":
+            if not rest.isdigit() or not 1 <= int(rest) <= 50:
+                return blocks.notice("Usage: `/newsdesk threshold <N>`, N from 1 to 50.")
+            self.store.update_channel(channel, user=user, threshold=int(rest))
+            return blocks.notice(f"This channel now hears of a story when {rest} outlets have it.")
+        if verb in ("watch", "unwatch"):
+            if not rest:
+                return blocks.notice(f"Usage: `/newsdesk {verb} <words>`")
+            watched = list(self.store.channel_settings().get(channel, {}).get("watch", []))
+            if verb == "watch" and rest not in watched:
+                watched.append(rest)
+            elif verb == "unwatch":
+                if rest not in watched:
+                    return blocks.notice(f"This channel was not watching “{escape(rest)}”.")
+                watched.remove(rest)
+            self.store.update_channel(channel, user=user, watch=watched)
+            shown = ", ".join(f"“{escape(w)}”" for w in watched) or "nothing (all stories)"
+            return blocks.notice(f"This channel now watches: {shown}.")
+        return blocks.notice(f"Unknown `/newsdesk {escape(verb)}`.\n{HELP}")
+
+    def status(self, channel: str) -> Message:
+        counts = self.store.counts()
+        outbox = self.store.outbox_counts()
+        own = self.store.channel_settings().get(channel, {})
+        threshold = own.get("threshold") or self.settings.min_outlets
+        watch = ", ".join(f"“{escape(w)}”" for w in own.get("watch", [])) or "everything"
+        lines = [
+            f"Watching {counts['sources']} sources ({counts['failing']} failing); "
+            f"{counts['articles']} articles in {counts['stories']} stories.",
+            f"Messages waiting to be posted: {outbox['pending']}; posted: {outbox['sent']}.",
+            f"This channel: alerts at {threshold} outlets, watching {watch}.",
+        ]
+        return blocks.notice("\n".join(lines))
+
+
+def _split(text: str) -> list[str]:
+    try:
+        return shlex.split(text or "")
+    except ValueError:
+        return (text or "").split()
+
+
+def _host(url: str) -> str:
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")

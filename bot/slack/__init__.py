@@ -1,0 +1,1 @@
+"""Slack: Block Kit rendering (pure functions of data) and the outbox poster."""

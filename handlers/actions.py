@@ -1,0 +1,49 @@
+"""Buttons under a /story answer: post it to the channel, show all differences, mute it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.desk import Desk
+from bot.slack.blocks import Message
+from bot.slack.mrkdwn import escape
+from handlers.commands import answer
+
+
+def register(app: App, desk: Desk) -> None:
+    @app.action("story_post")
+    def post(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        ack()
+        channel = (body.get("channel") or {}).get("id")
+        user = (body.get("user") or {}).get("id", "")
+        card = desk.card(int(action["value"]))
+        shared = Message(
+            card.text,
+            [b for b in card.blocks if b.get("type") != "actions"]
+            + [
+                {
+                    "type": "context",
+                    "elements": [
+                        {"type": "mrkdwn", "text": f"Shared by <@{escape(user)}> with /story"}
+                    ],
+                }
+            ],
+        )
+        if channel:
+            client.chat_postMessage(channel=channel, unfurl_links=False, **shared.as_kwargs())
+
+    @app.action("story_differences")
+    def differences(ack: Ack, action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        answer(respond, lambda: desk.all_differences(int(action["value"])))
+
+    @app.action("story_mute")
+    def mute(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        user = (body.get("user") or {}).get("id")
+        answer(respond, lambda: desk.mute(int(action["value"]), user))
