@@ -2,61 +2,17 @@
 
 from __future__ import annotations
 
-import json
-
 import gzip
+import json
 from datetime import UTC, datetime
-from email.utils import format_datetime
 from pathlib import Path
 
-import httpx
 import pytest
 
-from bot.cycle import Watcher
 from bot.demo.pages import article_page
 from bot.pipeline.facts import ArticleFacts
-from bot.pipeline.fetch import USER_AGENT, Fetcher
-from bot.settings import Settings
-from storage import Store
 from tests.conftest import LoopbackServer, Reply, rss, seed_text
-
-NOW = format_datetime(datetime.now(UTC))
-SEEDS = [
-    ("003", "Financial Times", "UK considers sending troops to Ukraine to train military"),
-    ("002", "The Telegraph", "British troops could be sent to Ukraine to train soldiers"),
-    ("001", "Al Mayadeen English", "UK mulls sending troops to Ukraine under guise of 'training'"),
-    ("004", "UK Profits", "UK considers sending troops to train Ukrainian armed forces"),
-]
-
-
-def make_watcher(db: Path, **settings: object) -> Watcher:
-    options = {"db_path": str(db), "allow_private_sources": True, "min_outlets": 3, **settings}
-    config = Settings(**options)  # type: ignore[arg-type]
-    client = httpx.Client(
-        timeout=httpx.Timeout(1.0, connect=1.0), headers={"User-Agent": USER_AGENT}
-    )
-    fetcher = Fetcher(client, allow_private=True, host_delay=0.0, max_bytes=200_000)
-    return Watcher(Store(db), fetcher, config)
-
-
-def serve_article(server: LoopbackServer, slug: str, outlet: str, title: str, text: str) -> str:
-    url = f"{server.url}/{slug}.html"
-    html = article_page(outlet=outlet, title=title, text=text, url=url, published=datetime.now(UTC))
-    server.routes[f"/{slug}.html"] = Reply(
-        body=html.encode(), headers={"Content-Type": "text/html"}
-    )
-    return url
-
-
-def publish_feed(server: LoopbackServer, slug: str, items: list[tuple[str, str]]) -> None:
-    server.routes[f"/{slug}/feed.xml"] = Reply(
-        body=rss([{"title": t, "link": u, "pubDate": NOW} for t, u in items]),
-        headers={"Content-Type": "application/rss+xml"},
-    )
-
-
-def add_feed(watcher: Watcher, server: LoopbackServer, slug: str, outlet: str) -> int:
-    return watcher.store.add_source(outlet, f"{server.url}/{slug}/feed.xml", "feed", origin="file")
+from tests.newsroom import NOW, SEEDS, add_feed, make_watcher, publish_feed, serve_article
 
 
 def test_seed_story_alerts_once_at_three_outlets_and_reports_the_fourth(

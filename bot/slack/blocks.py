@@ -81,8 +81,10 @@ def capped(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [*kept, context(f"…and {len(blocks) - len(kept)} more not shown")]
 
 
-def message(text: str, blocks: list[dict[str, Any]]) -> Message:
-    return Message(clip(text, MAX_FALLBACK), capped(blocks))
+def message(fallback: str, blocks: list[dict[str, Any]]) -> Message:
+    """A message from blocks and a raw fallback (notifications read it as mrkdwn too, so it
+    is escaped here)."""
+    return Message(escape(clip(fallback, MAX_FALLBACK // 2)), capped(blocks))
 
 
 # --- the alert thread -------------------------------------------------------------------------
@@ -276,7 +278,7 @@ def story_list(title: str, stories: Sequence[dict[str, Any]]) -> Message:
 
 def notice(text: str) -> Message:
     """A short answer; `text` is our own words with outside strings already escaped."""
-    return message(text, [section(text)])
+    return Message(text[:MAX_FALLBACK], [section(text)])
 
 
 def sources_list(sources: Sequence[dict[str, Any]]) -> Message:

@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 METADATA_EVENT = "newsdesk_outbox"
 CHANNEL_INTERVAL = 1.0
+BACKOFF_SECONDS = 2.0
 MAX_BACKOFF = timedelta(minutes=15)
 # Entries that go to the channel itself rather than into a story's thread.
 TOP_LEVEL = {"alert", "source_failing"}
@@ -47,11 +48,13 @@ class SlackPoster:
         client: WebClient,
         *,
         channel_interval: float = CHANNEL_INTERVAL,
+        backoff: float = BACKOFF_SECONDS,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.store = store
         self.client = client
         self.channel_interval = channel_interval
+        self.backoff = backoff
         self.clock = clock
         self._last_post: dict[str, float] = {}
         self._draining = threading.Lock()
@@ -156,15 +159,15 @@ class SlackPoster:
         self._last_post[channel] = time.monotonic()
 
     def _retry_later(self, entry: OutboxRow, exc: Exception) -> None:
-        delay = retry_delay(exc, entry.attempts)
+        delay = retry_delay(exc, entry.attempts, self.backoff)
         logger.warning("outbox %s not sent (%s); retrying in %s", entry.key, exc, delay)
         self.store.mark_failed(entry.id, describe(exc), self.clock() + delay)
 
 
-def retry_delay(exc: Exception, attempts: int) -> timedelta:
-    """Retry-After when Slack gives one; otherwise 2, 4, 8 ... seconds up to MAX_BACKOFF."""
+def retry_delay(exc: Exception, attempts: int, base: float = BACKOFF_SECONDS) -> timedelta:
+    """Retry-After when Slack gives one; otherwise base x 1, 2, 4 ... up to MAX_BACKOFF."""
     if isinstance(exc, WaitForParent):
-        return timedelta(seconds=1)
+        return timedelta(seconds=base)
     if isinstance(exc, SlackApiError) and exc.response is not None:
         retry_after = (exc.response.headers or {}).get("Retry-After") or (
             exc.response.headers or {}
@@ -174,7 +177,7 @@ def retry_delay(exc: Exception, attempts: int) -> timedelta:
                 return timedelta(seconds=max(1.0, float(retry_after)))
             except ValueError:
                 pass
-    return min(timedelta(seconds=2 ** min(max(attempts, 1), 12)), MAX_BACKOFF)
+    return min(timedelta(seconds=base * 2 ** min(max(attempts - 1, 0), 12)), MAX_BACKOFF)
 
 
 def describe(exc: Exception) -> str:

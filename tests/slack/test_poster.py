@@ -1,0 +1,110 @@
+"""The outbox drained to a recording Slack: one thread per story, in order, exactly once,
+whatever Slack answers."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+
+from slack_sdk import WebClient
+
+from bot.cycle import Watcher
+from bot.slack.poster import SlackPoster
+from tests.conftest import LoopbackServer
+from tests.newsroom import SEEDS, make_watcher, publish_seed, watch_outlets
+from tests.slack.conftest import CHANNEL
+from tests.slack_stub import SlackStub
+
+OUTLETS = [outlet for _, outlet, _ in SEEDS]
+
+
+def poster_for(watcher: Watcher, slack: SlackStub, timeout: int = 5) -> SlackPoster:
+    client = WebClient(
+        token=slack.token, base_url=slack.api_url, timeout=timeout, retry_handlers=[]
+    )
+    return SlackPoster(watcher.store, client, channel_interval=0.01, backoff=0.2)
+
+
+def drain_until_empty(poster: SlackPoster, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while poster.store.unsent_outbox():
+        assert time.monotonic() < deadline, poster.store.outbox()
+        poster.drain()
+        time.sleep(0.05)
+
+
+def three_outlets(server: LoopbackServer, tmp_path: Path) -> tuple[Watcher, dict[str, int]]:
+    watcher = make_watcher(tmp_path / "n.db", channel=CHANNEL)
+    sources = watch_outlets(watcher, server, OUTLETS)
+    for prefix, _, _ in SEEDS[:3]:
+        assert publish_seed(watcher, server, sources, prefix).placed
+    return watcher, sources
+
+
+def test_the_seed_story_is_one_parent_with_its_thread_and_a_fourth_outlet_is_one_reply(
+    server: LoopbackServer, slack: SlackStub, tmp_path: Path
+) -> None:
+    watcher, sources = three_outlets(server, tmp_path)
+    poster = poster_for(watcher, slack)
+    drain_until_empty(poster)
+    [parent] = slack.parents()
+    assert parent["channel"] == CHANNEL and parent["unfurl_links"] is False
+    assert "3 outlets" in parent["text"]
+    thread = slack.replies(parent["ts"])
+    firsts = [m["text"].split(":")[0] for m in thread]
+    assert firsts[0].startswith("Coverage") and "Where they differ" in firsts
+    assert all(m["unfurl_links"] is False for m in thread)
+
+    report = publish_seed(watcher, server, sources, SEEDS[3][0])
+    assert report.placed[0].placement == "joined"
+    drain_until_empty(poster)
+    assert len(slack.parents()) == 1
+    later = slack.replies(parent["ts"])[len(thread) :]
+    assert later and "UK Profits joined" in later[0]["text"]
+    assert all(m["text"].startswith("New differences") for m in later[1:])
+    updates = [c for c in slack.calls if c.method == "chat.update"]
+    assert len(updates) == 1 and updates[0].params["ts"] == parent["ts"]
+    assert "4 outlets" in slack.parents()[0]["text"]
+    # Draining again sends nothing.
+    assert poster.drain() == 0 and len(slack.posted()) == len(thread) + 1 + len(later)
+
+
+def test_rate_limits_and_server_errors_delay_but_never_lose_or_repeat_a_message(
+    server: LoopbackServer, slack: SlackStub, tmp_path: Path
+) -> None:
+    watcher, _ = three_outlets(server, tmp_path)
+    expected = [row["key"] for row in watcher.store.outbox()]
+    slack.fail("chat.postMessage", 429, retry_after=1, seconds=1.5)
+    poster = poster_for(watcher, slack)
+    started = time.monotonic()
+    poster.drain()
+    assert slack.posted() == []  # rate limited: nothing posted, nothing lost
+    slack.fail("chat.postMessage", 500, count=3)
+    drain_until_empty(poster)
+    assert time.monotonic() - started >= 1.0  # Retry-After was honoured
+    assert sorted(slack.keys()) == sorted(expected)
+    assert Counter(slack.keys()).most_common(1)[0][1] == 1
+    assert slack.posted()[0]["metadata"]["event_payload"]["key"].endswith(f":alert:{CHANNEL}")
+    statuses = Counter(c.status for c in slack.calls if c.method == "chat.postMessage")
+    assert statuses[429] >= 1 and statuses[500] == 3
+
+
+def test_a_post_whose_answer_was_lost_is_found_in_slack_not_posted_again(
+    server: LoopbackServer, slack: SlackStub, tmp_path: Path
+) -> None:
+    watcher, _ = three_outlets(server, tmp_path)
+    expected = [row["key"] for row in watcher.store.outbox()]
+    poster = poster_for(watcher, slack, timeout=1)
+    with slack.held(2.0):  # Slack posts the parent but its answer comes too late
+        poster.drain()
+    assert len(slack.posted()) == 1
+    assert watcher.store.unsent_outbox()[0].attempted_at is not None
+    time.sleep(0.3)
+    drain_until_empty(poster)
+    assert sorted(slack.keys()) == sorted(expected)
+    assert "conversations.history" in slack.methods()
+    assert (
+        watcher.store.thread_ts(watcher.store.outbox()[0]["story_id"], CHANNEL)
+        == slack.parents()[0]["ts"]
+    )
