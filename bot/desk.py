@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import ExtractionError, SourceError
-from bot.pipeline.alerts import counted_outlets
+from bot.pipeline.alerts import counted_outlets, words
 from bot.pipeline.extract import extract_page, feed_title, parse_feed
 from bot.pipeline.fetch import Fetcher, check_url_allowed
 from bot.settings import Settings
@@ -30,11 +30,11 @@ from storage.db import Store
 logger = logging.getLogger(__name__)
 
 # /story: how many stories full-text search proposes, how many the answer lists after the
-# best, and how many recent stories the fuzzy fallback looks at when no word matches.
+# best, and how many recent stories lend their words to respelling a query that matched none.
 SEARCH_CANDIDATES = 50
 OTHER_MATCHES = 4
 FUZZY_POOL = 1000
-FUZZY_CUTOFF = 60
+FUZZY_CUTOFF = 75
 LATEST = 8
 
 HELP = """*newsdesk* tells this channel when several outlets cover one story, and where they differ.
@@ -79,17 +79,12 @@ class Desk:
         headline matches, then by outlets; close spellings when no word matches at all."""
         candidates = self.store.stories_matching(query, SEARCH_CANDIDATES)
         if not candidates:
-            pool = self.store.latest_stories(1, FUZZY_POOL)
-            titles = {s["id"]: f"{s['title']} {s['search_text'][:300]}" for s in pool}
-            hits = process.extract(
-                query,
-                titles,
-                scorer=fuzz.WRatio,
-                limit=SEARCH_CANDIDATES,
-                score_cutoff=FUZZY_CUTOFF,
-            )
-            by_id = {s["id"]: s for s in pool}
-            return [by_id[key] for _, _, key in hits]
+            corrected = self.respell(query)
+            if corrected != query:
+                candidates = self.store.stories_matching(corrected, SEARCH_CANDIDATES)
+                query = corrected
+        if not candidates:
+            return []
         count = len(candidates)
 
         def score(item: tuple[int, dict[str, Any]]) -> float:
@@ -99,6 +94,24 @@ class Desk:
             return 0.45 * closeness + 0.35 * (1 - position / count) + 0.2 * outlets
 
         return [s for _, s in sorted(enumerate(candidates), key=score, reverse=True)]
+
+    def respell(self, query: str) -> str:
+        """Each query word unknown to recent stories replaced by the closest word they use
+        ("Ukriane troopps" -> "ukraine troops"); words with no close match are kept."""
+        pool = self.store.latest_stories(1, FUZZY_POOL)
+        vocabulary = {
+            w for s in pool for w in words(f"{s['title']} {s['search_text']}") if len(w) > 2
+        }
+        fixed = []
+        for word in words(query):
+            if word in vocabulary or not vocabulary:
+                fixed.append(word)
+                continue
+            best = process.extractOne(
+                word, vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
+            )
+            fixed.append(best[0] if best else word)
+        return " ".join(fixed)
 
     def card(self, story_id: int, others: list[dict[str, Any]] | None = None) -> Message:
         story = self.story_summary(story_id)

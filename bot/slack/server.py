@@ -71,15 +71,18 @@ class HttpFrontend:
             def log_message(self, format: str, *args: object) -> None:
                 logger.debug("slack http: " + format, *args)
 
-        self.server = ThreadingHTTPServer((host, port), Handler)
-        self.server.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        self.handler = Handler
+        self.address = (host, port)
+        self.server: ThreadingHTTPServer | None = None
 
     @property
     def port(self) -> int:
-        return int(self.server.server_address[1])
+        """The bound port (port 0 in the settings picks a free one at start)."""
+        return int(self.server.server_address[1]) if self.server else self.address[1]
 
     def start(self) -> None:
+        self.server = ThreadingHTTPServer(self.address, self.handler)
+        self.server.daemon_threads = True
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()
         logger.info(
@@ -87,8 +90,10 @@ class HttpFrontend:
         )
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
 
 
 class SocketModeFrontend:

@@ -22,6 +22,7 @@ def slack() -> Iterator[SlackStub]:
 
 
 def slack_settings(tmp_path: Path, stub: SlackStub, **overrides: object) -> Settings:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     sources = tmp_path / "sources.toml"
     if not sources.exists():
         sources.write_text("")
