@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -33,8 +35,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"database {settings.db_path}; alerts at {settings.min_outlets} outlets. Ctrl-C stops.",
         flush=True,
     )
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())  # a service manager's stop is clean
     try:
-        app.run_forever()
+        app.run_forever(stop)
     finally:
         app.close()
     return 0
@@ -42,8 +46,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo.run import run_demo
+    from bot.settings import Settings
 
-    return run_demo(sys.stdout, once=args.once, min_outlets=args.min_outlets)
+    settings = Settings.from_env(args.env_file)
+    slack = None if settings.console_mode else settings
+    return run_demo(sys.stdout, once=args.once, min_outlets=args.min_outlets, slack=slack)
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -143,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="watch a bundled local news site while a story spreads")
     demo.add_argument("--once", action="store_true", help="run the sequence at full speed and exit")
+    demo.add_argument(
+        "--env-file", default=".env", help="with SLACK_BOT_TOKEN set there, post to Slack"
+    )
     demo.add_argument("--min-outlets", type=int, default=3, help="outlets before a story alerts")
     demo.set_defaults(func=cmd_demo)
 

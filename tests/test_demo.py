@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -26,3 +27,35 @@ def test_demo_once_alerts_the_seed_story_with_four_outlets() -> None:
     # Nothing from the backfilled, unrelated items joins the story.
     summary = out.split("5 articles from 4 outlets")[1]
     assert "Rail fares" not in summary and "Coastal towns" not in summary
+
+
+def test_demo_posts_to_any_slack_compatible_api_when_a_token_is_set(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.slack_stub import SlackStub
+
+    slack = SlackStub()
+    try:
+        env = {
+            **os.environ,
+            "SLACK_BOT_TOKEN": slack.token,
+            "SLACK_SIGNING_SECRET": "s",
+            "SLACK_API_URL": slack.api_url,
+            "NEWSDESK_CHANNEL": "C0DEMO",
+        }
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "demo", "--once", "--env-file", str(tmp_path / "none")],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=180,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "posting to Slack channel C0DEMO" in result.stdout
+        [parent] = slack.parents()
+        assert parent["channel"] == "C0DEMO" and "outlets" in parent["text"]
+        replies = [m["text"] for m in slack.replies(parent["ts"])]
+        assert replies[0].startswith("Coverage")
+        assert any("joined" in text for text in replies)
+        assert "chat.update" in slack.methods()
+    finally:
+        slack.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
@@ -19,9 +20,19 @@ DEMO_STEP_SECONDS = 4.0
 
 
 def run_demo(
-    out: TextIO, *, once: bool, min_outlets: int = 3, step_seconds: float = DEMO_STEP_SECONDS
+    out: TextIO,
+    *,
+    once: bool,
+    min_outlets: int = 3,
+    step_seconds: float = DEMO_STEP_SECONDS,
+    slack: Settings | None = None,
 ) -> int:
-    """Run the demo; returns the exit status (0 when the story alerted with all its outlets)."""
+    """Run the demo; returns the exit status (0 when the story alerted with all its outlets).
+
+    With `slack` settings holding a bot token, alerts go to that Slack workspace (or any
+    Slack-compatible API at SLACK_API_URL) and slash commands are answered; otherwise they
+    are printed.
+    """
     with DemoSite() as site, tempfile.TemporaryDirectory(prefix="newsdesk-demo-") as workdir:
         sources = Path(workdir) / "sources.toml"
         sources.write_text(
@@ -31,7 +42,8 @@ def run_demo(
                 for slug, name in site.outlets.items()
             )
         )
-        settings = Settings(
+        settings = replace(
+            slack or Settings(),
             db_path=str(Path(workdir) / "demo.db"),
             sources_path=str(sources),
             poll_seconds=DEMO_POLL_SECONDS,
@@ -39,6 +51,13 @@ def run_demo(
             allow_private_sources=True,
         )
         app = create_app(settings, out=out, host_delay=0.0)
+        if not settings.console_mode:
+            print(
+                f"newsdesk demo: posting to Slack channel {settings.channel} through "
+                f"{settings.slack_api_url}",
+                file=out,
+                flush=True,
+            )
         try:
             return _play(app, site, out, once=once, step_seconds=step_seconds)
         finally:
@@ -67,7 +86,7 @@ def _play(app: Newsdesk, site: DemoSite, out: TextIO, *, once: bool, step_second
 
     if not once:
         app.jobs.poll = poll_and_tell
-        app.jobs.start()
+        app.start()
     try:
         for item in [i for i in site.items if not i.at_start]:
             if not once:
@@ -88,8 +107,7 @@ def _play(app: Newsdesk, site: DemoSite, out: TextIO, *, once: bool, step_second
         return _summary(app, say)
     finally:
         if not once:
-            app.jobs.shutdown()
-            app.poster.drain()
+            app.stop()
 
 
 def _poll(app: Newsdesk, source_id: int, say: _Say | None) -> PollReport:
