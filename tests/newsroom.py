@@ -44,9 +44,14 @@ def serve_article(server: LoopbackServer, slug: str, outlet: str, title: str, te
     return url
 
 
-def publish_feed(server: LoopbackServer, slug: str, items: list[tuple[str, str]]) -> None:
+def publish_feed(
+    server: LoopbackServer, slug: str, items: list[tuple[str, str]], description: str = ""
+) -> None:
+    """The outlet's feed lists `items` (title, url); a new `description` marks them updated."""
     server.routes[f"/{slug}/feed.xml"] = Reply(
-        body=rss([{"title": t, "link": u, "pubDate": NOW} for t, u in items]),
+        body=rss(
+            [{"title": t, "link": u, "pubDate": NOW, "description": description} for t, u in items]
+        ),
         headers={"Content-Type": "application/rss+xml"},
     )
 

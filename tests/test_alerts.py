@@ -1,0 +1,118 @@
+"""Who hears what: edits in the thread, watched words, mutes, thresholds per channel, and a
+source failing for a day, on real feeds and a real database."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.pipeline.edits import revision_changes
+from tests.conftest import LoopbackServer, Reply, seed_text
+from tests.newsroom import (
+    SEEDS,
+    make_watcher,
+    publish_feed,
+    publish_seed,
+    serve_article,
+    slug_of,
+    watch_outlets,
+)
+
+ALERTS = "C0ALERTS"
+OUTLETS = [o for _, o, _ in SEEDS]
+
+
+def events(watcher) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return [(row["event"], row["channel"]) for row in watcher.store.outbox()]
+
+
+def test_a_substantive_edit_is_one_reply_and_a_trivial_one_none(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    watcher = make_watcher(tmp_path / "n.db", channel=ALERTS)
+    sources = watch_outlets(watcher, server, OUTLETS)
+    for prefix, _, _ in SEEDS[:3]:
+        publish_seed(watcher, server, sources, prefix)
+    before = len(watcher.store.outbox())
+    prefix, outlet, title = SEEDS[0]
+    text = seed_text(prefix)
+    # Typography and spacing only: a revision is stored, nobody is told.
+    republish(server, outlet, title, text.replace("’", "'").replace(". ", ".  "), "v2")
+    assert watcher.poll(sources[outlet]).revisions == 1
+    assert len(watcher.store.outbox()) == before
+    # A figure changes: one reply, with the old and new sentence.
+    republish(server, outlet, title, text.replace("five-point plan", "six-point plan"), "v3")
+    assert watcher.poll(sources[outlet]).revisions == 1
+    new = watcher.store.outbox()[before:]
+    assert [row["event"] for row in new if row["event"] == "edit"] == ["edit"]
+    change = json.loads(next(r for r in new if r["event"] == "edit")["payload"])["changes"][0]
+    assert "five-point plan" in change["old"] and "six-point plan" in change["new"]
+
+
+def republish(server: LoopbackServer, outlet: str, title: str, text: str, version: str) -> None:
+    """The article's page changes and its feed entry says it was updated."""
+    url = serve_article(server, f"{slug_of(outlet)}-story", outlet, title, text)
+    publish_feed(server, slug_of(outlet), [(title, url)], description=f"updated {version}")
+
+
+def test_trivial_changes_are_not_edits() -> None:
+    text = 'He said: "We will train 2,000 soldiers." The plan was agreed on Monday.'
+    assert (
+        revision_changes("Title", text, "Title ", text.replace('"', "“", 1).replace('."', ".”"))
+        == []
+    )
+    changed = revision_changes("Title", text, "New title", text.replace("2,000", "3,000"))
+    assert [c["where"] for c in changed] == ["headline", "text"]
+
+
+def test_a_watching_channel_hears_only_matching_stories_and_a_muted_story_nothing(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    watcher = make_watcher(tmp_path / "n.db", channel=ALERTS)
+    watcher.store.update_channel("C0UKRAINE", user="U1", watch=["ukraine troops"])
+    watcher.store.update_channel("C0SPORT", user="U1", watch=["football transfer"])
+    watcher.store.update_channel("C0STRICT", user="U1", watch=["healey"], threshold=4)
+    sources = watch_outlets(watcher, server, OUTLETS)
+    for prefix, _, _ in SEEDS[:3]:
+        publish_seed(watcher, server, sources, prefix)
+    alerted = {channel for event, channel in events(watcher) if event == "alert"}
+    assert alerted == {ALERTS, "C0UKRAINE"}
+    story_id = watcher.store.outbox()[0]["story_id"]
+    watcher.store.mute_story(story_id, "U1")
+    count = len(watcher.store.outbox())
+    publish_seed(watcher, server, sources, SEEDS[3][0])  # a fourth outlet, but muted
+    assert len(watcher.store.outbox()) == count
+
+
+def test_a_channel_threshold_changes_when_it_hears(server: LoopbackServer, tmp_path: Path) -> None:
+    watcher = make_watcher(tmp_path / "n.db", channel=ALERTS)
+    watcher.store.update_channel(ALERTS, user="U1", threshold=2)
+    sources = watch_outlets(watcher, server, OUTLETS)
+    publish_seed(watcher, server, sources, SEEDS[0][0])
+    assert events(watcher) == []
+    publish_seed(watcher, server, sources, SEEDS[1][0])
+    assert events(watcher)[0] == ("alert", ALERTS)
+
+
+def test_a_source_failing_for_a_day_is_reported_once(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    now = [datetime.now(UTC)]
+    watcher = make_watcher(tmp_path / "n.db", channel=ALERTS)
+    watcher.clock = lambda: now[0]
+    server.routes["/broken/feed.xml"] = Reply(500, b"down")
+    source = watcher.store.add_source("Broken", f"{server.url}/broken/feed.xml", "feed")
+    for hours in (0, 1, 25, 26, 50):
+        now[0] = datetime.now(UTC) + timedelta(hours=hours)
+        watcher.store.db.execute("UPDATE sources SET next_attempt_at = NULL")  # skip the backoff
+        if hours:
+            # failing_since is written with the wall clock: age it as if hours had passed.
+            watcher.store.db.execute(
+                "UPDATE sources SET failing_since = ? WHERE id = ?",
+                [(datetime.now(UTC) - timedelta(hours=hours)).isoformat(), source],
+            )
+        assert not watcher.poll(source).ok
+    failing = [row for row in watcher.store.outbox() if row["event"] == "source_failing"]
+    assert len(failing) == 1 and failing[0]["channel"] == ALERTS
+    assert "Broken" in failing[0]["payload"]
