@@ -42,6 +42,8 @@ class SlackStub:
     responses: list[dict[str, Any]] = field(default_factory=list)
     failures: dict[str, Failure] = field(default_factory=dict)
     hold_seconds: float = 0.0  # delay before answering chat.postMessage (after recording it)
+    app_token: str = "xapp-test"
+    socket_url: str | None = None  # what apps.connections.open hands out (Socket Mode)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -158,7 +160,8 @@ class SlackStub:
                 extra = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
                 error = "ratelimited" if failure.status == 429 else "internal_error"
                 return failure.status, extra, {"ok": False, "error": error}
-            if auth != f"Bearer {self.token}":
+            wanted = self.app_token if method == "apps.connections.open" else self.token
+            if auth != f"Bearer {wanted}":
                 return 200, {}, {"ok": False, "error": "invalid_auth"}
             body = self._method(method, params)
         if method == "chat.postMessage" and self.hold_seconds:
@@ -166,6 +169,8 @@ class SlackStub:
         return 200, {}, body
 
     def _method(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.socket_url}
         if method == "auth.test":
             return {
                 "ok": True,
