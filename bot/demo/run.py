@@ -34,14 +34,7 @@ def run_demo(
     are printed.
     """
     with DemoSite() as site, tempfile.TemporaryDirectory(prefix="newsdesk-demo-") as workdir:
-        sources = Path(workdir) / "sources.toml"
-        sources.write_text(
-            "".join(
-                f'[[source]]\noutlet = "{name}"\nurl = "{site.feed_url(slug)}"\nkind = "feed"\n'
-                f"interval = {DEMO_POLL_SECONDS}\n\n"
-                for slug, name in site.outlets.items()
-            )
-        )
+        sources = site.write_sources_file(Path(workdir) / "sources.toml", DEMO_POLL_SECONDS)
         settings = replace(
             slack or Settings(),
             db_path=str(Path(workdir) / "demo.db"),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from bot.demo.pages import article_page, rss_feed
@@ -78,6 +79,17 @@ class DemoSite:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+    def write_sources_file(self, path: Path, interval: int) -> Path:
+        """A sources TOML file listing the site's feeds, each polled every `interval` s."""
+        path.write_text(
+            "".join(
+                f'[[source]]\noutlet = "{name}"\nurl = "{self.feed_url(slug)}"\nkind = "feed"\n'
+                f"interval = {interval}\n\n"
+                for slug, name in self.outlets.items()
+            )
+        )
+        return path
 
     def feed_url(self, outlet_slug: str) -> str:
         return f"{self.base_url}/{outlet_slug}/feed.xml"

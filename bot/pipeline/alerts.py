@@ -12,9 +12,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-# Thread replies under a new alert, in the order they are posted.
-ALERT_REPLIES = ("coverage", "differences", "only_in")
-
 
 @dataclass(frozen=True)
 class Member:
