@@ -6,9 +6,10 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.desk import Desk
-from bot.slack.blocks import Message
+from bot.slack.blocks import Message, notice
 from bot.slack.mrkdwn import escape
 from handlers.commands import answer
 
@@ -34,8 +35,18 @@ def register(app: App, desk: Desk) -> None:
                 }
             ],
         )
-        if channel:
+        if not channel:
+            return
+        try:
             client.chat_postMessage(channel=channel, unfurl_links=False, **shared.as_kwargs())
+        except SlackApiError as exc:
+            error = exc.response.get("error", "an error")
+            answer(
+                respond,
+                lambda: notice(
+                    f"Could not post here ({escape(str(error))}): invite newsdesk to the channel first."
+                ),
+            )
 
     @app.action("story_differences")
     def differences(ack: Ack, action: dict[str, Any], respond: Respond) -> None:

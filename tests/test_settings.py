@@ -67,3 +67,18 @@ def test_dotenv_file_is_read_and_environment_wins(tmp_path, monkeypatch) -> None
     monkeypatch.setenv("NEWSDESK_POLL_SECONDS", "30")
     settings = Settings.from_env(env_file)
     assert settings.min_outlets == 5 and settings.poll_seconds == 30
+
+
+def test_a_bot_token_needs_an_alert_channel_and_a_way_in() -> None:
+    with pytest.raises(ConfigError, match="NEWSDESK_CHANNEL"):
+        Settings.from_mapping({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"})
+    with pytest.raises(ConfigError, match="SLACK_APP_TOKEN"):
+        Settings.from_mapping({"SLACK_BOT_TOKEN": "xoxb-1", "NEWSDESK_CHANNEL": "C1"})
+    http = Settings.from_mapping(
+        {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "NEWSDESK_CHANNEL": "C1"}
+    )
+    assert not http.socket_mode and http.http_host == "127.0.0.1"
+    socket = Settings.from_mapping(
+        {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "NEWSDESK_CHANNEL": "C1"}
+    )
+    assert socket.socket_mode
