@@ -110,12 +110,15 @@ def cmd_eval_differences(args: argparse.Namespace) -> int:
 
 def cmd_eval_conflicts(args: argparse.Namespace) -> int:
     from bot.evaluate_differences import evaluate_conflicts
+    from bot.pipeline.compare import DEFAULT_LIMIT
 
-    results = evaluate_conflicts(args.file)
+    limit = None if args.all_differences else DEFAULT_LIMIT
+    results = evaluate_conflicts(args.file, limit)
     for r in results:
         mark = "surfaced" if r.surfaced else "missed  "
         print(f"{mark} {r.event} ({r.fact_type}): {r.detail}")
-    print(f"{sum(r.surfaced for r in results)} of {len(results)} conflicts surfaced")
+    where = "among all differences" if limit is None else f"within each story's {limit}-item report"
+    print(f"{sum(r.surfaced for r in results)} of {len(results)} conflicts surfaced {where}")
     return 0
 
 
@@ -192,6 +195,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     conflicts.add_argument(
         "file", help="JSONL of conflicts (shared/data/conflict_examples_dev.jsonl)"
+    )
+    conflicts.add_argument(
+        "--all-differences",
+        action="store_true",
+        help="look among every difference, not only the report's first 15",
     )
     conflicts.set_defaults(func=cmd_eval_conflicts)
     fitting = eval_sub.add_parser(

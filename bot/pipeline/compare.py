@@ -21,6 +21,7 @@ from bot.pipeline.facts import (
     TIME_NOUNS,
     ArticleFacts,
     NumberFact,
+    QuoteFact,
     Sentence,
     article_text,
     extract_facts,
@@ -34,6 +35,8 @@ SAME_QUOTE = 72
 COVERED = 55
 # A quote "reworded" in more than this share of its words is another quote.
 MAX_CHANGED = 0.5
+# How many changed places of a quote its one-line summary shows.
+MAX_SEGMENTS = 4
 _TITLE_WORDS = (
     "minister|secretary|president|chancellor|spokesman|spokeswoman|spokesperson|chief|"
     "general|director|ambassador|leader|commander|envoy|governor|mayor|premier|senator"
@@ -243,66 +246,152 @@ def spelling_normalised(text: str) -> list[str]:
 @lru_cache(maxsize=8192)
 def _spelling_normalised(text: str) -> tuple[str, ...]:
     tokens = []
-    for token in words(text):
+    for token in words(expand_contractions(text)):
+        token = token.replace(".", "")  # E.U. = EU
         for pattern, replacement in _SPELLING:
             token = pattern.sub(replacement, token)
         tokens.append(stem(token))
     return tuple(tokens)
 
 
-def changed_words(a: str, b: str) -> tuple[list[str], list[str]]:
-    """Words of `a` and of `b` that the other does not have, spelling variants ignored."""
+_CONTRACTIONS = [
+    (re.compile(r"\b(won)['’]t\b", re.I), "will not"),
+    (re.compile(r"\b(can)['’]t\b", re.I), "can not"),
+    (re.compile(r"\b(shan)['’]t\b", re.I), "shall not"),
+    (re.compile(r"n['’]t\b", re.I), " not"),
+    (re.compile(r"['’]re\b", re.I), " are"),
+    (re.compile(r"['’]ve\b", re.I), " have"),
+    (re.compile(r"['’]ll\b", re.I), " will"),
+    (re.compile(r"\b(i)['’]m\b", re.I), "i am"),
+]
+
+
+def expand_contractions(text: str) -> str:
+    """ "they've" -> "they have", "won't" -> "will not": the same words, written out."""
+    for pattern, replacement in _CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def changed_segments(a: str, b: str) -> list[tuple[str, str]]:
+    """The places where `a` and `b` differ, as (words of a, words of b), each side as written
+    (lower-cased, contractions written out); spelling variants and plurals are not changes."""
+    wa, wb = words(expand_contractions(a)), words(expand_contractions(b))
     ta, tb = spelling_normalised(a), spelling_normalised(b)
     matcher = difflib.SequenceMatcher(a=ta, b=tb, autojunk=False)
-    only_a: list[str] = []
-    only_b: list[str] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag in ("replace", "delete"):
-            only_a.extend(ta[i1:i2])
-        if tag in ("replace", "insert"):
-            only_b.extend(tb[j1:j2])
-    return only_a, only_b
+    return [
+        (" ".join(wa[i1:i2]), " ".join(wb[j1:j2]))
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
+
+
+def changed_words(a: str, b: str) -> tuple[list[str], list[str]]:
+    """Words of `a` and of `b` that the other does not have (see `changed_segments`)."""
+    segments = changed_segments(a, b)
+    return (
+        [w for x, _ in segments for w in x.split()],
+        [w for _, y in segments for w in y.split()],
+    )
+
+
+# Changed words that can turn a quote's meaning: negations, modal verbs, quantities.
+_MEANING_WORDS = frozenset(
+    """not no never nothing none nobody neither nor n't cannot can't won't wouldn't don't
+    doesn't didn't isn't aren't wasn't weren't shouldn't couldn't will would may might must
+    could should can shall all some any every only always few many most more less""".split()
+)
+
+
+def meaning_changing(changed: list[str]) -> list[str]:
+    """The changed words that can flip or weaken what was said ("not", "would", "15")."""
+    return [w for w in changed if w in _MEANING_WORDS or any(c.isdigit() for c in w)]
+
+
+def _same_quote(a: str, b: str) -> bool:
+    """One quote, worded alike or differently: similar enough, and reworded in at most
+    MAX_CHANGED of its words (two different quotes built alike are not one)."""
+    if _contained(a, b) or _contained(b, a):
+        return True
+    if fuzz.ratio(" ".join(spelling_normalised(a)), " ".join(spelling_normalised(b))) < SAME_QUOTE:
+        return False
+    only_a, only_b = changed_words(a, b)
+    shorter = min(len(words(a)), len(words(b)))
+    return max(len(only_a), len(only_b)) <= MAX_CHANGED * shorter
 
 
 def _quote_differences(texts: list[OutletText]) -> list[Difference]:
+    """Each quote carried by several outlets in more than one wording, once: its wordings
+    (spelling folded; a shorter excerpt counts as the wording it is part of) with the
+    outlets using each. The changed words are shown; a change that can flip the meaning
+    (a negation, a modal verb, a number) ranks higher."""
+    quotes = [(t, q) for t in texts for q in t.facts.quotes]
+    parent = list(range(len(quotes)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in combinations(range(len(quotes)), 2):
+        (ta, a), (tb, b) = quotes[i], quotes[j]
+        if ta.outlet != tb.outlet and _same_quote(a.text, b.text):
+            parent[find(i)] = find(j)
+    clusters: dict[int, list[int]] = {}
+    for i in range(len(quotes)):
+        clusters.setdefault(find(i), []).append(i)
     differences = []
-    for ta, tb in combinations(texts, 2):
-        for a in ta.facts.quotes:
-            for b in tb.facts.quotes:
-                if _contained(a.text, b.text) or _contained(b.text, a.text):
-                    continue
-                if (
-                    fuzz.ratio(
-                        " ".join(spelling_normalised(a.text)), " ".join(spelling_normalised(b.text))
-                    )
-                    < SAME_QUOTE
-                ):
-                    continue
-                only_a, only_b = changed_words(a.text, b.text)
-                if not only_a and not only_b:
-                    continue
-                shorter = min(len(words(a.text)), len(words(b.text)))
-                if max(len(only_a), len(only_b)) > MAX_CHANGED * shorter:
-                    continue  # two different quotes built alike, not one quote reworded
-                subject = f"quote: \u201c{_shorten(a.text)}\u201d"
-                differences.append(
-                    Difference(
-                        "quote",
-                        subject,
-                        f"{ta.outlet} quotes \u201c{' '.join(only_a) or '…'}\u201d where "
-                        f"{tb.outlet} has \u201c{' '.join(only_b) or '…'}\u201d",
-                        [
-                            Variant(
-                                a.text, [ta.outlet], [_evidence(ta, ta.facts.sentences[a.sentence])]
-                            ),
-                            Variant(
-                                b.text, [tb.outlet], [_evidence(tb, tb.facts.sentences[b.sentence])]
-                            ),
-                        ],
-                        0.85 * max(_lead_weight(a.sentence), _lead_weight(b.sentence)) + 0.1,
-                    )
-                )
+    for members in clusters.values():
+        difference = _quote_difference([quotes[i] for i in members])
+        if difference is not None:
+            differences.append(difference)
     return differences
+
+
+def _quote_difference(members: list[tuple[OutletText, QuoteFact]]) -> Difference | None:
+    if len({t.outlet for t, _ in members}) < 2:
+        return None
+    # Wordings, longest first; an excerpt of a wording (or the same words) joins it.
+    variants: list[Variant] = []
+    placed: set[str] = set()  # an outlet is on one side only: never compared with itself
+    for text, quote in sorted(members, key=lambda m: -len(m[1].text)):
+        if text.outlet in placed:
+            continue
+        placed.add(text.outlet)
+        evidence = _evidence(text, text.facts.sentences[quote.sentence])
+        home = next((v for v in variants if _contained(quote.text, v.value)), None)
+        if home is None:
+            home = Variant(quote.text, [], [])
+            variants.append(home)
+        home.add(text.outlet, evidence)
+    if len(variants) < 2:
+        return None  # everyone has the same words
+    first, second = variants[0], variants[1]
+    only_a, only_b = changed_words(first.value, second.value)
+    if not only_a and not only_b:
+        return None
+    flips = meaning_changing(only_a + only_b)
+    lead = max(_lead_weight(q.sentence) for _, q in members)
+    importance = 0.85 * lead + 0.1 + (0.1 if flips else 0.0)
+    if not only_a or not only_b:
+        importance -= 0.1  # words left out or added, none replaced
+    changes = "; ".join(
+        f"\u201c{x or '…'}\u201d / \u201c{y or '…'}\u201d"
+        for x, y in changed_segments(first.value, second.value)[:MAX_SEGMENTS]
+    )
+    summary = f"{', '.join(first.outlets)} / {', '.join(second.outlets)} word a quote differently: {changes}"
+    for other in variants[2:]:
+        summary += f"; {', '.join(other.outlets)} differ again"
+    if flips:
+        summary += f" (can change the meaning: {', '.join(dict.fromkeys(flips))})"
+    return Difference(
+        "quote",
+        f"quote: \u201c{_shorten(first.value)}\u201d",
+        summary,
+        variants,
+        min(importance, 1.0),
+    )
 
 
 def _contained(short: str, long: str) -> bool:

@@ -112,8 +112,41 @@ def test_quote_wording_changes_are_reported_but_spelling_is_not() -> None:
         ),
     ]
     (quote,) = [d for d in compare(wording) if d.kind == "quote"]
-    assert "will" in quote.summary and "going" in quote.summary
+    assert "“are going to” / “will”" in quote.summary
+    assert "they have" not in quote.summary  # "they've" is the same words
     assert {v.outlets[0] for v in quote.variants} == {"New York Times", "Fox News"}
+
+
+def test_one_quote_is_one_difference_with_each_wording_and_its_outlets() -> None:
+    """USA Today quoted Trump as the New York Times did (a shorter excerpt); Fox News did
+    not. One difference, two sides; an outlet quoting twice is on one side only."""
+    said = "If they restart their nuclear program, they will have bigger problems than they have ever had before"
+    fox = "If they restart their nuclear program, they're going to have big problems — bigger than they've ever had before"
+    texts = [
+        OutletText("New York Times", "a", f'"{said}," Trump said.'),
+        OutletText("USA Today", "b", f'Trump warned: "{said[:70]}"'),
+        OutletText("Fox News", "c", f'"{fox}," Trump said. Later: "{said}," he added.'),
+    ]
+    (quote,) = [d for d in compare(texts) if d.kind == "quote"]
+    sides = [sorted(v.outlets) for v in quote.variants]
+    assert sorted(sides) == [["Fox News"], ["New York Times", "USA Today"]]
+    assert "can change the meaning: will" in quote.summary
+
+
+def test_a_changed_negation_ranks_a_quote_above_a_plain_rewording() -> None:
+    flip = [
+        OutletText("A", "a", 'The minister said: "We will send troops to the border next week."'),
+        OutletText(
+            "B", "b", 'The minister said: "We will not send troops to the border next week."'
+        ),
+    ]
+    plain = [
+        OutletText("A", "a", 'The minister said: "We will send soldiers to the border next week."'),
+        OutletText("B", "b", 'The minister said: "We will send troops to the border next week."'),
+    ]
+    (flipped,) = [d for d in compare(flip) if d.kind == "quote"]
+    (reworded,) = [d for d in compare(plain) if d.kind == "quote"]
+    assert "not" in flipped.summary and flipped.importance > reworded.importance
 
 
 @pytest.mark.skipif(not SHARED_GOLD.exists(), reason="../shared/gold is not beside this checkout")
@@ -129,7 +162,7 @@ def test_real_conflicts_surface_in_their_stories() -> None:
     result = newsdesk("eval", "conflicts", str(SHARED_DATA / "conflict_examples_dev.jsonl"))
     assert result.returncode == 0, result.stderr
     surfaced = int(result.stdout.strip().splitlines()[-1].split()[0])
-    assert surfaced >= 6, result.stdout
+    assert surfaced >= 6, result.stdout  # within each story's 15-item report
 
 
 def test_alternative_names_are_a_difference_but_forms_of_one_name_are_not() -> None:
