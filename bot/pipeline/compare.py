@@ -146,6 +146,7 @@ def compare(texts: list[OutletText], limit: int | None = DEFAULT_LIMIT) -> list[
         + _figures_only_in(texts)
         + _sources_only_in(texts)
         + _only_in(texts)
+        + _conflicts(texts)
     )
     found.sort(key=lambda d: -d.importance)
     return found if limit is None else found[:limit]
@@ -720,4 +721,104 @@ def _only_in(texts: list[OutletText]) -> list[Difference]:
                     score,
                 )
             )
+    return differences
+
+
+# Contradictions -------------------------------------------------------------------------
+
+# Two sentences tell one claim when this similar (rapidfuzz token_set_ratio) ...
+SAME_CLAIM = 70
+_NEGATIONS = frozenset("not no never".split())
+# ... and little else differs: at most this share of the shorter sentence's words.
+CLAIM_CHANGED = 0.25
+# ... and contradict each other when what differs between them is a negation, or one word
+# of a pair of opposites each.
+_OPPOSITES = {
+    frozenset(pair)
+    for pair in [
+        ("confirmed", "denied"),
+        ("confirm", "deny"),
+        ("confirms", "denies"),
+        ("rose", "fell"),
+        ("rise", "fall"),
+        ("rises", "falls"),
+        ("increased", "decreased"),
+        ("increase", "decrease"),
+        ("higher", "lower"),
+        ("won", "lost"),
+        ("win", "lose"),
+        ("accepted", "rejected"),
+        ("approved", "rejected"),
+        ("support", "oppose"),
+        ("supports", "opposes"),
+        ("supported", "opposed"),
+        ("alive", "dead"),
+        ("true", "false"),
+        ("guilty", "innocent"),
+        ("allowed", "banned"),
+        ("open", "closed"),
+        ("before", "after"),
+        ("more", "fewer"),
+        ("more", "less"),
+        ("agreed", "refused"),
+    ]
+}
+
+
+def _contradiction(x: str, y: str) -> list[str]:
+    """The words that make changed passages `x` and `y` contradict each other, or []."""
+    xs, ys = set(x.split()), set(y.split())
+    flipped = (xs ^ ys) & _NEGATIONS
+    if flipped:
+        return sorted(flipped)
+    return sorted(w for a in xs for w in (a,) if any({a, b} in _OPPOSITES for b in ys))
+
+
+def _conflicts(texts: list[OutletText]) -> list[Difference]:
+    """Statements of one claim that contradict each other in words: one outlet's sentence
+    says what another's, nearly word for word, negates or turns into its opposite."""
+    differences = []
+    for ta, tb in combinations(texts, 2):
+        quoted_a = {q.sentence for q in ta.facts.quotes}
+        quoted_b = {q.sentence for q in tb.facts.quotes}
+        postings: dict[str, list[int]] = {}
+        for j, sentence in enumerate(tb.facts.sentences):
+            for term in set(content_terms(sentence.text)):
+                postings.setdefault(term, []).append(j)
+        for i, sa in enumerate(ta.facts.sentences):
+            if i in quoted_a or len(sa.text.split()) < 6:
+                continue
+            hits: Counter[int] = Counter()
+            for term in set(content_terms(sa.text)):
+                hits.update(postings.get(term, ()))
+            for j, _ in hits.most_common(3):
+                sb = tb.facts.sentences[j]
+                if j in quoted_b or len(sb.text.split()) < 6:
+                    continue
+                if fuzz.token_set_ratio(sa.text.lower(), sb.text.lower()) < SAME_CLAIM:
+                    continue
+                segments = changed_segments(sa.text, sb.text)
+                changed = sum(len(x.split()) + len(y.split()) for x, y in segments)
+                shorter = min(len(sa.text.split()), len(sb.text.split()))
+                if not segments or changed > max(2, CLAIM_CHANGED * shorter):
+                    continue
+                turning = [w for x, y in segments for w in _contradiction(x, y)]
+                if not turning:
+                    continue
+                changes = "; ".join(
+                    f"\u201c{x or '…'}\u201d / \u201c{y or '…'}\u201d" for x, y in segments
+                )
+                differences.append(
+                    Difference(
+                        "conflict",
+                        _shorten(sa.text, 80),
+                        f"{ta.outlet} and {tb.outlet} contradict each other: {changes}",
+                        [
+                            Variant(sa.text, [ta.outlet], [_evidence(ta, sa)]),
+                            Variant(sb.text, [tb.outlet], [_evidence(tb, sb)]),
+                        ],
+                        0.6 + 0.35 * max(_lead_weight(i), _lead_weight(j)),
+                    )
+                )
+                break
     return differences

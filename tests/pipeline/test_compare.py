@@ -208,3 +208,26 @@ def test_outlets_crediting_different_sources_is_an_attribution_difference() -> N
         OutletText("B", "b", "British officials said the plan had been ready since May."),
     ]
     assert not [d for d in compare(agreeing) if d.kind == "attribution"]
+
+
+def test_a_claim_negated_by_another_outlet_is_a_conflict() -> None:
+    # Al Mayadeen English's sentence on Lammy (seed 000), and the same claim negated.
+    said = (
+        "British Foreign Secretary David Lammy said in an interview with La Repubblica that the "
+        "United Kingdom had no plans to send British soldiers to Ukraine."
+    )
+    negated = said.replace("had no plans", "had plans")
+    texts = [OutletText("Al Mayadeen English", "a", said), OutletText("Other Outlet", "b", negated)]
+    (conflict,) = [d for d in compare(texts) if d.kind == "conflict"]
+    assert "contradict" in conflict.summary and "“no” / “…”" in conflict.summary
+    assert [v.outlets for v in conflict.variants] == [["Al Mayadeen English"], ["Other Outlet"]]
+    # Headlines from AllSides that share words but do not contradict each other.
+    headlines = [
+        OutletText(
+            "Fox News",
+            "a",
+            "The No's have it - Gov. Gavin Newsom survives in California recall election",
+        ),
+        OutletText("Axios", "b", "California Gov. Newsom survives recall election"),
+    ]
+    assert not [d for d in compare(headlines) if d.kind == "conflict"]
