@@ -52,6 +52,7 @@ def render_entry(event: str, payload: dict[str, Any]) -> str:
     if event == "edit":
         article = payload["article"]
         lines = [f"--- {article['outlet']} edited: {article['title']}"]
+        lines += [f"      the outlet notes: {note}" for note in payload.get("corrections", [])]
         for change in payload["changes"]:
             lines += [f"      before: {change['old']}", f"      after:  {change['new']}"]
         return "\n".join(lines)

@@ -14,7 +14,13 @@ from urllib.parse import urlsplit
 from bot.errors import ExtractionError, SourceError
 from bot.pipeline.alerts import source_failing_event
 from bot.pipeline.assemble import StoryAssembler
-from bot.pipeline.edits import revision_changes
+from bot.pipeline.edits import (
+    RECHECKS,
+    comparable,
+    correction_notes,
+    recheck_interval,
+    revision_changes,
+)
 from bot.pipeline.extract import canonical_url, clean_text, extract_page, parse_datetime, parse_feed
 from bot.pipeline.facts import article_text, extract_facts
 from bot.pipeline.fetch import Fetcher
@@ -286,9 +292,15 @@ class Watcher:
         self, existing: ArticleRow, title: str, text: str, text_fp: str, entry_fp: str | None
     ) -> None:
         """Store a changed text as a revision; a substantive change to a member of a story
-        that has been told is a reply in its thread."""
+        that has been told is a reply in its thread (a headline going back to an earlier
+        wording is not told again)."""
         facts = _facts_json(title, text)
         changes = revision_changes(existing.title, existing.text, title, text)
+        earlier = {comparable(r["title"]) for r in self.store.revisions(existing.id)}
+        changes = [
+            c for c in changes if c["where"] != "headline" or comparable(c["new"]) not in earlier
+        ]
+        notes = correction_notes(existing.text, text)
         with self._placing, self.store.transaction():
             revision = self.store.save_revision(
                 existing.id,
@@ -307,7 +319,35 @@ class Watcher:
                     existing.id,
                     revision,
                     changes,
+                    notes,
                 )
+
+    def recheck_due(self, limit: int = 50) -> int:
+        """Fetch again the articles of told stories whose check is due (see
+        `edits.RECHECKS`); a changed text becomes a revision. Returns how many were fetched."""
+        now = self.clock()
+        poll = timedelta(seconds=self.settings.poll_seconds)
+        oldest = RECHECKS[-1][0]
+        fetched = 0
+        for row in self.store.articles_due_for_check(now, now - oldest, limit):
+            age = now - (parse_datetime(row.first_seen) or now)
+            interval = recheck_interval(age, poll) or oldest
+            if row.next_check_at is None:  # just placed: its text is fresh
+                self.store.schedule_check(row.id, now + interval)
+                continue
+            fetched += 1
+            try:
+                result = self.fetcher.fetch(row.url)
+                page = extract_page(result.content, result.final_url)
+                text_fp = fingerprint(row.title, page.text)
+                if text_fp != row.fingerprint and page.text:
+                    self._revise(row, row.title, page.text, text_fp, None)
+            except (SourceError, ExtractionError) as exc:
+                logger.info("recheck of article %s (%s) failed: %s", row.id, row.url, exc)
+            except Exception:  # one article's surprise must not stop the others
+                logger.exception("recheck of article %s failed", row.id)
+            self.store.schedule_check(row.id, now + interval)
+        return fetched
 
     def forget_old(self) -> None:
         """Let stories past the window leave memory (they stay in the database)."""

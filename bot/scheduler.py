@@ -15,6 +15,8 @@ logger = logging.getLogger(__name__)
 
 SYNC_SECONDS = 30
 DRAIN_SECONDS = 1
+# How often the articles of told stories are looked at for a due re-fetch (edits).
+RECHECK_SECONDS = 60
 
 
 def source_job_id(source_id: int) -> str:
@@ -47,6 +49,9 @@ class Jobs:
             self.sync_sources, "interval", seconds=SYNC_SECONDS, id="sources-sync"
         )
         self.scheduler.add_job(watcher.forget_old, "interval", hours=1, id="forget-old")
+        self.scheduler.add_job(
+            watcher.recheck_due, "interval", seconds=RECHECK_SECONDS, id="recheck-articles"
+        )
 
     def start(self) -> None:
         self.sync_sources()

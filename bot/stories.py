@@ -123,6 +123,7 @@ def queue_edit_events(
     article_id: int,
     revision: int,
     changes: list[dict[str, str]],
+    corrections: list[str] | None = None,
 ) -> list[OutboxEntry]:
     """An edited member is one reply in each thread of the story; new differences follow."""
     policies = channel_policies(store, settings, alert_channel)
@@ -131,7 +132,7 @@ def queue_edit_events(
     edited = next((m for m in state.members if m.article_id == article_id), None)
     if edited is None:
         return []
-    entries = edit_events(state, edited, revision, changes)
+    entries = edit_events(state, edited, revision, changes, corrections or [])
     if entries:
         entries += story_events(state, None, policies)
     _write(store, state, entries)

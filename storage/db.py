@@ -77,6 +77,8 @@ class ArticleRow:
     story_id: int | None
     placement: str | None
     duplicate_of: int | None
+    first_seen: str = ""
+    next_check_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -366,6 +368,22 @@ class Store:
         return self._rows(
             "SELECT * FROM article_revisions WHERE article_id = ? ORDER BY revision", [article_id]
         )
+
+    def articles_due_for_check(self, now: datetime, since: datetime, limit: int = 100) -> list[ArticleRow]:
+        """Members of told stories, first seen after `since`, whose next check is due."""
+        return [
+            _article(r)
+            for r in self._rows(
+                "SELECT a.* FROM articles a JOIN stories s ON s.id = a.story_id "
+                "WHERE s.alerted_at IS NOT NULL AND a.first_seen >= ? "
+                "AND (a.next_check_at IS NULL OR a.next_check_at <= ?) "
+                "ORDER BY a.next_check_at IS NOT NULL, a.next_check_at LIMIT ?",
+                [to_iso(since), to_iso(now), limit],
+            )
+        ]
+
+    def schedule_check(self, article_id: int, at: datetime) -> None:
+        self._write("UPDATE articles SET next_check_at = ? WHERE id = ?", [to_iso(at), article_id])
 
     def articles_seen_since(self, since: datetime) -> list[ArticleRow]:
         """Articles of stories still active, oldest first: what the clusterer reloads at start."""

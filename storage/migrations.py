@@ -177,3 +177,10 @@ def slack_state(db: Database) -> None:
             PRIMARY KEY (story_id, key)
         )""")
     db.execute("ALTER TABLE sources ADD COLUMN failure_reported_at TEXT")
+
+
+@migrations(name="0004_article_rechecks")
+def article_rechecks(db: Database) -> None:
+    """When each article of a told story is next fetched again to catch edits."""
+    db.execute("ALTER TABLE articles ADD COLUMN next_check_at TEXT")
+    db.execute("CREATE INDEX articles_next_check ON articles(next_check_at)")

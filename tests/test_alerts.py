@@ -116,3 +116,51 @@ def test_a_source_failing_for_a_day_is_reported_once(
     failing = [row for row in watcher.store.outbox() if row["event"] == "source_failing"]
     assert len(failing) == 1 and failing[0]["channel"] == ALERTS
     assert "Broken" in failing[0]["payload"]
+
+
+def test_articles_of_a_told_story_are_rechecked_and_a_correction_is_noted(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    now = [datetime.now(UTC)]
+    watcher = make_watcher(tmp_path / "n.db", channel=ALERTS, poll_seconds=300)
+    watcher.clock = lambda: now[0]
+    sources = watch_outlets(watcher, server, OUTLETS)
+    for prefix, _, _ in SEEDS[:3]:
+        publish_seed(watcher, server, sources, prefix)
+    assert watcher.recheck_due() == 0  # just placed: scheduled, not fetched
+    before = len(watcher.store.outbox())
+    prefix, outlet, title = SEEDS[0]
+    edited = seed_text(prefix).replace("five-point plan", "six-point plan")
+    edited += "\n\nCorrection: an earlier version of this article gave the wrong number of points."
+    serve_article(
+        server, f"{slug_of(outlet)}-story", outlet, title, edited
+    )  # the feed is unchanged
+    assert watcher.recheck_due() == 0  # not due yet
+    now[0] += timedelta(minutes=6)  # young articles are checked every poll interval
+    assert watcher.recheck_due() == 3
+    [edit] = [r for r in watcher.store.outbox()[before:] if r["event"] == "edit"]
+    payload = json.loads(edit["payload"])
+    assert payload["corrections"][0].startswith("Correction: an earlier version")
+    assert any("six-point plan" in c["new"] for c in payload["changes"])
+    now[0] += timedelta(minutes=6)
+    assert watcher.recheck_due() == 3
+    assert [r for r in watcher.store.outbox()[before:] if r["event"] == "edit"] == [edit]
+
+
+def test_a_headline_flipping_back_is_reported_once(server: LoopbackServer, tmp_path: Path) -> None:
+    watcher = make_watcher(tmp_path / "n.db", channel=ALERTS)
+    sources = watch_outlets(watcher, server, OUTLETS)
+    for prefix, _, _ in SEEDS[:3]:
+        publish_seed(watcher, server, sources, prefix)
+    prefix, outlet, title = SEEDS[0]
+    url = serve_article(server, f"{slug_of(outlet)}-story", outlet, title, seed_text(prefix))
+    for headline in (
+        "UK weighs sending troops to train Ukraine's army",
+        title,
+        "UK weighs sending troops to train Ukraine's army",
+    ):
+        publish_feed(server, slug_of(outlet), [(headline, url)])
+        watcher.poll(sources[outlet])
+    edits = [json.loads(r["payload"]) for r in watcher.store.outbox() if r["event"] == "edit"]
+    headlines = [c["new"] for e in edits for c in e["changes"] if c["where"] == "headline"]
+    assert headlines == ["UK weighs sending troops to train Ukraine's army"]

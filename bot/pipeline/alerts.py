@@ -195,9 +195,14 @@ def alert_entries(state: StoryState, channel: str) -> list[OutboxEntry]:
 
 
 def edit_events(
-    state: StoryState, member: Member, revision: int, changes: list[dict[str, str]]
+    state: StoryState,
+    member: Member,
+    revision: int,
+    changes: list[dict[str, str]],
+    corrections: list[str] | None = None,
 ) -> list[OutboxEntry]:
-    """One reply per channel that has the story, saying what an article's revision changed."""
+    """One reply per channel that has the story, saying what an article's revision changed
+    (and the correction or update note the outlet added, if any)."""
     if state.muted or not changes:
         return []
     payload = {
@@ -206,6 +211,7 @@ def edit_events(
         "article": member.as_payload(),
         "revision": revision,
         "changes": changes,
+        "corrections": corrections or [],
     }
     return [
         OutboxEntry(

@@ -160,6 +160,8 @@ def edit(payload: dict[str, Any]) -> Message:
             f"{link(article.get('url'), clip(article.get('title'), HEADLINE_CHARS))}"
         )
     ]
+    for note in payload.get("corrections", []):
+        blocks.append(section(f":memo: The outlet notes: _{escape(clip(note, 500))}_"))
     for change in payload.get("changes", []):
         old, new = marked_change(change.get("old", ""), change.get("new", ""))
         where = "Headline" if change.get("where") == "headline" else "Text"
