@@ -24,6 +24,8 @@ class Reply:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering (a slow or hung server)
+    drip: float = 0.0  # seconds between bytes of the body (a slow-loris server)
+    endless: bool = False  # the body never ends (the client must stop reading)
 
 
 Route = Reply | Callable[[dict[str, str]], Reply]
@@ -56,10 +58,23 @@ class LoopbackServer:
                     self.send_response(reply.status)
                     for name, value in reply.headers.items():
                         self.send_header(name, value)
-                    if "Content-Length" not in reply.headers:
+                    if reply.endless:
+                        self.send_header("Connection", "close")
+                        self.close_connection = True
+                    elif "Content-Length" not in reply.headers:
                         self.send_header("Content-Length", str(len(reply.body)))
                     self.end_headers()
-                    self.wfile.write(reply.body)
+                    if reply.endless:
+                        deadline = time.monotonic() + 60
+                        while time.monotonic() < deadline:
+                            self.wfile.write(reply.body or b"<item>" * 1000)
+                    elif reply.drip:
+                        for byte in reply.body:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                            time.sleep(reply.drip)
+                    else:
+                        self.wfile.write(reply.body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
