@@ -27,7 +27,7 @@ from bot.pipeline.fetch import Fetcher
 from bot.pipeline.models import FeedEntry, PageContent
 from bot.settings import Settings
 from bot.stories import queue_edit_events, queue_story_events
-from storage.db import ArticleRow, SourceRow, Store, to_iso
+from storage.db import ArticleRow, SourceRow, StorageError, Store, to_iso
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +86,11 @@ class Watcher:
         self._placing = threading.Lock()
         self._load_recent_stories()
 
+    def _rebuild_memory(self) -> None:
+        logger.warning("a write failed after placing an article: rebuilding the story index")
+        self.assembler = StoryAssembler(self.settings.window_hours)
+        self._load_recent_stories()
+
     def _load_recent_stories(self) -> None:
         """Rebuild the in-memory story index from stories active within the window."""
         self.assembler.reserve_story_ids(self.store.max_story_id())
@@ -134,7 +139,7 @@ class Watcher:
             else:
                 page = extract_page(result.content, result.final_url)
                 self._take_article(source, result.final_url, page.title, page, None, report)
-        except (SourceError, ExtractionError) as exc:
+        except (SourceError, ExtractionError, StorageError) as exc:
             return self._fail(source, report, str(exc), started)
         except Exception as exc:  # one source's surprise must not stop the others
             logger.exception("unexpected error polling %s", source.url)
@@ -156,11 +161,17 @@ class Watcher:
     ) -> PollReport:
         interval = source.interval or self.settings.poll_seconds
         delay = min(timedelta(seconds=interval * 2 ** min(source.failures, 10)), MAX_BACKOFF)
-        self.store.record_fetch_failure(
-            source.id, error, next_attempt_at=self.clock() + delay, elapsed_ms=_ms_since(started)
-        )
         logger.warning("source %s (%s) failed: %s", source.id, source.url, error)
-        self._report_if_failing_long(source, error)
+        try:
+            self.store.record_fetch_failure(
+                source.id,
+                error,
+                next_attempt_at=self.clock() + delay,
+                elapsed_ms=_ms_since(started),
+            )
+            self._report_if_failing_long(source, error)
+        except StorageError as exc:  # the database is refusing writes: nothing more to record
+            logger.error("could not record the failure of source %s: %s", source.id, exc)
         report.ok, report.error = False, error
         return report
 
@@ -244,38 +255,46 @@ class Watcher:
         published = published or page.published
         seen = min(published, now) if published else now
         facts = _facts_json(title, page.text)  # read before taking the locks
-        with self._placing, self.store.transaction():
-            article_id = self.store.insert_article(
-                {
-                    "source_id": source.id,
-                    "outlet": source.outlet,
-                    "url": url,
-                    "canonical_url": url_key,
-                    "guid": guid,
-                    "title": title,
-                    "author": page.author,
-                    "site_name": page.site_name,
-                    "published": to_iso(published),
-                    "seen_at": to_iso(seen),
-                    "text": page.text,
-                    "fingerprint": text_fp,
-                    "entry_fingerprint": entry_fp,
-                    "backfill": int(not source.backfilled),
-                },
-                facts,
-            )
-            placement = self.assembler.place(str(article_id), source.outlet, title, page.text, seen)
-            self.store.touch_story(placement.story, title=title, seen=seen)
-            self.store.place_article(
-                article_id,
-                story_id=placement.story,
-                placement=placement.kind,
-                duplicate_of=int(placement.of) if placement.of else None,
-                why=placement.why,
-            )
-            state, _ = queue_story_events(
-                self.store, self.settings, self.channel, placement.story, article_id
-            )
+        with self._placing:
+            try:
+                with self.store.transaction():
+                    article_id = self.store.insert_article(
+                        {
+                            "source_id": source.id,
+                            "outlet": source.outlet,
+                            "url": url,
+                            "canonical_url": url_key,
+                            "guid": guid,
+                            "title": title,
+                            "author": page.author,
+                            "site_name": page.site_name,
+                            "published": to_iso(published),
+                            "seen_at": to_iso(seen),
+                            "text": page.text,
+                            "fingerprint": text_fp,
+                            "entry_fingerprint": entry_fp,
+                            "backfill": int(not source.backfilled),
+                        },
+                        facts,
+                    )
+                    placement = self.assembler.place(
+                        str(article_id), source.outlet, title, page.text, seen
+                    )
+                    self.store.touch_story(placement.story, title=title, seen=seen)
+                    self.store.place_article(
+                        article_id,
+                        story_id=placement.story,
+                        placement=placement.kind,
+                        duplicate_of=int(placement.of) if placement.of else None,
+                        why=placement.why,
+                    )
+                    state, _ = queue_story_events(
+                        self.store, self.settings, self.channel, placement.story, article_id
+                    )
+            except StorageError:
+                # The database kept nothing of it, so memory must not either: rebuild it.
+                self._rebuild_memory()
+                raise
         report.placed.append(
             Placed(
                 article_id,

@@ -94,8 +94,13 @@ class OutboxRow:
     next_attempt_at: str | None = None
 
 
+class StorageError(Exception):
+    """A write the database refused (locked for too long, disk full, I/O error); the
+    transaction it belonged to was rolled back."""
+
+
 class Store:
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, busy_timeout_ms: int = 30_000) -> None:
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -105,7 +110,7 @@ class Store:
         if self.path != ":memory:":
             self.db.enable_wal()
         self.db.execute("PRAGMA foreign_keys = ON")
-        self.db.execute("PRAGMA busy_timeout = 30000")
+        self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         migrations.apply(self.db)
 
     def close(self) -> None:
@@ -114,8 +119,13 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:
-        with self.lock, self.db.atomic():
-            yield self
+        """Writes that stand or fall together; a refused write raises StorageError after
+        everything in the block was rolled back."""
+        try:
+            with self.lock, self.db.atomic():
+                yield self
+        except sqlite3.Error as exc:
+            raise StorageError(f"the database refused a write: {exc}") from exc
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         with self.lock:

@@ -191,3 +191,56 @@ def test_a_feed_with_thousands_of_items_is_read_in_bounded_bites(
     source = add_feed(watcher, server, "huge", "Huge")
     report = watcher.poll(source)
     assert report.ok and len(report.placed) + len(report.entry_errors) <= 200
+
+
+def publish_three(watcher: Watcher, server: LoopbackServer) -> dict[str, int]:
+    from tests.newsroom import publish_seed, watch_outlets
+
+    sources = watch_outlets(watcher, server, [o for _, o, _ in SEEDS])
+    for prefix, _, _ in SEEDS[:2]:
+        publish_seed(watcher, server, sources, prefix)
+    return sources
+
+
+@pytest.mark.parametrize("fault", ["disk full", "database busy", "failing mid-transaction"])
+def test_a_refused_write_loses_nothing_and_the_article_is_taken_once_it_clears(
+    server: LoopbackServer, tmp_path: Path, fault: str
+) -> None:
+    import sqlite3
+
+    from tests.newsroom import publish_seed
+
+    watcher = make_watcher(tmp_path / "n.db")
+    watcher.store.close()
+    watcher.store = watcher.store.__class__(tmp_path / "n.db", busy_timeout_ms=200)
+    sources = publish_three(watcher, server)
+    prefix, outlet, _ = SEEDS[2]
+    blocker = sqlite3.connect(tmp_path / "n.db", isolation_level=None)
+    if fault == "disk full":
+        pages = watcher.store.db.execute("PRAGMA page_count").fetchone()[0]
+        watcher.store.db.execute(f"PRAGMA max_page_count = {pages}")
+    elif fault == "database busy":
+        blocker.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    else:  # the article is stored and placed in memory, then recording its story fails
+        watcher.store.db.execute(
+            "CREATE TRIGGER refuse BEFORE UPDATE OF story_id ON articles "
+            "BEGIN SELECT RAISE(ABORT, 'disk I/O error (simulated)'); END"
+        )
+    report = publish_seed(watcher, server, sources, prefix)
+    assert not report.ok and "refused a write" in (report.error or "")
+    assert watcher.store.counts()["articles"] == 2
+    if fault == "disk full":
+        watcher.store.db.execute("PRAGMA max_page_count = 1073741823")
+    elif fault == "database busy":
+        blocker.execute("ROLLBACK")
+    else:
+        watcher.store.db.execute("DROP TRIGGER refuse")
+    blocker.close()
+    watcher.store.db.execute("UPDATE sources SET next_attempt_at = NULL")
+    again = watcher.poll(sources[outlet])
+    assert again.ok and len(again.placed) == 1 and again.placed[0].placement == "joined"
+    story = again.placed[0].story_id
+    assert [m.outlet for m in watcher.store.story_members(story)] == [o for _, o, _ in SEEDS[:3]]
+    # Memory agrees with the database: the article is in its story once.
+    assert watcher.assembler.clusterer.story(story).whole.size == 3  # type: ignore[union-attr]
+    assert [r["event"] for r in watcher.store.outbox()].count("alert") == 1
