@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
+import numpy as np
+
 from bot.errors import ExtractionError, SourceError
 from bot.pipeline.alerts import source_failing_event
 from bot.pipeline.assemble import StoryAssembler
@@ -58,6 +60,17 @@ class PollReport:
     placed: list[Placed] = field(default_factory=list)
     revisions: int = 0
     entry_errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Entry:
+    """A feed entry whose page has been read, waiting to be placed."""
+
+    entry: FeedEntry
+    title: str
+    page: PageContent
+    fingerprint: str
+    existing: ArticleRow | None
 
 
 def fingerprint(*parts: str | None) -> str:
@@ -189,19 +202,43 @@ class Watcher:
             self.store.enqueue(entry.key, None, entry.channel, entry.event, entry.payload)
 
     def _read_feed(self, source: SourceRow, entries: list[FeedEntry], report: PollReport) -> None:
+        """Read each new or changed entry's page, then embed the new articles together
+        (batched, outside any lock) and place them one by one, in feed order."""
+        read: list[_Entry] = []
         for entry in entries[:MAX_ENTRIES_PER_POLL]:
             try:
-                self._take_entry(source, entry, report)
+                taken = self._read_entry(entry)
             except (SourceError, ExtractionError) as exc:
                 report.entry_errors.append(f"{entry.url}: {exc}")
                 logger.info("entry %s of source %s skipped: %s", entry.url, source.id, exc)
+                continue
+            if taken is not None:
+                read.append(taken)
+        new = [e for e in read if e.existing is None]
+        vectors = self.assembler.embed([(e.title, e.page.text) for e in new]) if new else []
+        embeddings = {id(e): vector for e, vector in zip(new, vectors, strict=True)}
+        for e in read:
+            self._take_article(
+                source,
+                e.entry.url,
+                e.title,
+                e.page,
+                e.entry.published or e.page.published,
+                report,
+                entry_fp=e.fingerprint,
+                guid=e.entry.guid,
+                existing=e.existing,
+                embedding=embeddings.get(id(e)),
+            )
 
-    def _take_entry(self, source: SourceRow, entry: FeedEntry, report: PollReport) -> None:
+    def _read_entry(self, entry: FeedEntry) -> _Entry | None:
+        """The entry's page, read unless the entry is unchanged since it was last taken (the
+        feed's own text stands in when the page cannot be read)."""
         url = canonical_url(entry.url)
         entry_fp = fingerprint(entry.title, entry.summary, to_iso(entry.published))
         existing = self.store.article_by_url(url)
         if existing and existing.entry_fingerprint == entry_fp:
-            return
+            return None
         page: PageContent | None = None
         try:
             result = self.fetcher.fetch(entry.url)
@@ -212,18 +249,7 @@ class Watcher:
             logger.info("page %s unreadable (%s); using the feed's text", entry.url, exc)
         if page is None:
             page = PageContent(title=entry.title, text=clean_text(entry.summary, entry.title))
-        published = entry.published or page.published
-        self._take_article(
-            source,
-            entry.url,
-            entry.title or page.title,
-            page,
-            published,
-            report,
-            entry_fp=entry_fp,
-            guid=entry.guid,
-            existing=existing,
-        )
+        return _Entry(entry, entry.title or page.title, page, entry_fp, existing)
 
     def _take_article(
         self,
@@ -237,6 +263,7 @@ class Watcher:
         entry_fp: str | None = None,
         guid: str | None = None,
         existing: ArticleRow | None = None,
+        embedding: np.ndarray | None = None,
     ) -> None:
         url_key = canonical_url(url)
         if page.canonical_url and urlsplit(page.canonical_url).netloc == urlsplit(url).netloc:
@@ -278,7 +305,7 @@ class Watcher:
                         facts,
                     )
                     placement = self.assembler.place(
-                        str(article_id), source.outlet, title, page.text, seen
+                        str(article_id), source.outlet, title, page.text, seen, embedding
                     )
                     self.store.touch_story(placement.story, title=title, seen=seen)
                     self.store.place_article(

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import logging
 import shlex
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,7 +25,7 @@ from bot.settings import Settings
 from bot.slack import blocks
 from bot.slack.blocks import Message
 from bot.slack.mrkdwn import clip, escape
-from bot.stories import member, story_differences
+from bot.stories import LEAD_CHARS, member, story_differences
 from storage.db import Store
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ SEARCH_CANDIDATES = 50
 OTHER_MATCHES = 4
 FUZZY_POOL = 1000
 FUZZY_CUTOFF = 75
+VOCABULARY_SECONDS = 60
 LATEST = 8
 
 HELP = """*newsdesk* tells this channel when several outlets cover one story, and where they differ.
@@ -52,6 +54,7 @@ class Desk:
     fetcher: Fetcher
     client: WebClient | None = None
     on_sources_changed: Callable[[], object] = lambda: None
+    _vocabulary: tuple[float, set[str]] = field(default=(0.0, set()), repr=False)
 
     # --- /story ---------------------------------------------------------------------------
 
@@ -98,10 +101,7 @@ class Desk:
     def respell(self, query: str) -> str:
         """Each query word unknown to recent stories replaced by the closest word they use
         ("Ukriane troopps" -> "ukraine troops"); words with no close match are kept."""
-        pool = self.store.latest_stories(1, FUZZY_POOL)
-        vocabulary = {
-            w for s in pool for w in words(f"{s['title']} {s['search_text']}") if len(w) > 2
-        }
+        vocabulary = self.vocabulary()
         fixed = []
         for word in words(query):
             if word in vocabulary or not vocabulary:
@@ -112,6 +112,20 @@ class Desk:
             )
             fixed.append(best[0] if best else word)
         return " ".join(fixed)
+
+    def vocabulary(self) -> set[str]:
+        """Words of the recent stories' headlines and leads, rebuilt at most once a minute."""
+        built, known = self._vocabulary
+        if time.monotonic() - built > VOCABULARY_SECONDS or not known:
+            pool = self.store.latest_stories(1, FUZZY_POOL)
+            known = {
+                w
+                for s in pool
+                for w in words(f"{s['title']} {s['search_text'][:LEAD_CHARS]}")
+                if len(w) > 2
+            }
+            self._vocabulary = (time.monotonic(), known)
+        return known
 
     def card(self, story_id: int, others: list[dict[str, Any]] | None = None) -> Message:
         story = self.story_summary(story_id)

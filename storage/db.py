@@ -24,6 +24,8 @@ _RowT = TypeVar("_RowT")
 # What /story searches: each member's headline and the start of its text, up to a cap.
 SEARCH_LEAD_CHARS = 400
 SEARCH_TEXT_CHARS = 8000
+# How many of the most recent stories `latest_stories` looks through.
+LATEST_SCAN = 2000
 
 
 def now_iso() -> str:
@@ -470,14 +472,14 @@ class Store:
         )
 
     def latest_stories(self, min_outlets: int, limit: int = 5) -> list[dict[str, Any]]:
-        """The most recently active stories with at least `min_outlets` counted outlets."""
+        """The most recently active stories with at least `min_outlets` counted outlets,
+        looked for among the LATEST_SCAN most recent (never a count over all history)."""
         return self._rows(
-            "SELECT s.*, c.outlet_count FROM stories s JOIN ("
-            " SELECT story_id, COUNT(DISTINCT outlet) AS outlet_count FROM articles"
-            " WHERE story_id IS NOT NULL AND placement != 'copy' GROUP BY story_id"
-            ") c ON c.story_id = s.id WHERE c.outlet_count >= ? "
-            "ORDER BY s.last_seen DESC LIMIT ?",
-            [min_outlets, limit],
+            "SELECT * FROM (SELECT s.*, (SELECT COUNT(DISTINCT outlet) FROM articles a"
+            " WHERE a.story_id = s.id AND a.placement != 'copy') AS outlet_count"
+            " FROM (SELECT * FROM stories ORDER BY last_seen DESC LIMIT ?) s)"
+            " WHERE outlet_count >= ? ORDER BY last_seen DESC LIMIT ?",
+            [max(LATEST_SCAN, limit), min_outlets, limit],
         )
 
     def counts(self) -> dict[str, int]:
