@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
@@ -77,11 +78,14 @@ class ConsolePoster:
     def __init__(self, store: Store, out: TextIO | None = None) -> None:
         self.store = store
         self.out = out or sys.stdout
+        self._draining = threading.Lock()
 
     def drain(self) -> int:
-        sent = 0
-        for entry in self.store.pending_outbox(datetime.now(UTC)):
-            print(render_entry(entry.event, entry.payload), file=self.out, flush=True)
-            self.store.mark_sent(entry.id, f"console-{entry.id}")
-            sent += 1
-        return sent
+        """Print what is pending; one drain at a time, so nothing is printed twice."""
+        with self._draining:
+            sent = 0
+            for entry in self.store.pending_outbox(datetime.now(UTC)):
+                print(render_entry(entry.event, entry.payload), file=self.out, flush=True)
+                self.store.mark_sent(entry.id, f"console-{entry.id}")
+                sent += 1
+            return sent

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -14,9 +14,16 @@ from storage.db import Store
 logger = logging.getLogger(__name__)
 
 SYNC_SECONDS = 30
+FIRST_POLL_SPREAD = 60
 DRAIN_SECONDS = 1
 # How often the articles of told stories are looked at for a due re-fetch (edits).
 RECHECK_SECONDS = 60
+
+
+def first_poll_delay(source_id: int, interval: int) -> timedelta:
+    """Sources start spread over the first minute (or interval), not all at once: thousands
+    of feeds must not be fetched in one burst at start."""
+    return timedelta(seconds=(source_id * 7919) % max(1, min(interval, FIRST_POLL_SPREAD)))
 
 
 def source_job_id(source_id: int) -> str:
@@ -58,7 +65,9 @@ class Jobs:
         self.scheduler.start()
 
     def shutdown(self) -> None:
-        self.scheduler.shutdown(wait=True)
+        """Stop at once: polls waiting for a worker are dropped (the next run takes them);
+        a poll cut short leaves nothing half-written, each article being one transaction."""
+        self.scheduler.shutdown(wait=False)
 
     def sync_sources(self) -> None:
         """One interval job per active source (jitter spreads polls); removed or paused ones go."""
@@ -79,7 +88,7 @@ class Jobs:
                 id=job_id,
                 seconds=interval,
                 jitter=max(1, min(30, interval // 10)),
-                next_run_time=datetime.now(UTC),
+                next_run_time=datetime.now(UTC) + first_poll_delay(source.id, interval),
                 replace_existing=True,
                 max_instances=1,
                 coalesce=True,
