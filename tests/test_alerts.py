@@ -164,3 +164,33 @@ def test_a_headline_flipping_back_is_reported_once(server: LoopbackServer, tmp_p
     edits = [json.loads(r["payload"]) for r in watcher.store.outbox() if r["event"] == "edit"]
     headlines = [c["new"] for e in edits for c in e["changes"] if c["where"] == "headline"]
     assert headlines == ["UK weighs sending troops to train Ukraine's army"]
+
+
+def test_a_difference_keeps_its_identity_as_outlets_join() -> None:
+    from bot.pipeline.alerts import difference_key
+
+    said = {"article": "1", "text": "Russia strongly denied such allegations."}
+    before = {
+        "kind": "only_in",
+        "subject": "strongly, denied",
+        "variants": [{"value": "strongly, denied", "outlets": ["A"], "evidence": [said]}],
+    }
+    after = {
+        "kind": "only_in",
+        "subject": "denied",
+        "variants": [
+            {
+                "value": "denied",
+                "outlets": ["A", "B"],
+                "evidence": [said, {"article": "2", "text": "Moscow denied it."}],
+            }
+        ],
+    }
+    assert difference_key(before) == difference_key(after)
+    toll = {
+        "kind": "number",
+        "subject": "people killed",
+        "variants": [{"value": "14", "outlets": ["A"]}, {"value": "15", "outlets": ["B"]}],
+    }
+    more = {**toll, "variants": [*toll["variants"], {"value": "19", "outlets": ["C"]}]}
+    assert difference_key(toll) != difference_key(more)  # a new figure is news

@@ -104,9 +104,16 @@ def counted_outlets(members: Sequence[Member]) -> list[str]:
 
 
 def difference_key(difference: dict[str, Any]) -> str:
-    """The identity of a difference: its kind, subject and the values on each side."""
-    values = sorted(str(v["value"]) for v in difference.get("variants", []))
-    raw = "|".join([difference["kind"], difference.get("subject", ""), *values])
+    """The identity of a difference, stable as outlets join: its kind and subject with the
+    values on each side; for "only in", the first sentence it quotes (its subject, the words
+    no one else uses, and its list of outlets change whenever another outlet joins)."""
+    variants = difference.get("variants", [])
+    if difference["kind"] == "only_in":
+        evidence = [e.get("text", "") for v in variants for e in v.get("evidence", [])]
+        parts = evidence[:1]
+    else:
+        parts = [difference.get("subject", ""), *sorted(str(v["value"]) for v in variants)]
+    raw = "|".join([difference["kind"], *parts])
     return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 
