@@ -129,7 +129,7 @@ def difference_line(difference: dict[str, Any]) -> str:
 def differences(payload: dict[str, Any], title: str = "Where they differ") -> Message:
     found = payload.get("differences", [])
     lines = [difference_line(d) for d in found]
-    return message(f"{title}: {len(found)}", sections(f"*{title}*", lines))
+    return message(f"{title}: {len(found)}", sections(f"*{escape(title)}*", lines))
 
 
 def only_in(payload: dict[str, Any]) -> Message:

@@ -69,6 +69,7 @@ def test_outside_strings_can_neither_ping_nor_link() -> None:
         blocks.parent(payload),
         blocks.coverage(payload),
         blocks.differences({"differences": [diff]}),
+        blocks.differences({"differences": [diff]}, f"All differences: {EVIL}"),
         blocks.outlet_joined({**payload, "article": payload["coverage"][1]}),
         blocks.edit(
             {
