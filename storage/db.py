@@ -381,7 +381,9 @@ class Store:
             "SELECT * FROM article_revisions WHERE article_id = ? ORDER BY revision", [article_id]
         )
 
-    def articles_due_for_check(self, now: datetime, since: datetime, limit: int = 100) -> list[ArticleRow]:
+    def articles_due_for_check(
+        self, now: datetime, since: datetime, limit: int = 100
+    ) -> list[ArticleRow]:
         """Members of told stories, first seen after `since`, whose next check is due."""
         return [
             _article(r)
