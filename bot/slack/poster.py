@@ -49,12 +49,14 @@ class SlackPoster:
         *,
         channel_interval: float = CHANNEL_INTERVAL,
         backoff: float = BACKOFF_SECONDS,
+        max_backoff: timedelta = MAX_BACKOFF,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.store = store
         self.client = client
         self.channel_interval = channel_interval
         self.backoff = backoff
+        self.max_backoff = max_backoff
         self.clock = clock
         self._last_post: dict[str, float] = {}
         self._draining = threading.Lock()
@@ -159,13 +161,18 @@ class SlackPoster:
         self._last_post[channel] = time.monotonic()
 
     def _retry_later(self, entry: OutboxRow, exc: Exception) -> None:
-        delay = retry_delay(exc, entry.attempts, self.backoff)
+        delay = retry_delay(exc, entry.attempts, self.backoff, self.max_backoff)
         logger.warning("outbox %s not sent (%s); retrying in %s", entry.key, exc, delay)
         self.store.mark_failed(entry.id, describe(exc), self.clock() + delay)
 
 
-def retry_delay(exc: Exception, attempts: int, base: float = BACKOFF_SECONDS) -> timedelta:
-    """Retry-After when Slack gives one; otherwise base x 1, 2, 4 ... up to MAX_BACKOFF."""
+def retry_delay(
+    exc: Exception,
+    attempts: int,
+    base: float = BACKOFF_SECONDS,
+    longest: timedelta = MAX_BACKOFF,
+) -> timedelta:
+    """Retry-After when Slack gives one; otherwise base x 1, 2, 4 ... up to `longest`."""
     if isinstance(exc, WaitForParent):
         return timedelta(seconds=base)
     if isinstance(exc, SlackApiError) and exc.response is not None:
@@ -177,7 +184,7 @@ def retry_delay(exc: Exception, attempts: int, base: float = BACKOFF_SECONDS) ->
                 return timedelta(seconds=max(1.0, float(retry_after)))
             except ValueError:
                 pass
-    return min(timedelta(seconds=base * 2 ** min(max(attempts - 1, 0), 12)), MAX_BACKOFF)
+    return min(timedelta(seconds=base * 2 ** min(max(attempts - 1, 0), 12)), longest)
 
 
 def describe(exc: Exception) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 from slack_sdk import WebClient
@@ -23,7 +24,9 @@ def poster_for(watcher: Watcher, slack: SlackStub, timeout: int = 5) -> SlackPos
     client = WebClient(
         token=slack.token, base_url=slack.api_url, timeout=timeout, retry_handlers=[]
     )
-    return SlackPoster(watcher.store, client, channel_interval=0.01, backoff=0.2)
+    return SlackPoster(
+        watcher.store, client, channel_interval=0.01, backoff=0.2, max_backoff=timedelta(seconds=3)
+    )
 
 
 def drain_until_empty(poster: SlackPoster, seconds: float = 20) -> None:
@@ -108,3 +111,28 @@ def test_a_post_whose_answer_was_lost_is_found_in_slack_not_posted_again(
         watcher.store.thread_ts(watcher.store.outbox()[0]["story_id"], CHANNEL)
         == slack.parents()[0]["ts"]
     )
+
+
+def test_slack_down_for_a_minute_delays_every_message_and_loses_none(
+    server: LoopbackServer, slack: SlackStub, tmp_path: Path
+) -> None:
+    """Thirty seconds of 429 (Retry-After 5), then thirty of 500, while the drainer keeps
+    running every second, as in `newsdesk run`."""
+    watcher, _ = three_outlets(server, tmp_path)
+    expected = [row["key"] for row in watcher.store.outbox()]
+    slack.fail("chat.postMessage", 429, retry_after=5, seconds=30)
+    poster = poster_for(watcher, slack)
+    started = time.monotonic()
+    while time.monotonic() - started < 30:
+        poster.drain()
+        time.sleep(1)
+    slack.fail("chat.postMessage", 500, seconds=30)
+    while time.monotonic() - started < 60:
+        poster.drain()
+        time.sleep(1)
+    assert slack.posted() == [] and len(watcher.store.unsent_outbox()) == len(expected)
+    drain_until_empty(poster, seconds=30)
+    assert sorted(slack.keys()) == sorted(expected)
+    assert max(Counter(slack.keys()).values()) == 1
+    refused = Counter(c.status for c in slack.calls if c.method == "chat.postMessage")
+    assert refused[429] <= 7  # Retry-After was honoured: about one try per 5 s
