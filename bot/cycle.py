@@ -342,7 +342,7 @@ class Watcher:
         wording is not told again)."""
         facts = _facts_json(title, text)
         changes = revision_changes(existing.title, existing.text, title, text)
-        earlier = {comparable(r["title"]) for r in self.store.revisions(existing.id)}
+        earlier = {comparable(t) for t in self.store.revision_titles(existing.id)}
         changes = [
             c for c in changes if c["where"] != "headline" or comparable(c["new"]) not in earlier
         ]

@@ -26,7 +26,7 @@ from bot.slack import blocks
 from bot.slack.blocks import Message
 from bot.slack.mrkdwn import clip, escape
 from bot.stories import LEAD_CHARS, member, story_differences
-from storage.db import Store
+from storage.db import ArticleRow, Store
 
 logger = logging.getLogger(__name__)
 
@@ -128,17 +128,23 @@ class Desk:
         return known
 
     def card(self, story_id: int, others: list[dict[str, Any]] | None = None) -> Message:
-        story = self.story_summary(story_id)
+        rows = self.store.story_members(story_id)
+        story = self.story_summary(story_id, rows)
         if story is None:
             return blocks.notice(f"Story {story_id} is no longer stored.")
-        diffs = story_differences(self.store, story_id, limit=None)
+        diffs = story_differences(self.store, story_id, rows, limit=None)
         return blocks.story_card(story, diffs, self.permalink(story_id), others or [])
 
-    def story_summary(self, story_id: int) -> dict[str, Any] | None:
+    def story_summary(
+        self, story_id: int, rows: list[ArticleRow] | None = None
+    ) -> dict[str, Any] | None:
+        """Headline (the earliest article's), counted outlets and first seen; `rows` are the
+        story's members when already read."""
         stored = self.store.story(story_id)
         if stored is None:
             return None
-        members = [member(r) for r in self.store.story_members(story_id)]
+        rows = rows if rows is not None else self.store.story_members(story_id)
+        members = [member(r) for r in rows]
         return {
             "id": story_id,
             "title": members[0].title if members else stored["title"],
@@ -160,10 +166,11 @@ class Desk:
             return None
 
     def all_differences(self, story_id: int) -> Message:
-        summary = self.story_summary(story_id)
+        rows = self.store.story_members(story_id)
+        summary = self.story_summary(story_id, rows)
         if summary is None:
             return blocks.notice(f"Story {story_id} is no longer stored.")
-        diffs = story_differences(self.store, story_id, limit=None)
+        diffs = story_differences(self.store, story_id, rows, limit=None)
         title = f"All differences: {clip(summary['title'], 100)}"
         if not diffs:
             return blocks.notice(f"No differences found in “{escape(summary['title'])}”.")

@@ -376,6 +376,13 @@ class Store:
         )
         return {int(r["id"]): r["facts"] for r in rows}
 
+    def revision_titles(self, article_id: int) -> set[str]:
+        """Every headline the article has had."""
+        rows = self._rows(
+            "SELECT DISTINCT title FROM article_revisions WHERE article_id = ?", [article_id]
+        )
+        return {r["title"] for r in rows}
+
     def revisions(self, article_id: int) -> list[dict[str, Any]]:
         return self._rows(
             "SELECT * FROM article_revisions WHERE article_id = ? ORDER BY revision", [article_id]

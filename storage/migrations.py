@@ -184,3 +184,9 @@ def article_rechecks(db: Database) -> None:
     """When each article of a told story is next fetched again to catch edits."""
     db.execute("ALTER TABLE articles ADD COLUMN next_check_at TEXT")
     db.execute("CREATE INDEX articles_next_check ON articles(next_check_at)")
+
+
+@migrations(name="0005_outbox_story_index")
+def outbox_story_index(db: Database) -> None:
+    """Which channels a story has alerted is read at every placement: index it by story."""
+    db.execute("CREATE INDEX outbox_story ON outbox(story_id, event)")

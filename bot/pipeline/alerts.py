@@ -133,8 +133,8 @@ def story_events(
     story_words: set[str] | None = None
     fresh = [d for d in state.differences if difference_key(d) not in state.told]
     new_outlet = newcomer is not None and _is_new_outlet(state.members, newcomer)
+    key = f"story:{state.story_id}"
     for policy in channels:
-        key = f"story:{state.story_id}"
         ch = policy.channel
         if ch not in state.alerted:
             if len(state.outlets) < policy.threshold:
@@ -160,11 +160,8 @@ def story_events(
         if fresh:
             digest = hashlib.sha1("".join(difference_key(d) for d in fresh).encode()).hexdigest()
             entries.append(
-                OutboxEntry(
-                    f"{key}:new_differences:{digest[:12]}:{ch}",
-                    "new_differences",
-                    ch,
-                    {"story_id": state.story_id, "title": state.title, "differences": fresh},
+                _differences_entry(
+                    state, f"new_differences:{digest[:12]}", "new_differences", ch, fresh
                 )
             )
     return entries
@@ -181,24 +178,22 @@ def alert_entries(state: StoryState, channel: str) -> list[OutboxEntry]:
         OutboxEntry(f"{key}:coverage:{channel}", "coverage", channel, base),
     ]
     if differ:
-        entries.append(
-            OutboxEntry(
-                f"{key}:differences:{channel}",
-                "differences",
-                channel,
-                {"story_id": state.story_id, "title": state.title, "differences": differ},
-            )
-        )
+        entries.append(_differences_entry(state, "differences", "differences", channel, differ))
     if only_in:
-        entries.append(
-            OutboxEntry(
-                f"{key}:only_in:{channel}",
-                "only_in",
-                channel,
-                {"story_id": state.story_id, "title": state.title, "differences": only_in},
-            )
-        )
+        entries.append(_differences_entry(state, "only_in", "only_in", channel, only_in))
     return entries
+
+
+def _differences_entry(
+    state: StoryState, name: str, event: str, channel: str, differences: list[dict[str, Any]]
+) -> OutboxEntry:
+    """A reply listing differences; `name` makes its key unique within the story's thread."""
+    return OutboxEntry(
+        f"story:{state.story_id}:{name}:{channel}",
+        event,
+        channel,
+        {"story_id": state.story_id, "title": state.title, "differences": differences},
+    )
 
 
 def edit_events(
