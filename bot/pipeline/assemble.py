@@ -6,6 +6,7 @@ This is the one place where dedupe and clustering are combined, for the live bot
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -19,6 +20,10 @@ from bot.pipeline.cluster import (
     embed_articles,
 )
 from bot.pipeline.dedupe import DuplicateIndex
+
+# One thread runs the model for the whole process (the model itself uses both cores), so the
+# pollers' Python work -- reading pages, placing articles -- goes on while it computes.
+_EMBEDDING = ThreadPoolExecutor(1, thread_name_prefix="embedding")
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,10 @@ class StoryAssembler:
     def embed(self, articles: list[tuple[str, str]]) -> np.ndarray:
         """Embeddings of (title, text) pairs, in one batch: faster than placing one by one."""
         return embed_articles(self._encoder, articles)
+
+    def embed_later(self, articles: list[tuple[str, str]]) -> Future[np.ndarray]:
+        """`embed` on the embedding thread; the caller goes on with other work meanwhile."""
+        return _EMBEDDING.submit(embed_articles, self._encoder, articles)
 
     def reserve_story_ids(self, above: int) -> None:
         """New stories get ids above `above` (stories outside the window are not in memory)."""

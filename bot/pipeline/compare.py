@@ -26,7 +26,14 @@ from bot.pipeline.facts import (
     article_text,
     extract_facts,
 )
-from bot.pipeline.text import STOPWORDS, content_terms, entity_candidates, stem, words
+from bot.pipeline.text import (
+    STOPWORDS,
+    content_terms,
+    entity_candidates,
+    sentence_terms,
+    stem,
+    words,
+)
 
 DEFAULT_LIMIT = 15
 # Two quotes are one quote when this similar (rapidfuzz ratio, 0-100) ...
@@ -654,12 +661,12 @@ def _covered(text: OutletText, others: list[OutletText]) -> list[bool]:
     theirs = [s.text for t in others for s in t.facts.sentences]
     postings: dict[str, list[int]] = {}
     for index, sentence in enumerate(theirs):
-        for term in set(content_terms(sentence)):
+        for term in sentence_terms(sentence):
             postings.setdefault(term, []).append(index)
     covered = []
     for sentence in text.facts.sentences:
         hits: Counter[int] = Counter()
-        for term in set(content_terms(sentence.text)):
+        for term in sentence_terms(sentence.text):
             hits.update(postings.get(term, ()))
         mine = sentence.text.lower()
         covered.append(
@@ -675,10 +682,13 @@ def _covered(text: OutletText, others: list[OutletText]) -> list[bool]:
 def _only_in(texts: list[OutletText]) -> list[Difference]:
     """Sentences no other outlet covers, worth reading: with a figure, a quote, or a name."""
     differences = []
+    terms = [set(content_terms(t.text)) for t in texts]
     for text in texts:
         others = [t for t in texts if t.outlet != text.outlet]
         other_text = " ".join(t.text for t in others)
-        other_terms = set(content_terms(other_text))
+        other_terms = set().union(
+            *(terms[i] for i, t in enumerate(texts) if t.outlet != text.outlet)
+        )
         quoted = {q.sentence for q in text.facts.quotes}
         counted = {n.sentence for n in text.facts.numbers}
         covered_rows = _covered(text, others)
@@ -783,13 +793,13 @@ def _conflicts(texts: list[OutletText]) -> list[Difference]:
         quoted_b = {q.sentence for q in tb.facts.quotes}
         postings: dict[str, list[int]] = {}
         for j, sentence in enumerate(tb.facts.sentences):
-            for term in set(content_terms(sentence.text)):
+            for term in sentence_terms(sentence.text):
                 postings.setdefault(term, []).append(j)
         for i, sa in enumerate(ta.facts.sentences):
             if i in quoted_a or len(sa.text.split()) < 6:
                 continue
             hits: Counter[int] = Counter()
-            for term in set(content_terms(sa.text)):
+            for term in sentence_terms(sa.text):
                 hits.update(postings.get(term, ()))
             for j, _ in hits.most_common(3):
                 sb = tb.facts.sentences[j]

