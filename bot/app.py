@@ -112,7 +112,9 @@ def create_app(
     watcher = Watcher(store, fetcher, settings)
     client = None if settings.console_mode else slack_client(settings)
     poster: ConsolePoster | SlackPoster = (
-        ConsolePoster(store, out) if client is None else SlackPoster(store, client)
+        ConsolePoster(store, out)
+        if client is None
+        else SlackPoster(store, client, channel_interval=settings.post_interval)
     )
     jobs = Jobs(store, watcher, poster.drain, settings.poll_seconds)
     desk = Desk(store, settings, fetcher, client, on_sources_changed=jobs.sync_sources)

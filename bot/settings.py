@@ -30,6 +30,7 @@ ENV_VARS: dict[str, str] = {
     "NEWSDESK_POLL_SECONDS": "poll_seconds",
     "NEWSDESK_MIN_OUTLETS": "min_outlets",
     "NEWSDESK_WINDOW_HOURS": "window_hours",
+    "NEWSDESK_POST_INTERVAL": "post_interval",
     "NEWSDESK_ADMINS": "admins",
     "NEWSDESK_ALLOW_PRIVATE_SOURCES": "allow_private_sources",
 }
@@ -52,6 +53,7 @@ class Settings:
     poll_seconds: int = 300
     min_outlets: int = 3
     window_hours: float = 72.0
+    post_interval: float = 1.0
     admins: frozenset[str] = field(default_factory=frozenset)
     allow_private_sources: bool = False
 
@@ -93,6 +95,8 @@ class Settings:
             raise ConfigError("NEWSDESK_POLL_SECONDS must be 1 or more")
         if self.window_hours <= 0:
             raise ConfigError("NEWSDESK_WINDOW_HOURS must be more than 0")
+        if not 0 <= self.post_interval <= 60:
+            raise ConfigError("NEWSDESK_POST_INTERVAL must be between 0 and 60 seconds")
         if not 0 < self.http_port < 65536:
             raise ConfigError("NEWSDESK_HTTP_PORT must be a TCP port (1-65535)")
         if self.slack_bot_token and not self.slack_app_token and not self.slack_signing_secret:
@@ -114,11 +118,12 @@ def _convert(var: str, name: str, raw: str) -> object:
             return int(raw)
         except ValueError:
             raise ConfigError(f"{var} must be a whole number, got {raw!r}") from None
-    if name == "window_hours":
+    if name in ("window_hours", "post_interval"):
+        unit = "hours" if name == "window_hours" else "seconds"
         try:
             return float(raw)
         except ValueError:
-            raise ConfigError(f"{var} must be a number of hours, got {raw!r}") from None
+            raise ConfigError(f"{var} must be a number of {unit}, got {raw!r}") from None
     if name == "allow_private_sources":
         lowered = raw.lower()
         if lowered in _TRUE:

@@ -38,8 +38,10 @@ def test_values_are_converted() -> None:
             "SLACK_API_URL": "http://127.0.0.1:9/api",
             "NEWSDESK_ALLOW_PRIVATE_SOURCES": "true",
             "NEWSDESK_WINDOW_HOURS": "48.5",
+            "NEWSDESK_POST_INTERVAL": "0.5",
         }
     )
+    assert settings.post_interval == 0.5
     assert settings.min_outlets == 4
     assert settings.admins == frozenset({"U1", "U2"})
     assert settings.slack_api_url == "http://127.0.0.1:9/api/"
@@ -54,6 +56,8 @@ def test_values_are_converted() -> None:
         ({"NEWSDESK_ALLOW_PRIVATE_SOURCES": "maybe"}, "true or false"),
         ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_APP_TOKEN"),
         ({"NEWSDESK_HTTP_PORT": "70000"}, "TCP port"),
+        ({"NEWSDESK_POST_INTERVAL": "soon"}, "number of seconds"),
+        ({"NEWSDESK_POST_INTERVAL": "-1"}, "between 0 and 60"),
     ],
 )
 def test_bad_values_fail_fast_with_a_clear_message(env: dict[str, str], message: str) -> None:
