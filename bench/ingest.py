@@ -7,8 +7,8 @@ items each, and polled once by a Watcher writing to a real SQLite file, as `news
 polls: several sources at once. Each round starts from a new database; the median round is
 the result (this machine's speed varies from run to run). Target: at least 50 articles/s.
 
-With `--stored N` the database first holds N articles (real texts, 2,000 a day, in stories
-of three), and the Watcher loads the last 72 hours of them as `newsdesk run` does at start.
+With `--stored N` the database first holds N articles (made-up texts shaped like real ones,
+2,000 a day, in stories of three: see `history_texts`), and the Watcher loads the last 72 hours of them as `newsdesk run` does at start.
 The resident memory printed at the end is then the bot's at N stored articles (target: at
 most 300 MB at 100,000).
 
@@ -18,8 +18,10 @@ most 300 MB at 100,000).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
+import random
 import resource
 import signal
 import statistics
@@ -92,12 +94,33 @@ def serve(articles: list[dict[str, str]], now: datetime) -> tuple[str, list[str]
     return server.url, feeds, serve_in_child(server)
 
 
+def history_texts(count: int) -> list[tuple[str, str]]:
+    """(title, text) of `count` stored articles in stories of three, from a made-up vocabulary
+    (so none is a copy of an article a round ingests) shaped like real news: 450 words, a
+    Zipf-distributed common vocabulary and 35% from the story's own 40 words. That gives
+    about 220 distinct terms an article and 500 a story of three, as NewsWCL50's full
+    texts do (213 and 509)."""
+    rng = random.Random(7)
+    letters = "abcdefghijklmnoprstuvwy"
+    vocabulary = ["".join(rng.choices(letters, k=rng.randint(4, 10))) for _ in range(30_000)]
+    zipf = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(vocabulary))))
+    out = []
+    for i in range(count):
+        if i % 3 == 0:
+            topic = rng.sample(vocabulary, 40)
+        words = [
+            rng.choice(topic) if rng.random() < 0.35 else word
+            for word in rng.choices(vocabulary, cum_weights=zipf, k=450)
+        ]
+        out.append((" ".join(rng.sample(topic, 8)).capitalize(), " ".join(words) + "."))
+    return out
+
+
 def store_history(store: Store, count: int, now: datetime) -> None:
     """`count` articles already placed, in stories of three, the newest an hour old."""
     history = store.add_source("History", "https://history.example/feed", "feed")
-    rows = texts(count)
     with store.transaction():
-        for i, row in enumerate(rows):
+        for i, (title, text) in enumerate(history_texts(count)):
             seen = (
                 now - timedelta(hours=1) - timedelta(days=(count - i) / STORED_PER_DAY)
             ).isoformat()
@@ -105,7 +128,7 @@ def store_history(store: Store, count: int, now: datetime) -> None:
             if i % 3 == 0:
                 store.db.conn.execute(
                     "INSERT INTO stories (id, title, first_seen, last_seen) VALUES (?, ?, ?, ?)",
-                    [story, row.get("title") or "Untitled", seen, seen],
+                    [story, title, seen, seen],
                 )
             else:
                 store.db.conn.execute(
@@ -118,14 +141,14 @@ def store_history(store: Store, count: int, now: datetime) -> None:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     history,
-                    f"{row['outlet']} {i % 3}",
+                    f"Outlet {i % 3}",
                     url,
                     url,
-                    row.get("title") or "Untitled",
+                    title,
                     seen,
                     seen,
                     seen,
-                    row["text"],
+                    text,
                     str(i),
                     story,
                     "new" if i % 3 == 0 else "joined",
@@ -134,7 +157,7 @@ def store_history(store: Store, count: int, now: datetime) -> None:
             store.db.conn.execute(
                 "INSERT INTO article_revisions (article_id, revision, fetched_at, title, text, fingerprint)"
                 " VALUES (?, 1, ?, ?, ?, ?)",
-                [cursor.lastrowid, seen, row.get("title") or "Untitled", row["text"], str(i)],
+                [cursor.lastrowid, seen, title, text, str(i)],
             )
 
 

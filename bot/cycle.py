@@ -114,16 +114,21 @@ class Watcher:
     def _load_recent_stories(self) -> None:
         """Rebuild the in-memory story index from stories active within the window."""
         self.assembler.reserve_story_ids(self.store.max_story_id())
-        rows = [
-            row
-            for row in self.store.articles_seen_since(self.clock() - self.window)
-            if row.story_id is not None
-        ]
-        embeddings = self.assembler.embed([(row.title, row.text) for row in rows])
-        for row, embedding in zip(rows, embeddings, strict=True):
-            self.assembler.remember(
-                str(row.id), row.outlet, row.title, row.text, _seen(row), row.story_id, embedding
-            )
+        since, last = self.clock() - self.window, 0
+        while rows := self.store.articles_seen_since(since, after_id=last):  # a page at a time
+            last = rows[-1].id
+            embeddings = self.assembler.embed([(row.title, row.text) for row in rows])
+            for row, embedding in zip(rows, embeddings, strict=True):
+                if row.story_id is not None:
+                    self.assembler.remember(
+                        str(row.id),
+                        row.outlet,
+                        row.title,
+                        row.text,
+                        _seen(row),
+                        row.story_id,
+                        embedding,
+                    )
 
     def poll(self, source_id: int) -> PollReport:
         """Run one cycle for a source; never raises for anything the source does.

@@ -447,14 +447,17 @@ class Store:
     def schedule_check(self, article_id: int, at: datetime) -> None:
         self._write("UPDATE articles SET next_check_at = ? WHERE id = ?", [to_iso(at), article_id])
 
-    def articles_seen_since(self, since: datetime) -> list[ArticleRow]:
-        """Articles of stories still active, oldest first: what the clusterer reloads at start."""
+    def articles_seen_since(
+        self, since: datetime, after_id: int = 0, limit: int = 500
+    ) -> list[ArticleRow]:
+        """Articles of stories still active, oldest first, a page at a time (ids above
+        `after_id`): what the clusterer reloads at start."""
         return [
             _article(r)
             for r in self._rows(
                 "SELECT a.* FROM articles a JOIN stories s ON s.id = a.story_id "
-                "WHERE s.last_seen >= ? ORDER BY a.id",
-                [to_iso(since)],
+                "WHERE s.last_seen >= ? AND a.id > ? ORDER BY a.id LIMIT ?",
+                [to_iso(since), after_id, limit],
             )
         ]
 

@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import json
 import math
-import operator
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -130,6 +129,56 @@ def embed_articles(encoder: Encoder, articles: list[tuple[str, str]]) -> np.ndar
     return encoder([embedding_text(title, text) for title, text in articles])
 
 
+class SparseVector:
+    """A weighted bag of terms as two arrays sorted by term id: a tenth of a dict's memory,
+    which matters for thousands of stories' profiles held at once."""
+
+    __slots__ = ("ids", "values", "norm")
+
+    def __init__(self, ids: np.ndarray | None = None, values: np.ndarray | None = None) -> None:
+        self.ids = ids if ids is not None else np.empty(0, dtype=np.int32)
+        self.values = values if values is not None else np.empty(0, dtype=np.float64)
+        self.norm = float(np.sqrt(np.dot(self.values, self.values)))
+
+    @classmethod
+    def of(cls, weights: dict[str, float], term_ids: dict[str, int]) -> SparseVector:
+        ids = np.fromiter((term_ids.setdefault(t, len(term_ids)) for t in weights), np.int32)
+        values = np.fromiter(weights.values(), np.float64, count=len(weights))
+        order = np.argsort(ids)
+        return cls(ids[order], values[order])
+
+    def dot(self, other: SparseVector) -> float:
+        """Sum over shared terms of the products (`other` is the smaller, usually a doc)."""
+        if not len(self.ids) or not len(other.ids):
+            return 0.0
+        at = np.minimum(np.searchsorted(self.ids, other.ids), len(self.ids) - 1)
+        shared = self.ids[at] == other.ids
+        return float(np.dot(self.values[at[shared]], other.values[shared]))
+
+    def contains(self, ids: list[int]) -> np.ndarray:
+        """For each term id: is the term in this vector?"""
+        wanted = np.asarray(ids, dtype=np.int32)
+        if not len(self.ids) or not len(wanted):
+            return np.zeros(len(wanted), dtype=bool)
+        at = np.minimum(np.searchsorted(self.ids, wanted), len(self.ids) - 1)
+        return self.ids[at] == wanted
+
+    def cosine(self, other: SparseVector) -> float:
+        return self.dot(other) / self.norm if self.norm else 0.0
+
+    def __iadd__(self, other: SparseVector) -> SparseVector:
+        ids = np.union1d(self.ids, other.ids).astype(np.int32)
+        values = np.zeros(len(ids))
+        values[np.searchsorted(ids, self.ids)] += self.values
+        values[np.searchsorted(ids, other.ids)] += other.values
+        self.ids, self.values = ids, values
+        self.norm = float(np.sqrt(np.dot(values, values)))
+        return self
+
+    def copy(self) -> SparseVector:
+        return SparseVector(self.ids.copy(), self.values.copy())
+
+
 @dataclass
 class DocSignals:
     full: dict[str, float]
@@ -137,6 +186,8 @@ class DocSignals:
     names: frozenset[str]
     embedding: np.ndarray | None
     has_text: bool
+    full_vector: SparseVector = field(default_factory=SparseVector)
+    title_vector: SparseVector = field(default_factory=SparseVector)
 
 
 @dataclass(frozen=True)
@@ -160,40 +211,56 @@ class Assignment:
 
 
 class _Profile:
-    """Sums of the members' signals: what a story (or its core) looks like."""
+    """Sums of the members' signals: what a story (or its core) looks like. A core profile
+    (`details=False`) keeps only what the core features read: the text and the embedding."""
 
-    def __init__(self) -> None:
-        self.full: dict[str, float] = defaultdict(float)
-        self.full_norm = 0.0
-        self.title: dict[str, float] = defaultdict(float)
-        self.title_norm = 0.0
+    def __init__(self, details: bool = True) -> None:
+        self.details = details
+        self.full = SparseVector()
+        self.title = SparseVector()
         self.names: Counter[str] = Counter()
         self.embedding: np.ndarray | None = None
-        self.members: list[np.ndarray] = []
-        self._member_matrix: np.ndarray | None = None  # `members` stacked, built when needed
+        self._member_matrix: np.ndarray | None = None  # the first MEMBER_EMBEDDINGS, stacked
         self.size = 0
         self.with_text = 0
 
     def add(self, signals: DocSignals) -> None:
-        self.full_norm = _add_into(self.full, self.full_norm, signals.full)
-        self.title_norm = _add_into(self.title, self.title_norm, signals.title)
-        self.names.update(signals.names)
+        self.full += signals.full_vector
         if signals.embedding is not None:
             if self.embedding is None:
                 self.embedding = signals.embedding.astype(np.float32).copy()
             else:
                 self.embedding += signals.embedding
-            if len(self.members) < MEMBER_EMBEDDINGS:
-                self.members.append(signals.embedding)
-                self._member_matrix = None
+        if self.details:
+            self.title += signals.title_vector
+            self.names.update(signals.names)
+            self._add_member(signals.embedding)
         self.size += 1
         self.with_text += signals.has_text
 
+    def _add_member(self, embedding: np.ndarray | None) -> None:
+        # Copied into one matrix: a row of a batch's array would keep the whole batch alive.
+        if embedding is None:
+            return
+        row = embedding.astype(np.float32)[None, :]
+        if self._member_matrix is None:
+            self._member_matrix = row.copy()
+        elif len(self._member_matrix) < MEMBER_EMBEDDINGS:
+            self._member_matrix = np.vstack([self._member_matrix, row])
+
+    def core_copy(self) -> _Profile:
+        """A core profile equal to this one so far (made when the core stops being the whole)."""
+        core = _Profile(details=False)
+        core.full = self.full.copy()
+        core.embedding = None if self.embedding is None else self.embedding.copy()
+        core.size, core.with_text = self.size, self.with_text
+        return core
+
     def text_cosine(self, signals: DocSignals) -> float:
-        return _cosine(signals.full, self.full, self.full_norm)
+        return self.full.cosine(signals.full_vector)
 
     def title_cosine(self, signals: DocSignals) -> float:
-        return _cosine(signals.title, self.title, self.title_norm)
+        return self.title.cosine(signals.title_vector)
 
     def shared_names(self, signals: DocSignals) -> float:
         if not signals.names:
@@ -207,10 +274,8 @@ class _Profile:
         return float(np.dot(signals.embedding, self.embedding)) / norm if norm else 0.0
 
     def nearest_member_cosine(self, signals: DocSignals) -> float:
-        if signals.embedding is None or not self.members:
+        if signals.embedding is None or self._member_matrix is None:
             return 0.0
-        if self._member_matrix is None:
-            self._member_matrix = np.stack(self.members)
         return float(np.max(self._member_matrix @ signals.embedding))
 
 
@@ -218,10 +283,24 @@ class _Profile:
 class _Story:
     id: int
     whole: _Profile = field(default_factory=_Profile)
-    core: _Profile = field(default_factory=_Profile)
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     indexed: set[str] = field(default_factory=set)
+    # The members most confidently placed (at most CORE_SIZE); None while that is every
+    # member, as it is for most stories: then the whole story is its own core.
+    _core: _Profile | None = None
+
+    @property
+    def core(self) -> _Profile:
+        return self._core or self.whole
+
+    def add(self, signals: DocSignals, core: bool) -> None:
+        in_core = (core or self.core.size == 0) and self.core.size < CORE_SIZE
+        if not in_core and self._core is None:
+            self._core = self.whole.core_copy()
+        self.whole.add(signals)
+        if in_core and self._core is not None:
+            self._core.add(signals)
 
 
 Encoder = Callable[[list[str]], np.ndarray]
@@ -240,6 +319,7 @@ class StoryClusterer:
         self.model = model or GroupingModel.load()
         self._encoder = encoder
         self._df: Counter[str] = Counter()
+        self._term_ids: dict[str, int] = {}  # every term seen, like `_df`: ids of SparseVector
         self._docs = 0
         self._stories: dict[int, _Story] = {}
         self._postings: dict[str, set[int]] = defaultdict(set)
@@ -265,12 +345,15 @@ class StoryClusterer:
         numbers = {"#" + n.replace(",", "") for n in _NUMBER.findall(lead)}
         if embedding is None and self._encoder is not None:
             embedding = embed_articles(self._encoder, [(doc.title, doc.text)])[0]
+        full, title = self._tfidf(counts), self._tfidf(Counter(title_terms))
         return DocSignals(
-            full=self._tfidf(counts),
-            title=self._tfidf(Counter(title_terms)),
-            names=frozenset(names) | frozenset(numbers),
+            full=full,
+            title=title,
+            names=frozenset(map(sys.intern, names)) | frozenset(numbers),
             embedding=embedding,
             has_text=bool(doc.text.strip()),
+            full_vector=SparseVector.of(full, self._term_ids),
+            title_vector=SparseVector.of(title, self._term_ids),
         )
 
     @staticmethod
@@ -321,10 +404,10 @@ class StoryClusterer:
             return Assignment(story=None, score=0.0)
         _, accepted, story, x = best
         probability = self.model.regimes[self.regime(signals, story)].probability(x)
+        top = top_terms(signals.full, 40)
+        present = story.whole.full.contains([self._term_ids[t] for t in top])
         shared = list(
-            dict.fromkeys(
-                t.lstrip("@#") for t in top_terms(signals.full, 40) if story.whole.full.get(t)
-            )
+            dict.fromkeys(t.lstrip("@#") for t, there in zip(top, present, strict=True) if there)
         )
         return Assignment(
             story.id if accepted else None,
@@ -351,9 +434,7 @@ class StoryClusterer:
         story = self._stories.get(story_id)
         if story is None:
             story = self._stories[story_id] = _Story(story_id, first_seen=doc.seen)
-        story.whole.add(signals)
-        if (core or story.core.size == 0) and story.core.size < CORE_SIZE:
-            story.core.add(signals)
+        story.add(signals, core)
         if doc.seen and (story.last_seen is None or doc.seen > story.last_seen):
             story.last_seen = doc.seen
         for term in top_terms(signals.full, INDEX_TERMS):
@@ -385,8 +466,10 @@ class StoryClusterer:
     def _tfidf(self, counts: Counter[str]) -> dict[str, float]:
         """L2-normalised TF-IDF with the document frequencies learned so far."""
         total = self._docs + 1
+        # Terms are interned: the term ids, postings and names then share one copy of each word.
         vector = {
-            term: (1.0 + math.log(count)) * (math.log(total / (self._df[term] + 1)) + 1.0)
+            sys.intern(term): (1.0 + math.log(count))
+            * (math.log(total / (self._df[term] + 1)) + 1.0)
             for term, count in counts.items()
             if count > 0
         }
@@ -404,24 +487,6 @@ def core_only(x: np.ndarray) -> np.ndarray:
     core[FEATURES.index("embedding_cosine")] = x[FEATURES.index("core_embedding_cosine")]
     core[FEATURES.index("nearest_member_cosine")] = x[FEATURES.index("core_embedding_cosine")]
     return core
-
-
-def _add_into(centroid: dict[str, float], norm: float, vector: dict[str, float]) -> float:
-    """Add `vector` to `centroid` in place and return the new norm, touching only the vector's
-    terms: |c + v|^2 = |c|^2 + 2 c.v + |v|^2."""
-    dot = sum(value * centroid.get(term, 0.0) for term, value in vector.items())
-    squared = norm * norm + 2 * dot + sum(value * value for value in vector.values())
-    for term, value in vector.items():
-        centroid[term] += value
-    return math.sqrt(max(squared, 0.0))
-
-
-def _cosine(vector: dict[str, float], centroid: dict[str, float], norm: float) -> float:
-    if not norm:
-        return 0.0
-    # map() runs the lookups and products in C: this is the clusterer's innermost loop.
-    weights = map(centroid.get, vector.keys(), repeat(0.0))
-    return sum(map(operator.mul, vector.values(), weights)) / norm
 
 
 def _hours_between(a: datetime | None, b: datetime | None) -> float | None:
