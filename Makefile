@@ -38,6 +38,8 @@ bench: install
 	$(BIN)/python bench/clustering.py
 	$(BIN)/python bench/peers.py $(LABELLED)
 	$(BIN)/python bench/differences.py
+	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/ingest.py --stored 100000 --rounds 1
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

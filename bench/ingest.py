@@ -169,7 +169,14 @@ def one_round(base: str, feeds: list[str], threads: int, stored: int, now: datet
         store = Store(settings.db_path)
         if stored:
             started = time.monotonic()
-            store_history(store, stored, now)
+            # In a child process: the memory measured must be the bot's, not the builder's.
+            pid = os.fork()
+            if pid == 0:
+                builder = Store(settings.db_path)
+                store_history(builder, stored, now)
+                builder.close()
+                os._exit(0)
+            os.waitpid(pid, 0)
             print(f"  stored {stored} articles in {time.monotonic() - started:.0f} s")
         started = time.monotonic()
         watcher = Watcher(

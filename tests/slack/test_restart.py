@@ -60,6 +60,21 @@ def wait_for(condition, seconds: float, what: str) -> None:  # type: ignore[no-u
         time.sleep(0.05)
 
 
+def restart_and_check_each_message_posted_once(
+    tmp_path: Path, slack: SlackStub, expected: list[str], **extra: str
+) -> None:
+    second = run_bot(tmp_path, slack, **extra)
+    try:
+        wait_for(lambda: len(slack.posted()) >= len(expected), 60, "every message")
+        time.sleep(2.5)  # a few more drain cycles: nothing else may arrive
+    finally:
+        second.send_signal(signal.SIGTERM)
+        second.wait(10)
+    keys = slack.keys()
+    assert sorted(keys) == sorted(expected), (tmp_path / "bot.log").read_text()[-3000:]
+    assert max(Counter(keys).values()) == 1
+
+
 def test_killed_mid_drain_and_restarted_posts_every_message_exactly_once(
     server: LoopbackServer, slack: SlackStub, tmp_path: Path
 ) -> None:
@@ -83,16 +98,7 @@ def test_killed_mid_drain_and_restarted_posts_every_message_exactly_once(
     slack.hold_seconds = 0.0
     assert len(slack.posted()) == 2
 
-    second = run_bot(tmp_path, slack)
-    try:
-        wait_for(lambda: len(slack.posted()) >= len(expected), 60, "every message")
-        time.sleep(2.5)  # a few more drain cycles: nothing else may arrive
-    finally:
-        second.send_signal(signal.SIGTERM)
-        second.wait(10)
-    keys = slack.keys()
-    assert sorted(keys) == sorted(expected), (tmp_path / "bot.log").read_text()[-3000:]
-    assert max(Counter(keys).values()) == 1
+    restart_and_check_each_message_posted_once(tmp_path, slack, expected)
     [parent] = slack.parents()
     assert len(slack.replies(parent["ts"])) == len(expected) - 1
 
@@ -159,16 +165,7 @@ def test_killed_during_a_burst_of_twenty_alerts_and_restarted_loses_and_repeats_
     slack.hold_seconds = 0.0
     assert len(slack.posted()) < len(expected), "killed before the burst was over"
 
-    second = run_bot(tmp_path, slack, **fast)
-    try:
-        wait_for(lambda: len(slack.posted()) >= len(expected), 60, "every message")
-        time.sleep(2.5)  # a few more drain cycles: nothing else may arrive
-    finally:
-        second.send_signal(signal.SIGTERM)
-        second.wait(10)
-    keys = slack.keys()
-    assert sorted(keys) == sorted(expected), (tmp_path / "bot.log").read_text()[-3000:]
-    assert max(Counter(keys).values()) == 1
+    restart_and_check_each_message_posted_once(tmp_path, slack, expected, **fast)
     parents = slack.parents()
     assert len(parents) == 20
     assert sum(len(slack.replies(p["ts"])) for p in parents) == len(expected) - 20
