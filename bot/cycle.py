@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=6)
 MAX_ENTRIES_PER_POLL = 200
 EMBED_BATCH = 8  # new articles sent to the model together while the next pages are read
+WINDOW_PAGE = 500  # articles read from storage at a time when the window is reloaded
 FAILING_REPORT_AFTER = timedelta(hours=24)
 
 
@@ -114,11 +115,18 @@ class Watcher:
     def _load_recent_stories(self) -> None:
         """Rebuild the in-memory story index from stories active within the window."""
         self.assembler.reserve_story_ids(self.store.max_story_id())
-        since, last = self.clock() - self.window, 0
-        while rows := self.store.articles_seen_since(since, after_id=last):  # a page at a time
-            last = rows[-1].id
-            embeddings = self.assembler.embed([(row.title, row.text) for row in rows])
-            for row, embedding in zip(rows, embeddings, strict=True):
+        since = self.clock() - self.window
+
+        def page_after(last: int) -> tuple[list[ArticleRow], Future[np.ndarray] | None]:
+            rows = self.store.articles_seen_since(since, after_id=last, limit=WINDOW_PAGE)
+            pairs = [(row.title, row.text) for row in rows]
+            return rows, self.assembler.embed_later(pairs) if rows else None
+
+        # A page at a time; the next page is embedded while this one is remembered.
+        rows, vectors = page_after(0)
+        while rows and vectors is not None:
+            following = page_after(rows[-1].id)
+            for row, vector in zip(rows, vectors.result(), strict=True):
                 if row.story_id is not None:
                     self.assembler.remember(
                         str(row.id),
@@ -127,8 +135,9 @@ class Watcher:
                         row.text,
                         _seen(row),
                         row.story_id,
-                        embedding,
+                        vector,
                     )
+            rows, vectors = following
 
     def poll(self, source_id: int) -> PollReport:
         """Run one cycle for a source; never raises for anything the source does.

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import cycle
 from bot.demo.pages import article_page
 from bot.pipeline.facts import ArticleFacts
 from tests.conftest import LoopbackServer, Reply, rss, seed_text
@@ -189,7 +190,10 @@ def test_the_same_article_under_another_url_counts_once(
     assert watcher.store.outbox() == []  # one outlet, however many URLs
 
 
-def test_stories_and_sources_survive_a_restart(server: LoopbackServer, tmp_path: Path) -> None:
+def test_stories_and_sources_survive_a_restart(
+    server: LoopbackServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cycle, "WINDOW_PAGE", 1)  # the window is reloaded over several pages
     db = tmp_path / "n.db"
     watcher = make_watcher(db)
     sources = []
@@ -207,7 +211,10 @@ def test_stories_and_sources_survive_a_restart(server: LoopbackServer, tmp_path:
         )
         watcher.poll(source)
     watcher.store.close()
+    remembered = dict(watcher.assembler.story_of)
+    assert len(remembered) == 2
     restarted = make_watcher(db)
+    assert restarted.assembler.story_of == remembered
     assert [s.id for s in restarted.store.active_sources()] == sources
     prefix, outlet, title = SEEDS[2]
     slug = outlet.lower().replace(" ", "-")
