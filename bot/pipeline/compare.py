@@ -11,9 +11,11 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
+from typing import TypeVar
 
 from rapidfuzz import fuzz
 
@@ -187,10 +189,16 @@ def _same_quantity(a: NumberFact, b: NumberFact, ta: OutletText, tb: OutletText)
     return context >= 60
 
 
-def _number_differences(texts: list[OutletText]) -> list[Difference]:
-    """One difference per quantity the outlets disagree on, its values side by side."""
-    mentions = [(t, n) for t in texts for n in t.facts.numbers]
-    parent = list(range(len(mentions)))
+_Fact = TypeVar("_Fact")
+
+
+def _linked_across_outlets(
+    facts: list[tuple[OutletText, _Fact]],
+    same: Callable[[OutletText, _Fact, OutletText, _Fact], bool],
+) -> list[list[tuple[OutletText, _Fact]]]:
+    """The facts in groups, in first-seen order: two facts of different outlets that are
+    `same` join one group, and so do facts linked through others (union-find)."""
+    parent = list(range(len(facts)))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -198,15 +206,23 @@ def _number_differences(texts: list[OutletText]) -> list[Difference]:
             i = parent[i]
         return i
 
-    for i, j in combinations(range(len(mentions)), 2):
-        (ta, a), (tb, b) = mentions[i], mentions[j]
-        if ta.outlet != tb.outlet and _same_quantity(a, b, ta, tb):
+    for i, j in combinations(range(len(facts)), 2):
+        (ta, a), (tb, b) = facts[i], facts[j]
+        if ta.outlet != tb.outlet and same(ta, a, tb, b):
             parent[root(i)] = root(j)
-    groups: dict[int, list[tuple[OutletText, NumberFact]]] = {}
-    for index, mention in enumerate(mentions):
-        groups.setdefault(root(index), []).append(mention)
+    groups: dict[int, list[tuple[OutletText, _Fact]]] = {}
+    for index, fact in enumerate(facts):
+        groups.setdefault(root(index), []).append(fact)
+    return list(groups.values())
+
+
+def _number_differences(texts: list[OutletText]) -> list[Difference]:
+    """One difference per quantity the outlets disagree on, its values side by side."""
+    mentions = [(t, n) for t in texts for n in t.facts.numbers]
     differences = []
-    for group in groups.values():
+    for group in _linked_across_outlets(
+        mentions, lambda ta, a, tb, b: _same_quantity(a, b, ta, tb)
+    ):
         variants: list[tuple[NumberFact, Variant]] = []
         for text, number in group:
             slot = next((v for n, v in variants if n.same_amount(number)), None)
@@ -334,24 +350,9 @@ def _quote_differences(texts: list[OutletText]) -> list[Difference]:
     outlets using each. The changed words are shown; a change that can flip the meaning
     (a negation, a modal verb, a number) ranks higher."""
     quotes = [(t, q) for t in texts for q in t.facts.quotes]
-    parent = list(range(len(quotes)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, j in combinations(range(len(quotes)), 2):
-        (ta, a), (tb, b) = quotes[i], quotes[j]
-        if ta.outlet != tb.outlet and _same_quote(a.text, b.text):
-            parent[find(i)] = find(j)
-    clusters: dict[int, list[int]] = {}
-    for i in range(len(quotes)):
-        clusters.setdefault(find(i), []).append(i)
     differences = []
-    for members in clusters.values():
-        difference = _quote_difference([quotes[i] for i in members])
+    for members in _linked_across_outlets(quotes, lambda _, a, __, b: _same_quote(a.text, b.text)):
+        difference = _quote_difference(members)
         if difference is not None:
             differences.append(difference)
     return differences
