@@ -96,7 +96,7 @@ class DuplicateIndex:
         for value in shingles:
             held = _keys(self._postings.get(value))
             if key not in held:
-                self._postings[value] = (*held, key) if held else key
+                self._postings[value] = _packed((*held, key))
 
     def forget_before(self, cutoff: datetime) -> list[str]:
         """Drop articles last seen before `cutoff` (memory stays bounded by the window).
@@ -120,10 +120,10 @@ class DuplicateIndex:
             del self._exact[entry.exact]
         for value in entry.shingles.tolist():
             rest = tuple(k for k in _keys(self._postings.get(value)) if k != key)
-            if not rest:
-                self._postings.pop(value, None)
+            if rest:
+                self._postings[value] = _packed(rest)
             else:
-                self._postings[value] = rest[0] if len(rest) == 1 else rest
+                self._postings.pop(value, None)
 
 
 def _digest(title: str, text: str) -> bytes:
@@ -132,6 +132,12 @@ def _digest(title: str, text: str) -> bytes:
 
 
 def _keys(held: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    """The keys a posting holds (see `_packed`)."""
     if held is None:
         return ()
     return (held,) if isinstance(held, str) else held
+
+
+def _packed(keys: tuple[str, ...]) -> str | tuple[str, ...]:
+    """A posting: one key as itself, several as a tuple (most shingles have one article)."""
+    return keys[0] if len(keys) == 1 else keys
