@@ -14,7 +14,8 @@ core weigh in the model, and the article must also reach the threshold against t
 alone, so a story cannot drift from one event to the next through near neighbours.
 
 Candidates come from an inverted index over the terms of stories still in the time window,
-so the cost of a decision does not grow with history.
+and from the stories in the window whose mean embedding is closest, so the cost of a
+decision does not grow with history.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ import math
 import re
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +40,9 @@ ENTITY_WEIGHT = 1.0
 BODY_TERMS = 400
 INDEX_TERMS = 25
 MAX_CANDIDATES = 40
+# Stories whose mean embedding is closest to the newcomer's are candidates too, so a story
+# told in other words (a paraphrased headline shares no term) can still be found.
+EMBEDDING_CANDIDATES = 10
 CORE_SIZE = 5
 # A member joins the story's core only when it was this probable (the first member always is),
 # so an article that merely bridges two events never becomes part of what newcomers must match.
@@ -279,6 +284,57 @@ class _Profile:
         return float(np.max(self._member_matrix @ signals.embedding))
 
 
+class _EmbeddingIndex:
+    """The stories' unit mean embeddings as rows of one matrix: the closest stories to a
+    vector in one product. Rows of forgotten stories are reused."""
+
+    def __init__(self) -> None:
+        self._rows = np.zeros((0, 0), dtype=np.float32)
+        self._owner = np.zeros(0, dtype=np.int64)  # story id per row, -1 when free
+        self._row_of: dict[int, int] = {}
+        self._free: list[int] = []
+
+    def update(self, story_id: int, embedding: np.ndarray) -> None:
+        norm = float(np.linalg.norm(embedding))
+        if not norm:
+            return
+        row = self._row_of.get(story_id)
+        if row is None:
+            row = self._free.pop() if self._free else self._grow(len(embedding))
+            self._row_of[story_id] = row
+            self._owner[row] = story_id
+        self._rows[row] = embedding / norm
+
+    def remove(self, story_id: int) -> None:
+        row = self._row_of.pop(story_id, None)
+        if row is not None:
+            self._owner[row] = -1
+            self._rows[row] = 0.0
+            self._free.append(row)
+
+    def closest(self, embedding: np.ndarray, count: int) -> list[int]:
+        """Ids of the (at most) `count` stories closest to `embedding`, closest first."""
+        if not self._row_of or count <= 0:
+            return []
+        scores = self._rows @ embedding.astype(np.float32)
+        scores[self._owner < 0] = -np.inf
+        count = min(count, len(self._row_of))
+        top = np.argpartition(-scores, count - 1)[:count]
+        return [int(self._owner[i]) for i in top[np.argsort(-scores[top])]]
+
+    def _grow(self, dim: int) -> int:
+        used = len(self._owner)
+        capacity = max(64, used * 2)
+        rows = np.zeros((capacity, dim), dtype=np.float32)
+        if used:
+            rows[:used] = self._rows
+        owner = np.full(capacity, -1, dtype=np.int64)
+        owner[:used] = self._owner
+        self._rows, self._owner = rows, owner
+        self._free.extend(range(capacity - 1, used, -1))
+        return used
+
+
 @dataclass
 class _Story:
     id: int
@@ -323,6 +379,7 @@ class StoryClusterer:
         self._docs = 0
         self._stories: dict[int, _Story] = {}
         self._postings: dict[str, set[int]] = defaultdict(set)
+        self._embeddings = _EmbeddingIndex()
         self._next_id = 1
 
     def signals(
@@ -378,19 +435,26 @@ class StoryClusterer:
         )
 
     def candidates(self, doc: ClusterDoc, signals: DocSignals) -> list[_Story]:
-        """Stories in the window sharing the most of the doc's top terms (at most MAX_CANDIDATES)."""
+        """Stories in the window sharing the most of the doc's top terms (at most
+        MAX_CANDIDATES), then those closest in meaning (at most EMBEDDING_CANDIDATES more)."""
         hits: Counter[int] = Counter()
         for term in top_terms(signals.full, INDEX_TERMS):
             hits.update(self._postings.get(term, ()))
-        stories = []
-        for story_id, _ in hits.most_common():
+        by_terms = self._in_window_stories(doc, (story_id for story_id, _ in hits.most_common()))
+        stories = {story.id: story for story in islice(by_terms, MAX_CANDIDATES)}
+        if signals.embedding is not None:
+            # Ask for more than needed: some of the closest may be outside the window.
+            closest = self._embeddings.closest(signals.embedding, 3 * EMBEDDING_CANDIDATES)
+            others = (i for i in closest if i not in stories)
+            for story in islice(self._in_window_stories(doc, others), EMBEDDING_CANDIDATES):
+                stories[story.id] = story
+        return list(stories.values())
+
+    def _in_window_stories(self, doc: ClusterDoc, story_ids: Iterable[int]) -> Iterator[_Story]:
+        for story_id in story_ids:
             story = self._stories.get(story_id)
-            if story is None or not self._in_window(doc.seen, story):
-                continue
-            stories.append(story)
-            if len(stories) >= MAX_CANDIDATES:
-                break
-        return stories
+            if story is not None and self._in_window(doc.seen, story):
+                yield story
 
     def assign(self, doc: ClusterDoc, signals: DocSignals) -> Assignment:
         """The most probable story for `doc`, or Assignment(story=None) when none is probable enough."""
@@ -435,6 +499,8 @@ class StoryClusterer:
         if story is None:
             story = self._stories[story_id] = _Story(story_id, first_seen=doc.seen)
         story.add(signals, core)
+        if story.whole.embedding is not None:
+            self._embeddings.update(story_id, story.whole.embedding)
         if doc.seen and (story.last_seen is None or doc.seen > story.last_seen):
             story.last_seen = doc.seen
         for term in top_terms(signals.full, INDEX_TERMS):
@@ -456,6 +522,7 @@ class StoryClusterer:
             s.id for s in self._stories.values() if s.last_seen and s.last_seen < cutoff
         ]:
             story = self._stories.pop(story_id)
+            self._embeddings.remove(story_id)
             for term in story.indexed:
                 ids = self._postings.get(term)
                 if ids is not None:

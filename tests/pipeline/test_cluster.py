@@ -119,3 +119,46 @@ def test_every_member_says_why_it_joined() -> None:
     assert joined["score"] > 0.5 and joined["hours_apart"] == 3.0
     assert "glasgow" in " ".join(joined["shared_terms"]).lower()
     assert set(joined["signals"]) == set(FEATURES[1:])
+
+
+def test_a_story_told_in_other_words_is_found_by_meaning() -> None:
+    from bot.pipeline.cluster import ClusterDoc
+
+    clusterer = StoryAssembler().clusterer
+    recall = ClusterDoc(
+        "a", "Reuters", "Carmaker recalls two million vehicles over faulty brakes", "", T0
+    )
+    clusterer.add(recall, clusterer.signals(recall))
+    for n, title in enumerate(
+        ["Council approves new budget for city parks", "Storm closes ferry routes"]
+    ):
+        other = ClusterDoc(f"o{n}", "BBC", title, "", T0)
+        clusterer.add(other, clusterer.signals(other))
+    paraphrase = ClusterDoc(
+        "b", "CNN", "Auto firm calls back 2m cars due to braking defect", "", T0
+    )
+    signals = clusterer.signals(paraphrase)
+    # No word in common: the term index alone would not offer the story at all.
+    assert not set(signals.full) & set(clusterer.signals(recall, learn=False).full)
+    assert clusterer.story(1) in clusterer.candidates(paraphrase, signals)
+    assert clusterer.candidates(paraphrase, replace(signals, embedding=None)) == []
+
+
+def test_the_embedding_index_returns_the_closest_live_stories_and_reuses_rows() -> None:
+    import numpy as np
+
+    from bot.pipeline.cluster import _EmbeddingIndex
+
+    index = _EmbeddingIndex()
+    rng = np.random.default_rng(7)
+    vectors = {story: rng.normal(size=16).astype(np.float32) for story in range(1, 101)}
+    for story, vector in vectors.items():
+        index.update(story, vector)
+    probe = vectors[42] + 0.01 * vectors[7]
+    assert index.closest(probe, 1) == [42]
+    index.remove(42)
+    assert 42 not in index.closest(probe, 100)
+    assert len(index.closest(probe, 500)) == 99
+    index.update(101, vectors[42])  # takes the freed row
+    assert index.closest(probe, 1) == [101]
+    assert len(index._rows) == 128
