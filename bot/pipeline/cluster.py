@@ -42,7 +42,7 @@ INDEX_TERMS = 25
 MAX_CANDIDATES = 40
 # Stories whose mean embedding is closest to the newcomer's are candidates too, so a story
 # told in other words (a paraphrased headline shares no term) can still be found.
-EMBEDDING_CANDIDATES = 10
+EMBEDDING_CANDIDATES = 3
 CORE_SIZE = 5
 # A member joins the story's core only when it was this probable (the first member always is),
 # so an article that merely bridges two events never becomes part of what newcomers must match.
