@@ -40,8 +40,9 @@ ENTITY_WEIGHT = 1.0
 BODY_TERMS = 400
 INDEX_TERMS = 25
 MAX_CANDIDATES = 40
-# Stories whose mean embedding is closest to the newcomer's are candidates too, so a story
-# told in other words (a paraphrased headline shares no term) can still be found.
+# For a headline without text, the stories whose mean embedding is closest are candidates
+# too: a reworded headline may share no term with its story. (An article with text shares
+# enough terms; asking the embeddings too changed no score and cost ingest time.)
 EMBEDDING_CANDIDATES = 3
 CORE_SIZE = 5
 # A member joins the story's core only when it was this probable (the first member always is),
@@ -316,7 +317,9 @@ class _EmbeddingIndex:
         """Ids of the (at most) `count` stories closest to `embedding`, closest first."""
         if not self._row_of or count <= 0:
             return []
-        scores = self._rows @ embedding.astype(np.float32)
+        # einsum, not `@`: a BLAS product this size starts BLAS threads that would then spin
+        # on the core the embedding model needs (ingest measured 37 instead of 63 articles/s).
+        scores = np.einsum("ij,j->i", self._rows, embedding.astype(np.float32))
         scores[self._owner < 0] = -np.inf
         count = min(count, len(self._row_of))
         top = np.argpartition(-scores, count - 1)[:count]
@@ -379,7 +382,9 @@ class StoryClusterer:
         self._docs = 0
         self._stories: dict[int, _Story] = {}
         self._postings: dict[str, set[int]] = defaultdict(set)
-        self._embeddings = _EmbeddingIndex()
+        # Built when the first headline without text asks for it (see `candidates`): feeds
+        # with full texts never pay its memory.
+        self._embeddings: _EmbeddingIndex | None = None
         self._next_id = 1
 
     def signals(
@@ -436,19 +441,28 @@ class StoryClusterer:
 
     def candidates(self, doc: ClusterDoc, signals: DocSignals) -> list[_Story]:
         """Stories in the window sharing the most of the doc's top terms (at most
-        MAX_CANDIDATES), then those closest in meaning (at most EMBEDDING_CANDIDATES more)."""
+        MAX_CANDIDATES); for a headline alone, also those closest in meaning (at most
+        EMBEDDING_CANDIDATES more)."""
         hits: Counter[int] = Counter()
         for term in top_terms(signals.full, INDEX_TERMS):
             hits.update(self._postings.get(term, ()))
         by_terms = self._in_window_stories(doc, (story_id for story_id, _ in hits.most_common()))
         stories = {story.id: story for story in islice(by_terms, MAX_CANDIDATES)}
-        if signals.embedding is not None:
+        if signals.embedding is not None and not signals.has_text:
             # Ask for more than needed: some of the closest may be outside the window.
-            closest = self._embeddings.closest(signals.embedding, 3 * EMBEDDING_CANDIDATES)
+            closest = self._embedding_index().closest(signals.embedding, 3 * EMBEDDING_CANDIDATES)
             others = (i for i in closest if i not in stories)
             for story in islice(self._in_window_stories(doc, others), EMBEDDING_CANDIDATES):
                 stories[story.id] = story
         return list(stories.values())
+
+    def _embedding_index(self) -> _EmbeddingIndex:
+        if self._embeddings is None:
+            self._embeddings = _EmbeddingIndex()
+            for story in self._stories.values():
+                if story.whole.embedding is not None:
+                    self._embeddings.update(story.id, story.whole.embedding)
+        return self._embeddings
 
     def _in_window_stories(self, doc: ClusterDoc, story_ids: Iterable[int]) -> Iterator[_Story]:
         for story_id in story_ids:
@@ -499,7 +513,7 @@ class StoryClusterer:
         if story is None:
             story = self._stories[story_id] = _Story(story_id, first_seen=doc.seen)
         story.add(signals, core)
-        if story.whole.embedding is not None:
+        if self._embeddings is not None and story.whole.embedding is not None:
             self._embeddings.update(story_id, story.whole.embedding)
         if doc.seen and (story.last_seen is None or doc.seen > story.last_seen):
             story.last_seen = doc.seen
@@ -522,7 +536,8 @@ class StoryClusterer:
             s.id for s in self._stories.values() if s.last_seen and s.last_seen < cutoff
         ]:
             story = self._stories.pop(story_id)
-            self._embeddings.remove(story_id)
+            if self._embeddings is not None:
+                self._embeddings.remove(story_id)
             for term in story.indexed:
                 ids = self._postings.get(term)
                 if ids is not None:

@@ -142,6 +142,11 @@ def test_a_story_told_in_other_words_is_found_by_meaning() -> None:
     assert not set(signals.full) & set(clusterer.signals(recall, learn=False).full)
     assert clusterer.story(1) in clusterer.candidates(paraphrase, signals)
     assert clusterer.candidates(paraphrase, replace(signals, embedding=None)) == []
+    # Stories opened after the first such question are found too.
+    rates = ClusterDoc("c", "FT", "Central bank raises interest rates by half a point", "", T0)
+    rates_story = clusterer.story(clusterer.add(rates, clusterer.signals(rates)))
+    reworded = ClusterDoc("d", "AP", "Monetary authority lifts borrowing costs", "", T0)
+    assert rates_story in clusterer.candidates(reworded, clusterer.signals(reworded))
 
 
 def test_the_embedding_index_returns_the_closest_live_stories_and_reuses_rows() -> None:
