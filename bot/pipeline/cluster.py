@@ -13,9 +13,9 @@ if that probability reaches the model's threshold. Anti-chaining: the features a
 core weigh in the model, and the article must also reach the threshold against the core
 alone, so a story cannot drift from one event to the next through near neighbours.
 
-Candidates come from an inverted index over the terms of stories still in the time window,
-and from the stories in the window whose mean embedding is closest, so the cost of a
-decision does not grow with history.
+Candidates come from an inverted index over the terms of stories still in the time window
+(and, for a headline without text, from the stories whose mean embedding is closest), so
+the cost of a decision does not grow with history.
 """
 
 from __future__ import annotations
@@ -317,8 +317,8 @@ class _EmbeddingIndex:
         """Ids of the (at most) `count` stories closest to `embedding`, closest first."""
         if not self._row_of or count <= 0:
             return []
-        # einsum, not `@`: a BLAS product this size starts BLAS threads that would then spin
-        # on the core the embedding model needs (ingest measured 37 instead of 63 articles/s).
+        # einsum, not `@`: a BLAS product this size may start BLAS threads, which then compete
+        # with the embedding model for the machine's cores.
         scores = np.einsum("ij,j->i", self._rows, embedding.astype(np.float32))
         scores[self._owner < 0] = -np.inf
         count = min(count, len(self._row_of))
