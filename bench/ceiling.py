@@ -17,6 +17,8 @@ file), the similarity of two articles being the mean of the two cosines:
   signals can still beat it somewhat;
 - for files with undated articles, `dated given`: the same, but every dated article is
   simply given its true story and only the undated ones are decided by content;
+- `plain streaming centroid`: the same similarity with no help: each article joins the most
+  similar mean of the stories formed so far, or opens one (best threshold on the file);
 - the product's own score on the whole file, and on its dated articles alone.
 """
 
@@ -138,6 +140,30 @@ def product(articles: list[InputArticle], gold: dict[str, str]) -> BCubed:
     return bcubed({a.id: s.id for s in result.stories for a in s.articles}, gold)
 
 
+def streaming_centroid(
+    articles: list[InputArticle], gold: dict[str, str], x: np.ndarray
+) -> tuple[BCubed, float]:
+    """No help at all: each article joins the most similar story mean so far (its own
+    earlier decisions) or opens a story; the best threshold on the file itself."""
+    results = []
+    for threshold in THRESHOLDS[2:12]:
+        sums: list[np.ndarray] = []
+        predicted: dict[str, str] = {}
+        for article, vector in zip(articles, x, strict=True):
+            if sums:
+                means = np.vstack(sums)
+                scores = means @ vector / np.linalg.norm(means, axis=1)
+                k = int(np.argmax(scores))
+                if scores[k] >= threshold:
+                    sums[k] = sums[k] + vector
+                    predicted[article.id] = str(k)
+                    continue
+            sums.append(vector.copy())
+            predicted[article.id] = str(len(sums) - 1)
+        results.append((bcubed(predicted, gold), threshold))
+    return max(results, key=lambda pair: pair[0].f1)
+
+
 def line(label: str, scores: BCubed, extra: str = "") -> None:
     print(
         f"  {label:<38} F1 {scores.f1:.3f} (P {scores.precision:.3f} R {scores.recall:.3f}{extra})"
@@ -168,6 +194,8 @@ def report(path: Path) -> None:
                 scores,
                 f", threshold {threshold}",
             )
+    scores, threshold = streaming_centroid(articles, gold, x)
+    line("plain streaming centroid", scores, f", threshold {threshold}")
     line("newsdesk, whole file", product(articles, gold))
     if not all(dated) and any(dated):
         only = [a for a in articles if a.published is not None]
