@@ -68,7 +68,7 @@ def hours(articles: list[InputArticle]) -> np.ndarray:
 
 
 def by_nearest_article(
-    articles: list[InputArticle], x: np.ndarray
+    articles: list[InputArticle], stories: list[str], x: np.ndarray
 ) -> list[tuple[str | None, float]]:
     """For each article: the true story of its most similar earlier article in the window,
     and that similarity."""
@@ -81,12 +81,14 @@ def by_nearest_article(
         scores = np.where(allowed, similarity[i, :i], -np.inf)
         j = int(np.argmax(scores))
         choices.append(
-            (articles[j].story, float(scores[j])) if np.isfinite(scores[j]) else (None, -np.inf)
+            (stories[j], float(scores[j])) if np.isfinite(scores[j]) else (None, -np.inf)
         )
     return choices
 
 
-def by_story_mean(articles: list[InputArticle], x: np.ndarray) -> list[tuple[str | None, float]]:
+def by_story_mean(
+    articles: list[InputArticle], stories: list[str], x: np.ndarray
+) -> list[tuple[str | None, float]]:
     """For each article: the true story, among those with an earlier article in the window,
     whose earlier articles' mean is most similar, and that cosine."""
     at = hours(articles)
@@ -94,7 +96,7 @@ def by_story_mean(articles: list[InputArticle], x: np.ndarray) -> list[tuple[str
     sums: dict[str, np.ndarray] = {}
     last: dict[str, float] = {}
     choices: list[tuple[str | None, float]] = []
-    for i, article in enumerate(articles):
+    for i in range(len(articles)):
         names = [name for name in sums if not (abs(last.get(name, np.nan) - at[i]) > window)]
         best: tuple[str | None, float] = (None, -np.inf)
         if names:
@@ -103,7 +105,7 @@ def by_story_mean(articles: list[InputArticle], x: np.ndarray) -> list[tuple[str
             k = int(np.argmax(scores))
             best = (names[k], float(scores[k]))
         choices.append(best)
-        story = article.story
+        story = stories[i]
         sums[story] = sums.get(story, 0) + x[i]
         if not np.isnan(at[i]):
             last[story] = max(last.get(story, at[i]), at[i])
@@ -120,7 +122,10 @@ def perfect_past(
     their label, the others join the story chosen for them if its similarity reaches the
     threshold. The best threshold and its score."""
     stories = [gold[a.id] for a in articles]
-    opens = [stories[i] not in stories[:i] for i in range(len(articles))]
+    first: dict[str, int] = {}
+    for i, story in enumerate(stories):
+        first.setdefault(story, i)
+    opens = [first[story] == i for i, story in enumerate(stories)]
     results = []
     for threshold in THRESHOLDS:
         predicted: dict[str, str] = {}
@@ -173,18 +178,17 @@ def line(label: str, scores: BCubed, extra: str = "") -> None:
 def report(path: Path) -> None:
     gold = gold_labels(path)
     articles = list(labelled_articles(path, gold, "all", []))
-    for article in articles:
-        article.story = gold[article.id]  # type: ignore[attr-defined]
+    stories = [gold[a.id] for a in articles]
     x = signal_vectors(articles)
     similarity = x @ x.T
     np.fill_diagonal(similarity, -np.inf)
     nearest = np.argmax(similarity, axis=1)
-    same = np.mean([articles[i].story == articles[j].story for i, j in enumerate(nearest)])
+    same = np.mean([stories[i] == stories[j] for i, j in enumerate(nearest)])
     print(f"{path.name}: {len(articles)} articles, {len(set(gold.values()))} stories")
     print(f"  {'nearest article is of the same story':<38} {same:.3f}")
     dated = [a.published is not None for a in articles]
     for name, choose in (("nearest article", by_nearest_article), ("story mean", by_story_mean)):
-        choices = choose(articles, x)
+        choices = choose(articles, stories, x)
         scores, threshold = perfect_past(articles, gold, choices, [False] * len(articles))
         line(f"perfect past, by {name}", scores, f", threshold {threshold}")
         if not all(dated):
