@@ -686,7 +686,7 @@ def _only_in(texts: list[OutletText]) -> list[Difference]:
     terms = [set(content_terms(t.text)) for t in texts]
     for text in texts:
         others = [t for t in texts if t.outlet != text.outlet]
-        other_text = " ".join(t.text for t in others)
+        other_text = " ".join(t.text for t in others).lower()
         other_terms = set().union(
             *(terms[i] for i, t in enumerate(texts) if t.outlet != text.outlet)
         )
@@ -703,9 +703,7 @@ def _only_in(texts: list[OutletText]) -> list[Difference]:
                 if t not in other_terms and t.isalpha()
             ]
             new_names = [
-                n
-                for n in dict.fromkeys(entity_candidates(sentence.text))
-                if n not in other_text.lower()
+                n for n in dict.fromkeys(entity_candidates(sentence.text)) if n not in other_text
             ]
             if covered or not new_terms:
                 continue
