@@ -155,19 +155,19 @@ class SparseVector:
 
     def dot(self, other: SparseVector) -> float:
         """Sum over shared terms of the products (`other` is the smaller, usually a doc)."""
-        if not len(self.ids) or not len(other.ids):
-            return 0.0
-        at = np.minimum(np.searchsorted(self.ids, other.ids), len(self.ids) - 1)
-        shared = self.ids[at] == other.ids
+        at, shared = self._lookup(other.ids)
         return float(np.dot(self.values[at[shared]], other.values[shared]))
 
     def contains(self, ids: list[int]) -> np.ndarray:
         """For each term id: is the term in this vector?"""
-        wanted = np.asarray(ids, dtype=np.int32)
-        if not len(self.ids) or not len(wanted):
-            return np.zeros(len(wanted), dtype=bool)
-        at = np.minimum(np.searchsorted(self.ids, wanted), len(self.ids) - 1)
-        return self.ids[at] == wanted
+        return self._lookup(np.asarray(ids, dtype=np.int32))[1]
+
+    def _lookup(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each of `ids`: where it is (or would be) in this vector, and whether it is."""
+        if not len(self.ids) or not len(ids):
+            return np.zeros(len(ids), dtype=np.intp), np.zeros(len(ids), dtype=bool)
+        at = np.minimum(np.searchsorted(self.ids, ids), len(self.ids) - 1)
+        return at, self.ids[at] == ids
 
     def cosine(self, other: SparseVector) -> float:
         return self.dot(other) / self.norm if self.norm else 0.0

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
+
 from bot.analysis import InputArticle, analyze
 from bot.pipeline.assemble import StoryAssembler
-from bot.pipeline.cluster import FEATURES, MODEL_PATH, GroupingModel
+from bot.pipeline.cluster import FEATURES, MODEL_PATH, ClusterDoc, GroupingModel, _EmbeddingIndex
 
 T0 = datetime(2025, 3, 4, 7, tzinfo=UTC)
 
@@ -122,8 +124,6 @@ def test_every_member_says_why_it_joined() -> None:
 
 
 def test_a_story_told_in_other_words_is_found_by_meaning() -> None:
-    from bot.pipeline.cluster import ClusterDoc
-
     clusterer = StoryAssembler().clusterer
     recall = ClusterDoc(
         "a", "Reuters", "Carmaker recalls two million vehicles over faulty brakes", "", T0
@@ -150,10 +150,6 @@ def test_a_story_told_in_other_words_is_found_by_meaning() -> None:
 
 
 def test_the_embedding_index_returns_the_closest_live_stories_and_reuses_rows() -> None:
-    import numpy as np
-
-    from bot.pipeline.cluster import _EmbeddingIndex
-
     index = _EmbeddingIndex()
     rng = np.random.default_rng(7)
     vectors = {story: rng.normal(size=16).astype(np.float32) for story in range(1, 101)}
