@@ -14,7 +14,9 @@ from bot.errors import ExtractionError, InputError
 from bot.pipeline.assemble import Placement, StoryAssembler
 from bot.pipeline.cluster import Encoder, GroupingModel
 from bot.pipeline.compare import DEFAULT_LIMIT, Difference, StoryText, compare, one_text_per_outlet
-from bot.pipeline.extract import clean_text, extract_page, parse_datetime
+from bot.pipeline.dates import parse_datetime
+from bot.pipeline.furniture import clean_text
+from bot.pipeline.pages import extract_page
 
 
 @dataclass

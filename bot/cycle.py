@@ -18,6 +18,7 @@ import numpy as np
 from bot.errors import ExtractionError, SourceError
 from bot.pipeline.alerts import source_failing_event
 from bot.pipeline.assemble import StoryAssembler
+from bot.pipeline.dates import parse_datetime
 from bot.pipeline.edits import (
     RECHECKS,
     comparable,
@@ -25,10 +26,13 @@ from bot.pipeline.edits import (
     recheck_interval,
     revision_changes,
 )
-from bot.pipeline.extract import canonical_url, clean_text, extract_page, parse_datetime, parse_feed
 from bot.pipeline.facts import article_text, extract_facts
+from bot.pipeline.feeds import parse_feed
 from bot.pipeline.fetch import Fetcher
+from bot.pipeline.furniture import clean_text
 from bot.pipeline.models import FeedEntry, PageContent
+from bot.pipeline.pages import extract_page
+from bot.pipeline.urls import canonical_url
 from bot.settings import Settings
 from bot.stories import queue_edit_events, queue_story_events
 from storage.db import ArticleRow, SourceRow, StorageError, Store, to_iso

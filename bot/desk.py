@@ -19,8 +19,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.errors import ExtractionError, SourceError
 from bot.pipeline.alerts import counted_outlets, words
-from bot.pipeline.extract import extract_page, feed_title, parse_feed
+from bot.pipeline.feeds import feed_title, parse_feed
 from bot.pipeline.fetch import Fetcher, check_url_allowed
+from bot.pipeline.pages import extract_page
 from bot.settings import Settings
 from bot.slack import blocks
 from bot.slack.blocks import Message

@@ -22,8 +22,9 @@ from pathlib import Path
 from bot.analysis import InputArticle, analyze
 from bot.errors import InputError
 from bot.pipeline.compare import Difference, changed_words
-from bot.pipeline.extract import clean_text, parse_datetime
+from bot.pipeline.dates import parse_datetime
 from bot.pipeline.facts import extract_facts
+from bot.pipeline.furniture import clean_text
 
 _QUOTED_EXAMPLE = re.compile(r"(?:(?<=[\s(/])|^)'([^']{2,40})'(?=[\s,.;)/]|$)")
 

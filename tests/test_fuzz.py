@@ -9,8 +9,10 @@ from hypothesis import strategies as st
 from bot.errors import ExtractionError
 from bot.pipeline.compare import OutletText, compare
 from bot.pipeline.edits import correction_notes, revision_changes
-from bot.pipeline.extract import clean_text, extract_page, parse_feed
 from bot.pipeline.facts import extract_facts
+from bot.pipeline.feeds import parse_feed
+from bot.pipeline.furniture import clean_text
+from bot.pipeline.pages import extract_page
 from bot.slack import blocks
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.pipeline.assemble import StoryAssembler
-from bot.pipeline.extract import clean_text
+from bot.pipeline.furniture import clean_text
 from tests.conftest import seed_text
 
 T0 = datetime(2024, 12, 19, 8, tzinfo=UTC)

@@ -8,7 +8,7 @@ import pytest
 
 from bot.analysis import InputArticle, analyze
 from bot.pipeline.compare import OutletText, changed_words, compare
-from bot.pipeline.extract import clean_text
+from bot.pipeline.furniture import clean_text
 from tests.conftest import SHARED_DATA, SHARED_GOLD, seed_text
 from tests.test_analysis import SEED_OUTLETS, newsdesk
 

@@ -8,7 +8,10 @@ import pytest
 
 from bot.demo.pages import article_page
 from bot.errors import ExtractionError
-from bot.pipeline.extract import canonical_url, clean_text, extract_page, parse_feed
+from bot.pipeline.feeds import parse_feed
+from bot.pipeline.furniture import clean_text
+from bot.pipeline.pages import extract_page
+from bot.pipeline.urls import canonical_url
 from tests.conftest import rss, seed_text
 
 # Words that only occur in page furniture of the seeds: tickers, "Most Read", "Latest Stories".

@@ -3,8 +3,8 @@ speakers and venues, sentences with offsets. Real text from the seed documents a
 
 from __future__ import annotations
 
-from bot.pipeline.extract import clean_text
 from bot.pipeline.facts import extract_facts, sentences
+from bot.pipeline.furniture import clean_text
 from tests.conftest import seed_text
 
 
