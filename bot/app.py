@@ -105,7 +105,9 @@ def create_app(
 ) -> Newsdesk:
     """Everything newsdesk needs to run, from settings. Nothing starts until `start`."""
     store = Store(settings.db_path)
-    store.sync_file_sources(load_sources_file(settings.sources_path))
+    store.sync_file_sources(
+        load_sources_file(settings.sources_path, required=settings.sources_named)
+    )
     fetcher = Fetcher(
         default_client(), allow_private=settings.allow_private_sources, host_delay=host_delay
     )

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
+import os
 import signal
 import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.errors import NewsdeskError
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.app import create_app
-    from bot.settings import Settings
 
-    settings = Settings.from_env(args.env_file)
+    settings = _settings(args)
     app = create_app(settings)
     sources = app.store.active_sources()
     if settings.console_mode:
@@ -44,11 +47,24 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    from bot.demo.run import run_demo
+def _settings(args: argparse.Namespace) -> Settings:
+    """Settings from `--env-file` (which must exist when given) or ./.env when present; the
+    log format they name takes effect at once."""
+    from bot.logs import configure_logging
     from bot.settings import Settings
 
-    settings = Settings.from_env(args.env_file)
+    if args.env_file is None:
+        settings = Settings.from_env(".env")
+    else:
+        settings = Settings.from_env(args.env_file, required=True)
+    configure_logging(args.verbose, settings.log_format)
+    return settings
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.demo.run import run_demo
+
+    settings = _settings(args)
     slack = None if settings.console_mode else settings
     return run_demo(sys.stdout, once=args.once, min_outlets=args.min_outlets, slack=slack)
 
@@ -58,8 +74,17 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from bot.pipeline.compare import DEFAULT_LIMIT
 
     result = analyze_file(args.file, window_hours=args.window_hours)
-    for warning in result.warnings:
+    for warning in result.warnings[:50]:
         print(f"newsdesk analyze: skipped {warning}", file=sys.stderr)
+    if len(result.warnings) > 50:
+        print(f"newsdesk analyze: ... and {len(result.warnings) - 50} more", file=sys.stderr)
+    if result.articles == 0:
+        print(
+            f"newsdesk analyze: no article could be read from {args.file}; it needs one JSON "
+            "object a line, each with id and outlet (README, Commands)",
+            file=sys.stderr,
+        )
+        return 1
     if args.json:
         limit = None if args.all_differences else DEFAULT_LIMIT
         json.dump(result.to_json(args.min_outlets, limit), sys.stdout, ensure_ascii=False, indent=1)
@@ -139,28 +164,42 @@ def cmd_eval_fit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("newsdesk")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsdesk",
         description="Tells a newsroom when several outlets cover the same story, and where they differ.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log what newsdesk does")
+    parser.add_argument("--version", action="version", version=f"newsdesk {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="watch the configured sources and alert")
-    run.add_argument("--env-file", default=".env", help="settings file (default .env)")
+    run.add_argument("--env-file", help="settings file; must exist (default ./.env, if present)")
     run.set_defaults(func=cmd_run)
 
     demo = sub.add_parser("demo", help="watch a bundled local news site while a story spreads")
     demo.add_argument("--once", action="store_true", help="run the sequence at full speed and exit")
     demo.add_argument(
-        "--env-file", default=".env", help="with SLACK_BOT_TOKEN set there, post to Slack"
+        "--env-file", help="with SLACK_BOT_TOKEN set there, post to Slack (default ./.env)"
     )
     demo.add_argument("--min-outlets", type=int, default=3, help="outlets before a story alerts")
     demo.set_defaults(func=cmd_demo)
 
     analyze = sub.add_parser("analyze", help="group a JSONL file of articles into stories")
-    analyze.add_argument("file", help="JSONL: id, outlet, and title/text/html, url, published")
+    analyze.add_argument(
+        "file",
+        help="JSONL (or .jsonl.gz, or - for standard input): id, outlet, and "
+        "title/text/html, url, published",
+    )
     analyze.add_argument("--json", action="store_true", help="print JSON (DESIGN.md section 7)")
     analyze.add_argument("--min-outlets", type=int, default=3, help="outlets for a story to alert")
     analyze.add_argument("--window-hours", type=float, default=72.0, help="story activity window")
@@ -187,14 +226,18 @@ def build_parser() -> argparse.ArgumentParser:
     differences = eval_sub.add_parser(
         "differences", help="score the differences report against a gold file"
     )
-    differences.add_argument("gold", help="gold JSON (the form of shared/gold/seed_story.json)")
-    differences.add_argument("--seeds", help="folder of its documents (default: ../seeds)")
+    differences.add_argument(
+        "gold", help="gold JSON: the story's documents, expected and must-not items"
+    )
+    differences.add_argument(
+        "--seeds", help="folder of its documents (default: the gold file's ../seeds)"
+    )
     differences.set_defaults(func=cmd_eval_differences)
     conflicts = eval_sub.add_parser(
         "conflicts", help="check real cross-outlet conflicts surface in their stories' reports"
     )
     conflicts.add_argument(
-        "file", help="JSONL of conflicts (shared/data/conflict_examples_dev.jsonl)"
+        "file", help="JSONL of conflicts: event_id and each outlet's claim snippet"
     )
     conflicts.add_argument(
         "--all-differences",
@@ -213,11 +256,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from bot.logs import configure_logging
+
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(args.verbose, os.environ.get("NEWSDESK_LOG_FORMAT", "text").lower())
     try:
         return int(args.func(args))
     except NewsdeskError as exc:
@@ -228,6 +270,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (`newsdesk analyze ... | head`)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":
