@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.errors import NewsdeskError
+from bot.errors import ConfigError, NewsdeskError
 
 if TYPE_CHECKING:
     from bot.settings import Settings
+    from storage.db import Store
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -94,6 +95,59 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             render_report(result, args.min_outlets, None if args.all_differences else DEFAULT_LIMIT)
         )
     return 0
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from bot.export import parse_span, render_list, story_list
+
+    settings = _settings(args)
+    since = datetime.now(UTC) - parse_span(args.since)
+    store = _existing_store(settings.db_path)
+    try:
+        stories = story_list(store, since)
+    finally:
+        store.close()
+    if args.json:
+        json.dump({"stories": stories}, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        print(render_list(stories))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from bot.export import parse_span, render_csv, story_records
+
+    settings = _settings(args)
+    since = datetime.now(UTC) - parse_span(args.since)
+    store = _existing_store(settings.db_path)
+    try:
+        records = story_records(store, since)
+    finally:
+        store.close()
+    if args.format == "csv":
+        text = render_csv(records)
+    else:
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"{len(records)} stories written to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _existing_store(path: str) -> Store:
+    """The database named in the settings; reading commands never create an empty one."""
+    from storage.db import Store
+
+    if path != ":memory:" and not Path(path).is_file():
+        raise ConfigError(f"no database at {path} (NEWSDESK_DB); `newsdesk run` creates it")
+    return Store(path)
 
 
 def cmd_eval_clusters(args: argparse.Namespace) -> int:
@@ -209,6 +263,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="every difference of each story, not only the 15 most important",
     )
     analyze.set_defaults(func=cmd_analyze)
+
+    stories = sub.add_parser("stories", help="list the stored stories active in a span of time")
+    stories.add_argument("--since", default="24h", help="span back from now: 30m, 24h, 7d, 2w")
+    stories.add_argument("--json", action="store_true", help='print {"stories": [...]}')
+    stories.add_argument("--env-file", help="settings file (default ./.env, if present)")
+    stories.set_defaults(func=cmd_stories)
+
+    export = sub.add_parser("export", help="stories, their articles and differences, as a file")
+    export.add_argument("--since", default="7d", help="span back from now: 30m, 24h, 7d, 2w")
+    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    export.add_argument("--out", help="write here instead of standard output")
+    export.add_argument("--env-file", help="settings file (default ./.env, if present)")
+    export.set_defaults(func=cmd_export)
 
     evaluate = sub.add_parser("eval", help="score newsdesk against labelled data")
     eval_sub = evaluate.add_subparsers(dest="what", required=True)

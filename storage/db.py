@@ -531,6 +531,16 @@ class Store:
             [max(LATEST_SCAN, limit), min_outlets, limit],
         )
 
+    def stories_active_since(self, since: datetime, limit: int = 10_000) -> list[dict[str, Any]]:
+        """Stories with an article seen at or after `since`, most recently active first, each
+        with `outlet_count` (distinct outlets, copies not counted); at most `limit`."""
+        return self._rows(
+            "SELECT s.*, (SELECT COUNT(DISTINCT outlet) FROM articles a"
+            " WHERE a.story_id = s.id AND a.placement != 'copy') AS outlet_count"
+            " FROM stories s WHERE s.last_seen >= ? ORDER BY s.last_seen DESC LIMIT ?",
+            [to_iso(since), limit],
+        )
+
     def counts(self) -> dict[str, int]:
         row = self._rows(
             "SELECT (SELECT COUNT(*) FROM articles) AS articles, "

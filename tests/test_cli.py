@@ -108,3 +108,36 @@ def test_json_log_lines_and_no_scheduler_overlap_noise(capsys: pytest.CaptureFix
         ("WARNING", "bot.cycle", "source 3 failed: HTTP 500")
     ]
     assert lines[0]["time"].endswith("+00:00")
+
+
+def test_stories_and_export_read_what_the_bot_stored(server, tmp_path: Path) -> None:
+    from tests.newsroom import SEEDS, make_watcher, publish_seed, watch_outlets
+
+    db = tmp_path / "n.db"
+    watcher = make_watcher(db)
+    sources = watch_outlets(watcher, server, [o for _, o, _ in SEEDS])
+    for prefix, _, _ in SEEDS[:3]:
+        publish_seed(watcher, server, sources, prefix)
+    watcher.store.close()
+    env = {"NEWSDESK_DB": str(db)}
+
+    listed = newsdesk("stories", "--since", "24h", "--json", env=env, cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    [story] = json.loads(listed.stdout)["stories"]
+    assert story["outlets"] == 3 and story["alerted"] is True
+
+    exported = newsdesk("export", "--since", "7d", "--format", "jsonl", env=env, cwd=tmp_path)
+    [record] = [json.loads(line) for line in exported.stdout.splitlines()]
+    assert [a["outlet"] for a in record["articles"]] == [o for _, o, _ in SEEDS[:3]]
+    assert record["differences"] and all("summary" in d for d in record["differences"])
+
+    table = newsdesk("export", "--format", "csv", "--out", "x.csv", env=env, cwd=tmp_path)
+    assert table.returncode == 0, table.stderr
+    import csv
+
+    rows = list(csv.DictReader((tmp_path / "x.csv").open(encoding="utf-8")))
+    assert len(rows) == 3 and {r["story_id"] for r in rows} == {str(story["id"])}
+
+    refused(newsdesk("stories", "--since", "yesterday", env=env, cwd=tmp_path), "yesterday")
+    refused(newsdesk("stories", env={"NEWSDESK_DB": "nowhere.db"}, cwd=tmp_path), "nowhere.db")
+    assert not (tmp_path / "nowhere.db").exists()
