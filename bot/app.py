@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -16,8 +18,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from bot import metrics
 from bot.console import ConsolePoster
-from bot.cycle import Watcher
+from bot.cycle import PollReport, Watcher
 from bot.desk import Desk
 from bot.errors import ConfigError
 from bot.pipeline.fetch import Fetcher, default_client
@@ -43,10 +46,11 @@ class Newsdesk:
     frontend: Frontend | None = None
 
     def start(self) -> None:
-        """Start polling, draining and (with Slack) listening; returns at once."""
-        self.jobs.start()
+        """Start listening (with Slack), then polling and draining; returns at once. The
+        frontend goes first: when it cannot start (a port in use), no job is running yet."""
         if self.frontend is not None:
             self.frontend.start()
+        self.jobs.start()
 
     def stop(self) -> None:
         if self.frontend is not None:
@@ -68,6 +72,29 @@ class Newsdesk:
 
     def close(self) -> None:
         self.store.close()
+
+
+def counted(poll: Callable[[int], PollReport]) -> Callable[[int], PollReport]:
+    """`poll` with each run counted in the metrics (outcome, error kind, seconds)."""
+
+    def run(source_id: int) -> PollReport:
+        started = time.monotonic()
+        report = poll(source_id)
+        outcome = (
+            "error"
+            if not report.ok
+            else "skipped"
+            if report.skipped
+            else "not_modified"
+            if report.not_modified
+            else "ok"
+        )
+        metrics.observe_poll(outcome, report.error, time.monotonic() - started)
+        for placed in report.placed:
+            metrics.ARTICLES.labels(placed.placement).inc()
+        return report
+
+    return run
 
 
 def slack_client(settings: Settings) -> WebClient:
@@ -118,7 +145,8 @@ def create_app(
         if client is None
         else SlackPoster(store, client, channel_interval=settings.post_interval)
     )
-    jobs = Jobs(store, watcher, poster.drain, settings.poll_seconds)
+    metrics.STORE.bind(store.counts, store.oldest_unsent)
+    jobs = Jobs(store, watcher, poster.drain, settings.poll_seconds, poll=counted(watcher.poll))
     desk = Desk(store, settings, fetcher, client, on_sources_changed=jobs.sync_sources)
     newsdesk = Newsdesk(settings, store, watcher, poster, jobs, desk)
     if client is not None:

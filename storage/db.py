@@ -547,7 +547,7 @@ class Store:
             "(SELECT COUNT(*) FROM stories) AS stories, "
             "(SELECT COUNT(*) FROM sources WHERE removed = 0) AS sources, "
             "(SELECT COUNT(*) FROM sources WHERE removed = 0 AND failing_since IS NOT NULL) "
-            "AS failing"
+            "AS failing, (SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL) AS outbox_pending"
         )[0]
         return {k: int(v or 0) for k, v in row.items()}
 
@@ -606,6 +606,11 @@ class Store:
 
     def outbox(self) -> list[dict[str, Any]]:
         return self._rows("SELECT * FROM outbox ORDER BY id")
+
+    def oldest_unsent(self) -> datetime | None:
+        """When the oldest undelivered outbox entry was queued; None when none waits."""
+        rows = self._rows("SELECT MIN(created_at) AS oldest FROM outbox WHERE sent_at IS NULL")
+        return from_iso(rows[0]["oldest"]) if rows else None
 
     def outbox_counts(self) -> dict[str, int]:
         rows = self._rows(

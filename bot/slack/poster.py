@@ -22,6 +22,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot import metrics
 from bot.slack.blocks import render_event
 from storage.db import OutboxRow, Store
 
@@ -122,6 +123,7 @@ class SlackPoster:
             if entry.event == "alert" and entry.story_id is not None:
                 self.store.save_thread(entry.story_id, entry.channel, ts)
             self.store.mark_sent(entry.id, ts)
+        metrics.SLACK_MESSAGES.labels(entry.event).inc()
 
     def _already_posted(self, entry: OutboxRow, thread_ts: str | None) -> str | None:
         """The ts of a message carrying this entry's key, if Slack has one."""
@@ -162,6 +164,8 @@ class SlackPoster:
 
     def _retry_later(self, entry: OutboxRow, exc: Exception) -> None:
         delay = retry_delay(exc, entry.attempts, self.backoff, self.max_backoff)
+        if not isinstance(exc, WaitForParent):
+            metrics.SLACK_ERRORS.labels(error_label(exc)).inc()
         logger.warning("outbox %s not sent (%s); retrying in %s", entry.key, exc, delay)
         self.store.mark_failed(entry.id, describe(exc), self.clock() + delay)
 
@@ -185,6 +189,15 @@ def retry_delay(
             except ValueError:
                 pass
     return min(timedelta(seconds=base * 2 ** min(max(attempts - 1, 0), 12)), longest)
+
+
+def error_label(exc: Exception) -> str:
+    """A bounded label for a failed Slack call: Slack's error code, else the exception class."""
+    if isinstance(exc, SlackApiError) and exc.response is not None:
+        data: Any = exc.response.data
+        error = data.get("error") if isinstance(data, dict) else None
+        return str(error or f"http_{exc.response.status_code}")[:40]
+    return exc.__class__.__name__
 
 
 def describe(exc: Exception) -> str:
