@@ -42,7 +42,15 @@ def test_demo_posts_to_any_slack_compatible_api_when_a_token_is_set(tmp_path) ->
             "NEWSDESK_CHANNEL": "C0DEMO",
         }
         result = subprocess.run(
-            [sys.executable, "-m", "bot", "demo", "--once", "--env-file", str(tmp_path / "none")],
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "demo",
+                "--once",
+                "--env-file",
+                os.devnull,
+            ],  # no settings file: the environment alone
             capture_output=True,
             text=True,
             cwd=ROOT,
