@@ -15,7 +15,7 @@ from typing import TextIO
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot import metrics
@@ -108,9 +108,54 @@ def slack_client(settings: Settings) -> WebClient:
     )
 
 
+SLACK_RETRY_FIRST = 2.0
+SLACK_RETRY_LONGEST = 60.0
+
+
+def wait_for_slack(
+    client: WebClient,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    first: float = SLACK_RETRY_FIRST,
+    longest: float = SLACK_RETRY_LONGEST,
+) -> dict[str, object]:
+    """Call auth.test until Slack answers; returns its answer (team, user, bot ids).
+
+    Slack out of reach (no connection, a timeout, a 5xx or 429) is retried after first,
+    2 x first ... up to `longest` seconds, each wait logged as one line with no traceback.
+
+    Raises:
+        ConfigError: Slack answered and refused the token (invalid_auth, token_revoked...).
+    """
+    delay = first
+    while True:
+        try:
+            return dict(client.auth_test().data)  # type: ignore[arg-type]
+        except SlackApiError as exc:
+            status = exc.response.status_code if exc.response is not None else 0
+            if status < 500 and status != 429:
+                error = exc.response.get("error") if exc.response is not None else exc
+                raise ConfigError(
+                    f"Slack refused the bot token (auth.test): {error}; check SLACK_BOT_TOKEN"
+                ) from None
+            reason = f"HTTP {status}"
+        except (SlackClientError, OSError) as exc:  # URLError, refused, timed out
+            reason = str(getattr(exc, "reason", None) or exc) or exc.__class__.__name__
+        logger.warning(
+            "Slack is unreachable at %s (%s); trying again in %.0f s",
+            client.base_url,
+            reason,
+            delay,
+        )
+        sleep(delay)
+        delay = min(delay * 2, longest)
+
+
 def bolt_app(settings: Settings, client: WebClient, desk: Desk) -> App:
     """The Bolt app with every listener; the token goes to the client only (see
-    LIBRARY_NOTES), and a wrong token is a clear error at start."""
+    LIBRARY_NOTES), and a wrong token is a clear error at start. Waits for Slack when it
+    cannot be reached (`wait_for_slack`)."""
+    wait_for_slack(client)
     try:
         app = App(
             client=client,

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.cycle import Watcher
+from bot.status import STATUS_SECONDS, StatusLine
 from storage.db import Store
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,10 @@ class Jobs:
             self.sync_sources, "interval", seconds=SYNC_SECONDS, id="sources-sync"
         )
         self.scheduler.add_job(watcher.forget_old, "interval", hours=1, id="forget-old")
+        self.status = StatusLine(store)
+        self.scheduler.add_job(
+            self.status.log, "interval", seconds=STATUS_SECONDS, id="status-line"
+        )
         self.scheduler.add_job(
             watcher.recheck_due, "interval", seconds=RECHECK_SECONDS, id="recheck-articles"
         )

@@ -82,3 +82,38 @@ def test_a_port_in_use_is_one_clear_error(slack: SlackStub, tmp_path: Path) -> N
         app.close()
     finally:
         taken.close()
+
+
+def test_slack_out_of_reach_at_start_is_waited_for_then_a_refused_token_is_one_clear_error(
+    slack: SlackStub, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.app import slack_client, wait_for_slack
+    from tests.slack.conftest import SECRET
+
+    dead = socket.socket()
+    dead.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+    settings = slack_settings(
+        Path("/tmp"), slack, slack_api_url=f"http://127.0.0.1:{dead.getsockname()[1]}/api/"
+    )
+    client = slack_client(settings)
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 3:  # Slack comes back
+            client.base_url = slack.api_url
+
+    try:
+        with caplog.at_level("WARNING", logger="bot.app"):
+            answer = wait_for_slack(client, sleep=sleep, first=1, longest=3)
+    finally:
+        dead.close()
+    assert answer["ok"] is True
+    assert waits == [1, 2, 3]
+    said = [r for r in caplog.records if r.name == "bot.app"]
+    assert len(said) == 3 and "unreachable" in said[0].getMessage()
+    assert all(record.exc_info is None for record in caplog.records)
+    client.token = "xoxb-wrong"
+    with pytest.raises(ConfigError, match="refused the bot token"):
+        wait_for_slack(client, sleep=sleep)
+    assert SECRET  # the stub answers auth.test only for its own token
