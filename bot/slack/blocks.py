@@ -81,8 +81,10 @@ def context(*parts: Part) -> dict[str, Any]:
 
 
 def header(title: str | None) -> dict[str, Any]:
-    """A header of an outside string: escaped, and cut at a word within MAX_HEADER."""
-    return {"type": "header", "text": {"type": "plain_text", "text": fit(title, MAX_HEADER)}}
+    """A header of an outside string: escaped, and cut at a word within MAX_HEADER (Slack
+    refuses an empty one, so a story without a headline says so)."""
+    text = fit(title, MAX_HEADER) or "(no headline)"
+    return {"type": "header", "text": {"type": "plain_text", "text": text}}
 
 
 def sections(title: Line, lines: Iterable[Line]) -> list[dict[str, Any]]:

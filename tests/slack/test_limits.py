@@ -221,6 +221,10 @@ def test_a_headline_in_another_script_is_cut_between_whole_characters(key: str, 
     assert_clean(shown)
 
 
+def test_a_story_without_a_headline_still_gets_a_header_slack_accepts() -> None:
+    assert blocks.header("  \n ")["text"]["text"] == "(no headline)"
+
+
 def test_a_flag_or_an_emoji_with_its_skin_tone_is_never_split() -> None:
     text = "🇺🇦🇬🇧 👍🏽👍🏽 Kyiv & London talks"
     for limit in range(1, measure(escape(text))):
