@@ -7,6 +7,7 @@ import threading
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from bot.slack.blocks import article_url
 from storage.db import Store
 
 
@@ -68,7 +69,7 @@ def _coverage_line(item: dict[str, Any]) -> str:
     )
     return (
         f"      - {item['outlet']}{label}, {format_time(item.get('published'))}: "
-        f"{item['title']}\n        {item['url']}"
+        f"{item['title']}\n        {article_url(item)}"
     )
 
 
