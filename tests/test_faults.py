@@ -37,7 +37,7 @@ BAD: dict[str, tuple[Reply, str | None]] = {
         "HTML page",
     ),
     "broken-xml": (
-        Reply(body=b"<?xml version='1.0'?><rss><channel><item><title>x</rss"),
+        Reply(body=b"<?xml version='1.0'?><rss><channel><title>x</rss"),
         "not well-formed",
     ),
     "hung": (Reply(body=rss([]), delay=2.0), "timed out"),
