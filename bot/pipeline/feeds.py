@@ -35,7 +35,7 @@ _BLOCKS = frozenset(
     "form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody thead "
     "tfoot tr ul".split()
 )
-_LINES = frozenset({"br", "li", "dt", "dd", "tr", "div"})
+_LINES = frozenset({"li", "dt", "dd", "tr", "div"})
 _DROPPED = frozenset({"script", "style", "template"})
 # What feedparser flags about a document it read in full: no reason to refuse an empty feed.
 _SOFT_FAULTS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
@@ -233,7 +233,8 @@ def _as_text(value: str, media_type: str) -> str:
 
 def html_to_text(fragment: str) -> str:
     """Text of an HTML fragment (feed titles and summaries may carry markup), with block
-    elements as paragraph breaks ("\\n\\n") and `<br>` and list items as line breaks."""
+    elements as paragraph breaks ("\\n\\n"), list items, table rows and `<br>` as line
+    breaks (two `<br>` in a row as a paragraph break), and table cells apart."""
     if "<" not in fragment and "&" not in fragment:
         return _tidy(fragment)
     try:
@@ -242,24 +243,40 @@ def html_to_text(fragment: str) -> str:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except Exception:  # lxml raises several types on junk; plain stripping is the fallback
         return _tidy(re.sub(r"<[^>]+>", " ", fragment))
-    return _tidy("".join(_pieces(root)))
+    marked = "".join(_pieces(root))
+    return _tidy(_BREAK_RUN.sub(_break_for, marked))
+
+
+# Marks left in the text where breaks go; a run of them becomes one break, the widest.
+_LINE, _PARA, _BR = "\x01", "\x02", "\x03"
+_BREAK_RUN = re.compile("[ \x01\x02\x03]*[\x01\x02\x03][ \x01\x02\x03]*")
+_CELLS = frozenset({"td", "th"})
+
+
+def _break_for(run: re.Match[str]) -> str:
+    marks = run.group(0)
+    return "\n\n" if _PARA in marks or marks.count(_BR) > 1 else "\n"
 
 
 def _pieces(element: object) -> Iterable[str]:
-    """Text of an lxml element with HTML's whitespace folded and block breaks as \\n marks."""
+    """Text of an lxml element with HTML's whitespace folded and break marks where its
+    blocks begin and end."""
     tag = element.tag if isinstance(element.tag, str) else ""  # type: ignore[attr-defined]
     tag = tag.lower()
     if tag in _DROPPED:
         return
-    brk = "\n" if tag in _LINES else "\n\n" if tag in _BLOCKS else ""
-    yield brk
-    if element.text and isinstance(element.tag, str):  # type: ignore[attr-defined]
+    if tag == "br":
+        yield _BR
+        return
+    mark = _LINE if tag in _LINES else _PARA if tag in _BLOCKS else ""
+    yield mark
+    if element.text and tag:  # type: ignore[attr-defined]
         yield _fold(element.text)  # type: ignore[attr-defined]
     for child in element:  # type: ignore[attr-defined]
         yield from _pieces(child)
         if child.tail:
             yield _fold(child.tail)
-    yield brk
+    yield " " if tag in _CELLS else mark
 
 
 def _fold(text: str) -> str:
