@@ -140,7 +140,7 @@ def _from_text(text: str) -> datetime | None:
         warnings.simplefilter("always", dateutil_parser.UnknownTimezoneWarning)
         try:
             parsed = dateutil_parser.parse(text, default=_NO_DATE, tzinfos=ZONE_OFFSETS)
-        except (ValueError, OverflowError):
+        except (ValueError, OverflowError, TypeError):
             return None
     if any(issubclass(w.category, dateutil_parser.UnknownTimezoneWarning) for w in caught):
         raise UnreadableZone(f"the zone in {text!r} is not one newsdesk knows")

@@ -26,7 +26,10 @@ logger = logging.getLogger(__name__)
 DATE_FIELDS = ("published", "created", "updated")
 _XML_DECLARATION = re.compile(rb"^(\s*<\?xml[^>]*?encoding\s*=\s*)([\"'])([^\"']*)\2", re.I)
 _CHARSET_PARAM = re.compile(r";\s*charset\s*=\s*[\"']?([^;\"'\s]+)[\"']?", re.I)
-_FEED_START = re.compile(rb"^\s*(<\?xml|<rss[\s>]|<feed[\s>]|<rdf:rdf[\s>]|<!--)", re.I)
+# What a document starts with, once whitespace and comments are passed.
+_LEAD = re.compile(rb"^(\s|<!--.*?-->)*", re.S)
+_FEED_START = re.compile(rb"<\?xml|<rss[\s>]|<feed[\s>]|<rdf:rdf[\s>]|<channel[\s>]", re.I)
+_HTML_START = re.compile(rb"<!doctype html|<html[\s>]", re.I)
 # A relative reference without `/`, `.` or `?` in front is taken as a link only if one of
 # its segments names a page (a file name, a slug, a number): "N/A", "none", "TBD" are not.
 _PAGE_SEGMENT = re.compile(r"[.\-_0-9]")
@@ -68,9 +71,8 @@ def parse_feed(
     _drop_shared(drafts, "guid")
     entries = [FeedEntry(**d) for d in drafts]  # type: ignore[arg-type]
     if not entries:
-        head = content[:512].lstrip().lower()
-        if head.startswith((b"<!doctype html", b"<html")) or (
-            "html" in content_type.lower() and not _FEED_START.match(content[:512])
+        if _starts_with(content, _HTML_START) or (
+            "html" in content_type.lower() and not _starts_with(content, _FEED_START)
         ):
             raise ExtractionError("the URL serves an HTML page, not an RSS or Atom feed")
         reason = parsed.get("bozo_exception")
@@ -94,7 +96,7 @@ def _as_served(content: bytes, content_type: str) -> tuple[bytes, str]:
     generic one, is sniffed as XML; a legacy encoding the document does not declare (or
     declares wrongly) is detected with charset-normalizer and the bytes given as UTF-8."""
     media = content_type.split(";", 1)[0].strip().lower()
-    if "xml" not in media and _FEED_START.match(content[:512]):
+    if "xml" not in media and _starts_with(content, _FEED_START):
         charset = _CHARSET_PARAM.search(content_type)
         content_type = "application/xml" + (f"; charset={charset.group(1)}" if charset else "")
     if content[:2] in (b"\xff\xfe", b"\xfe\xff") or content[:3] == b"\xef\xbb\xbf":
@@ -110,6 +112,12 @@ def _as_served(content: bytes, content_type: str) -> tuple[bytes, str]:
     text = _XML_DECLARATION.sub(rb"\1\2utf-8\2", text, count=1)
     content_type = _CHARSET_PARAM.sub("; charset=utf-8", content_type)
     return text, content_type
+
+
+def _starts_with(content: bytes, start: re.Pattern[bytes]) -> bool:
+    head = content[:4096]
+    lead = _LEAD.match(head)
+    return bool(start.match(head, lead.end() if lead else 0))
 
 
 def _declared_encoding(content: bytes, content_type: str) -> str | None:
