@@ -30,9 +30,9 @@ from bot.pipeline.facts import article_text, extract_facts
 from bot.pipeline.feeds import parse_feed
 from bot.pipeline.fetch import Fetcher
 from bot.pipeline.furniture import clean_text
+from bot.pipeline.identity import article_key
 from bot.pipeline.models import FeedEntry, PageContent
 from bot.pipeline.pages import extract_page
-from bot.pipeline.urls import canonical_url
 from bot.settings import Settings
 from bot.stories import queue_edit_events, queue_story_events
 from storage.db import ArticleRow, SourceRow, StorageError, Store, to_iso
@@ -79,6 +79,7 @@ class _Entry:
     page: PageContent
     fingerprint: str
     existing: ArticleRow | None
+    key: str
 
 
 def fingerprint(*parts: str | None) -> str:
@@ -173,7 +174,8 @@ class Watcher:
             if result.not_modified:
                 report.not_modified = True
             elif source.kind == "feed":
-                self._read_feed(source, parse_feed(result.content, result.content_type), report)
+                entries = parse_feed(result.content, result.content_type, base_url=result.final_url)
+                self._read_feed(source, entries, report)
             else:
                 page = extract_page(result.content, result.final_url)
                 self._take_article(source, result.final_url, page.title, page, None, report)
@@ -254,19 +256,27 @@ class Watcher:
                             e.entry.published or e.page.published,
                             report,
                             entry_fp=e.fingerprint,
-                            guid=e.entry.guid,
+                            guid=e.entry.guid or None,
+                            key=e.key,
                             existing=e.existing,
                             embedding=next(vectors) if e.existing is None else None,
                         )
 
-        for entry in entries[:MAX_ENTRIES_PER_POLL]:
+        # The cap counts entries whose page is read: known, unchanged entries cost a lookup
+        # only, so new items at the end of a long feed are reached (the next poll goes on).
+        read = 0
+        for entry in entries:
+            if read >= MAX_ENTRIES_PER_POLL:
+                break
             try:
-                taken = self._read_entry(entry)
+                taken = self._read_entry(source, entry)
             except (SourceError, ExtractionError) as exc:
-                report.entry_errors.append(f"{entry.url}: {exc}")
+                read += 1
+                report.entry_errors.append(f"{entry.url or entry.title}: {exc}")
                 logger.info("entry %s of source %s skipped: %s", entry.url, source.id, exc)
                 continue
             if taken is not None:
+                read += 1
                 batch.append(taken)
             if len(batch) >= EMBED_BATCH:
                 send_batch()
@@ -275,26 +285,31 @@ class Watcher:
             send_batch()
         place_ready(block=True)
 
-    def _read_entry(self, entry: FeedEntry) -> _Entry | None:
+    def _read_entry(self, source: SourceRow, entry: FeedEntry) -> _Entry | None:
         """The entry's page, read unless the entry is unchanged since it was last taken (the
-        feed's own text stands in when the page cannot be read)."""
-        url = canonical_url(entry.url)
+        feed's own text stands in when the page cannot be read, or when the entry has no
+        link: it is kept under its guid or its words, see `identity.article_key`)."""
+        key = article_key(entry.url, entry.guid, entry.title, entry.summary)
         entry_fp = fingerprint(entry.title, entry.summary, to_iso(entry.published))
-        existing = self.store.article_by_url(url)
+        existing = self.store.article_for(source.id, key)
         if existing and existing.entry_fingerprint == entry_fp:
             return None
         page: PageContent | None = None
-        try:
-            result = self.fetcher.fetch(entry.url)
-            with self._computing:
-                page = extract_page(result.content, result.final_url)
-        except (SourceError, ExtractionError) as exc:
-            if not entry.summary:
-                raise
-            logger.info("page %s unreadable (%s); using the feed's text", entry.url, exc)
+        if entry.url:
+            try:
+                result = self.fetcher.fetch(entry.url)
+                with self._computing:
+                    page = extract_page(result.content, result.final_url)
+            except (SourceError, ExtractionError) as exc:
+                if not entry.summary:
+                    raise
+                logger.info("page %s unreadable (%s); using the feed's text", entry.url, exc)
+        elif not (entry.title or entry.summary):
+            raise ExtractionError("the item has no link, title or text")
         if page is None:
-            page = PageContent(title=entry.title, text=clean_text(entry.summary, entry.title))
-        return _Entry(entry, entry.title or page.title, page, entry_fp, existing)
+            text = clean_text(entry.summary, entry.title) if entry.summary else ""
+            page = PageContent(title=entry.title, text=text)
+        return _Entry(entry, entry.title or page.title, page, entry_fp, existing, key)
 
     def _take_article(
         self,
@@ -307,13 +322,18 @@ class Watcher:
         *,
         entry_fp: str | None = None,
         guid: str | None = None,
+        key: str | None = None,
         existing: ArticleRow | None = None,
         embedding: np.ndarray | None = None,
     ) -> None:
-        url_key = canonical_url(url)
-        if page.canonical_url and urlsplit(page.canonical_url).netloc == urlsplit(url).netloc:
-            url_key = canonical_url(page.canonical_url)
-        existing = existing or self.store.article_by_url(url_key)
+        url_key = key or article_key(url)
+        if (
+            url
+            and page.canonical_url
+            and urlsplit(page.canonical_url).netloc == urlsplit(url).netloc
+        ):
+            url_key = article_key(page.canonical_url)
+        existing = existing or self.store.article_for(source.id, url_key)
         title = title or page.title or page.text[:120]
         text_fp = fingerprint(title, page.text)
         if existing is not None:

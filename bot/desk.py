@@ -233,7 +233,7 @@ class Desk:
             return blocks.notice(f"Cannot add {escape(url)}: {escape(str(exc))}")
         kind, found, name = "page", "", ""
         try:
-            entries = parse_feed(result.content, result.content_type)
+            entries = parse_feed(result.content, result.content_type, base_url=result.final_url)
             kind, found = "feed", f"a feed with {len(entries)} items"
             name = feed_title(result.content, result.content_type)
         except ExtractionError:

@@ -118,9 +118,11 @@ class Store:
             # crash or power cut may lose the last commits, which the next poll fetches again.
             # FULL would wait for the disk at every commit: a third of ingest time.
             self.db.execute("PRAGMA synchronous = NORMAL")
-        self.db.execute("PRAGMA foreign_keys = ON")
         self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        # Migrations run before foreign keys are enforced, as SQLite's procedure for
+        # rebuilding a table asks (a table others refer to is dropped and replaced).
         migrations.apply(self.db)
+        self.db.execute("PRAGMA foreign_keys = ON")
         self._busy_timeout_ms = int(busy_timeout_ms)
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
@@ -304,8 +306,13 @@ class Store:
 
     # --- articles -----------------------------------------------------------------------------
 
-    def article_by_url(self, canonical_url: str) -> ArticleRow | None:
-        rows = self._rows("SELECT * FROM articles WHERE canonical_url = ?", [canonical_url])
+    def article_for(self, source_id: int, key: str) -> ArticleRow | None:
+        """The article `source_id` already holds under `key` (see `bot.pipeline.identity`),
+        or None. The only way to find an article by identity, and it never looks outside
+        the source: another outlet's article is never this one, whatever its URL or guid."""
+        rows = self._rows(
+            "SELECT * FROM articles WHERE source_id = ? AND canonical_url = ?", [source_id, key]
+        )
         return _article(rows[0]) if rows else None
 
     def article(self, article_id: int) -> ArticleRow | None:
@@ -428,12 +435,13 @@ class Store:
     def articles_due_for_check(
         self, now: datetime, since: datetime, limit: int = 100
     ) -> list[ArticleRow]:
-        """Members of told stories, first seen after `since`, whose next check is due."""
+        """Members of told stories, first seen after `since`, whose next check is due
+        (articles with no page, known only from their feed item, have none to check)."""
         return [
             _article(r)
             for r in self._rows(
                 "SELECT a.* FROM articles a JOIN stories s ON s.id = a.story_id "
-                "WHERE s.alerted_at IS NOT NULL AND a.first_seen >= ? "
+                "WHERE s.alerted_at IS NOT NULL AND a.first_seen >= ? AND a.url != '' "
                 "AND (a.next_check_at IS NULL OR a.next_check_at <= ?) "
                 "ORDER BY a.next_check_at IS NOT NULL, a.next_check_at LIMIT ?",
                 [to_iso(since), to_iso(now), limit],

@@ -190,3 +190,48 @@ def article_rechecks(db: Database) -> None:
 def outbox_story_index(db: Database) -> None:
     """Which channels a story has alerted is read at every placement: index it by story."""
     db.execute("CREATE INDEX outbox_story ON outbox(story_id, event)")
+
+
+@migrations(name="0006_article_identity_per_source")
+def article_identity_per_source(db: Database) -> None:
+    """An article is known by (source, key), not by its URL alone: another outlet's item
+    with the same link or guid is another article. The table is rebuilt with the same
+    columns and rows (ids kept, so revisions, stories and the outbox still point at them)."""
+    columns = [row[1] for row in db.execute("PRAGMA table_info(articles)").fetchall()]
+    db.execute("""
+        CREATE TABLE articles_new (
+            id INTEGER PRIMARY KEY,
+            source_id INTEGER REFERENCES sources(id),
+            outlet TEXT NOT NULL,
+            url TEXT NOT NULL,
+            canonical_url TEXT NOT NULL,
+            guid TEXT,
+            title TEXT NOT NULL,
+            author TEXT,
+            site_name TEXT,
+            published TEXT,
+            first_seen TEXT NOT NULL,
+            seen_at TEXT NOT NULL,
+            text TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            entry_fingerprint TEXT,
+            revision INTEGER NOT NULL DEFAULT 1,
+            backfill INTEGER NOT NULL DEFAULT 0,
+            story_id INTEGER REFERENCES stories(id),
+            placement TEXT,
+            duplicate_of INTEGER REFERENCES articles(id),
+            why TEXT,
+            next_check_at TEXT,
+            UNIQUE (source_id, canonical_url)
+        )""")
+    names = ", ".join(columns)
+    db.execute(f"INSERT INTO articles_new ({names}) SELECT {names} FROM articles")
+    # The Store runs migrations before it turns foreign keys on, so the old table can go.
+    db.execute("DROP TABLE articles")
+    db.execute("ALTER TABLE articles_new RENAME TO articles")
+    db.execute("CREATE INDEX articles_story ON articles(story_id)")
+    db.execute("CREATE INDEX articles_seen ON articles(seen_at)")
+    db.execute("CREATE INDEX articles_next_check ON articles(next_check_at)")
+    broken = db.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"rebuilding articles left rows pointing nowhere: {broken[:5]}")
