@@ -190,3 +190,12 @@ def article_rechecks(db: Database) -> None:
 def outbox_story_index(db: Database) -> None:
     """Which channels a story has alerted is read at every placement: index it by story."""
     db.execute("CREATE INDEX outbox_story ON outbox(story_id, event)")
+
+
+@migrations(name="0006_source_moves")
+def source_moves(db: Database) -> None:
+    """A source that moved for good (301/308) follows its new address: the target seen and on
+    how many polls in a row, and the address it was added with (the sources file names it)."""
+    db.execute("ALTER TABLE sources ADD COLUMN moved_to TEXT")
+    db.execute("ALTER TABLE sources ADD COLUMN moved_polls INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE sources ADD COLUMN original_url TEXT")
