@@ -49,7 +49,9 @@ _CHALLENGE_HEADERS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 # ...or by what its page holds (lower case, after HTML entities are decoded).
 _CHALLENGE_MARKERS: tuple[tuple[str, str], ...] = (
     ("<title>just a moment...</title>", "Cloudflare"),
-    ("/cdn-cgi/challenge-platform/", "Cloudflare"),
+    # Not /cdn-cgi/challenge-platform/ alone: ordinary pages load its scripts/jsd beacon.
+    ("_cf_chl_opt", "Cloudflare"),
+    ("/cdn-cgi/challenge-platform/h/", "Cloudflare"),
     ("challenges.cloudflare.com", "Cloudflare"),
     ("cf-browser-verification", "Cloudflare"),
     ("attention required! | cloudflare", "Cloudflare"),
