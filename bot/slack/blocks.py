@@ -292,9 +292,13 @@ def sources_list(sources: Sequence[dict[str, Any]]) -> Message:
             health += f"; last error {plain_when(s.get('last_error_at'))}: " + escape(
                 clip(s["last_error"], 200)
             )
+        moved = ""
+        if s.get("original_url") and s["original_url"] != s["url"]:
+            moved = f" (moved here from {escape(clip(s['original_url'], 120))})"
         lines.append(
             f"`{s['id']}` *{escape(s['outlet'])}* ({s['kind']}, {state}) "
-            f"{link(s['url'], clip(s['url'], 120))}\n      {health}; {s['items_seen']} items"
+            f"{link(s['url'], clip(s['url'], 120))}{moved}\n"
+            f"      {health}; {s['items_seen']} items"
         )
     if not lines:
         lines = ["No sources yet. Add one with `/sources add <url> [outlet name]`."]
