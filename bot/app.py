@@ -58,6 +58,7 @@ class Newsdesk:
             self.frontend.stop()
         self.watcher.fetcher.stop()
         self.poster.stop()
+        self.jobs_ended = False  # until shutdown says so: a second Ctrl-C may cut it short
         self.jobs_ended = self.jobs.shutdown()
 
     def run_forever(self, stop: threading.Event | None = None) -> None:

@@ -44,7 +44,6 @@ _CHALLENGE_HEADERS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("x-vercel-mitigated", ("challenge", "deny"), "Vercel"),
     ("x-amzn-waf-action", ("challenge", "captcha"), "AWS WAF"),
     ("x-dd-b", (), "DataDome"),
-    ("x-kpsdk-ct", (), "Kasada"),
 )
 # ...or by what its page holds (lower case, after HTML entities are decoded).
 _CHALLENGE_MARKERS: tuple[tuple[str, str], ...] = (
@@ -150,7 +149,7 @@ def retry_after_seconds(
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return float(int(value))
     try:
         until = parsedate_to_datetime(value)

@@ -213,6 +213,7 @@ def test_a_retry_after_date_without_a_date_header_is_read_against_the_clock(
         ("Thu, 19 Dec 2024 09:00:00 GMT", 0.0),  # already past
         ("-5", None),
         ("soon", None),
+        ("\u00b2", None),  # a digit to str.isdigit, not to int()
         ("", None),
     ],
 )
