@@ -60,7 +60,7 @@ class Jobs:
             job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 60},
             executors={"default": {"type": "threadpool", "max_workers": workers}},
         )
-        self._poll_job = self._guarded(lambda source_id: self.poll(source_id))
+        self._poll_job = self._guarded(self._poll_source)
         self.scheduler.add_job(
             self._guarded(drain), "interval", seconds=DRAIN_SECONDS, id="outbox-drain"
         )
@@ -101,6 +101,9 @@ class Jobs:
                 )
                 return False
         return True
+
+    def _poll_source(self, source_id: int) -> object:
+        return self.poll(source_id)  # looked up at each run: the demo swaps `poll` after start
 
     def _guarded(self, job: Callable[..., object]) -> Callable[..., Any]:
         """`job` as the scheduler runs it: not started once stopping, and counted while it
