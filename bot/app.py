@@ -10,7 +10,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TextIO
 
 from slack_bolt import App
@@ -44,6 +44,7 @@ class Newsdesk:
     desk: Desk
     bolt: App | None = None
     frontend: Frontend | None = None
+    jobs_ended: bool = field(default=True, init=False)  # False when a job outlived `stop`
 
     def start(self) -> None:
         """Start listening (with Slack), then polling and draining; returns at once. The
@@ -53,10 +54,16 @@ class Newsdesk:
         self.jobs.start()
 
     def stop(self) -> None:
+        """Stop cleanly: no new request from Slack or to a source, running polls and the
+        drain end at their next step (bounded by `scheduler.STOP_SECONDS`). What is left
+        (entries not yet read, messages not yet sent) is taken at the next start."""
+        logger.info("stopping: no new polls or posts; waiting for the running ones to end")
         if self.frontend is not None:
             self.frontend.stop()
-        self.jobs.shutdown()
-        self.poster.drain()
+        self.watcher.fetcher.stop()
+        self.poster.stop()
+        self.jobs_ended = False  # until shutdown says so: a second Ctrl-C may cut it short
+        self.jobs_ended = self.jobs.shutdown()
 
     def run_forever(self, stop: threading.Event | None = None) -> None:
         """Run until `stop` is set (or Ctrl-C)."""
@@ -71,7 +78,10 @@ class Newsdesk:
             self.stop()
 
     def close(self) -> None:
-        self.store.close()
+        """Close the database, unless a job outlived the stop: it still writes, and SQLite
+        closes the file when the process ends after it."""
+        if self.jobs_ended:
+            self.store.close()
 
 
 def counted(poll: Callable[[int], PollReport]) -> Callable[[int], PollReport]:

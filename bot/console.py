@@ -80,12 +80,19 @@ class ConsolePoster:
         self.store = store
         self.out = out or sys.stdout
         self._draining = threading.Lock()
+        self._stopping = threading.Event()
+
+    def stop(self) -> None:
+        """A drain in progress ends after the entry in hand; later drains do nothing."""
+        self._stopping.set()
 
     def drain(self) -> int:
         """Print what is pending; one drain at a time, so nothing is printed twice."""
         with self._draining:
             sent = 0
             for entry in self.store.pending_outbox(datetime.now(UTC)):
+                if self._stopping.is_set():
+                    break
                 print(render_entry(entry.event, entry.payload), file=self.out, flush=True)
                 self.store.mark_sent(entry.id, f"console-{entry.id}")
                 sent += 1

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from bot.errors import ExtractionError, SourceError
+from bot.errors import ExtractionError, SourceError, Stopping
 from bot.pipeline.alerts import source_failing_event
 from bot.pipeline.assemble import StoryAssembler
 from bot.pipeline.dates import parse_datetime
@@ -44,6 +44,9 @@ MAX_ENTRIES_PER_POLL = 200
 EMBED_BATCH = 8  # new articles sent to the model together while the next pages are read
 WINDOW_PAGE = 500  # articles read from storage at a time when the window is reloaded
 FAILING_REPORT_AFTER = timedelta(hours=24)
+# A permanent redirect (301/308) seen on this many polls in a row moves the source for good;
+# one poll is not enough: sites answer 301 by mistake during a deploy and take it back.
+MOVE_AFTER_POLLS = 2
 
 
 @dataclass(frozen=True)
@@ -179,28 +182,61 @@ class Watcher:
             else:
                 page = extract_page(result.content, result.final_url)
                 self._take_article(source, result.final_url, page.title, page, None, report)
-        except (SourceError, ExtractionError, StorageError) as exc:
+        except Stopping:
+            # Cut short by a shutdown: nothing is recorded (not the ETag, not the backfill),
+            # so the next start reads this feed again and takes what was not yet placed.
+            report.skipped = "newsdesk stopped during the poll"
+            return report
+        except SourceError as exc:
+            return self._fail(source, report, str(exc), started, exc.retry_after)
+        except (ExtractionError, StorageError) as exc:
             return self._fail(source, report, str(exc), started)
         except Exception as exc:  # one source's surprise must not stop the others
             logger.exception("unexpected error polling %s", source.url)
             return self._fail(
                 source, report, f"unexpected error: {exc.__class__.__name__}: {exc}", started
             )
-        self.store.record_fetch_success(
+        if self.fetcher.stopping:  # entries were skipped for the shutdown: as above
+            report.skipped = "newsdesk stopped during the poll"
+            return report
+        moved_polls = self.store.record_fetch_success(
             source.id,
             etag=result.etag,
             last_modified=result.last_modified,
             new_items=len(report.placed),
             elapsed_ms=_ms_since(started),
             backfilled=True,
+            moved_to=result.moved_to,
         )
+        if result.moved_to and moved_polls >= MOVE_AFTER_POLLS:
+            self._move(source, result.moved_to)
         return report
 
+    def _move(self, source: SourceRow, url: str) -> None:
+        if self.store.move_source(source.id, url):
+            logger.warning("source %s moved for good: %s is now %s", source.id, source.url, url)
+        else:
+            logger.warning(
+                "source %s (%s) moved for good to %s, which is already another source; "
+                "keeping the old address",
+                source.id,
+                source.url,
+                url,
+            )
+
     def _fail(
-        self, source: SourceRow, report: PollReport, error: str, started: float
+        self,
+        source: SourceRow,
+        report: PollReport,
+        error: str,
+        started: float,
+        retry_after: float | None = None,
     ) -> PollReport:
+        """Record a failed poll; the next attempt waits interval x 2^failures, or as long as
+        the server's Retry-After asked if that is longer, never more than MAX_BACKOFF."""
         interval = source.interval or self.settings.poll_seconds
-        delay = min(timedelta(seconds=interval * 2 ** min(source.failures, 10)), MAX_BACKOFF)
+        backoff = interval * 2 ** min(source.failures, 10)
+        delay = min(timedelta(seconds=max(backoff, retry_after or 0)), MAX_BACKOFF)
         logger.warning("source %s (%s) failed: %s", source.id, source.url, error)
         try:
             self.store.record_fetch_failure(
@@ -453,6 +489,8 @@ class Watcher:
                 text_fp = fingerprint(row.title, page.text)
                 if text_fp != row.fingerprint and page.text:
                     self._revise(row, row.title, page.text, text_fp, None)
+            except Stopping:
+                return fetched  # this article stays due: the next start checks it
             except (SourceError, ExtractionError) as exc:
                 logger.info("recheck of article %s (%s) failed: %s", row.id, row.url, exc)
             except Exception:  # one article's surprise must not stop the others

@@ -246,7 +246,8 @@ class Desk:
                 )
             found, name = f"an article page, “{escape(clip(page.title, 120))}”", page.site_name
         outlet = outlet.strip() or (name or "").strip() or _host(result.final_url)
-        source_id = self.store.add_source(outlet, result.final_url, kind, origin="slack")
+        # A permanent move is followed now; a temporary redirect keeps the address given.
+        source_id = self.store.add_source(outlet, result.moved_to or url, kind, origin="slack")
         self.on_sources_changed()
         return blocks.notice(
             f"Added source {source_id}: *{escape(outlet)}*, {found}. What it holds now is "

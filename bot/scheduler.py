@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -19,6 +22,9 @@ FIRST_POLL_SPREAD = 60
 DRAIN_SECONDS = 1
 # How often the articles of told stories are looked at for a due re-fetch (edits).
 RECHECK_SECONDS = 60
+# How long a stop waits for running jobs: one fetch is cut off after 20 s at most, and a
+# stopping fetcher refuses the next, so a poll in progress ends well within this.
+STOP_SECONDS = 15.0
 
 
 def first_poll_delay(source_id: int, interval: int) -> timedelta:
@@ -47,32 +53,81 @@ class Jobs:
         self.watcher = watcher
         self.poll = poll or watcher.poll
         self.default_interval = default_interval
+        self._stopping = False
+        self._running = 0
+        self._idle = threading.Condition()
         self.scheduler = BackgroundScheduler(
             timezone=UTC,
             job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 60},
             executors={"default": {"type": "threadpool", "max_workers": workers}},
         )
-        self.scheduler.add_job(drain, "interval", seconds=DRAIN_SECONDS, id="outbox-drain")
+        self._poll_job = self._guarded(self._poll_source)
         self.scheduler.add_job(
-            self.sync_sources, "interval", seconds=SYNC_SECONDS, id="sources-sync"
+            self._guarded(drain), "interval", seconds=DRAIN_SECONDS, id="outbox-drain"
         )
-        self.scheduler.add_job(watcher.forget_old, "interval", hours=1, id="forget-old")
         self.status = StatusLine(store)
         self.scheduler.add_job(
-            self.status.log, "interval", seconds=STATUS_SECONDS, id="status-line"
+            self._guarded(self.status.log), "interval", seconds=STATUS_SECONDS, id="status-line"
         )
         self.scheduler.add_job(
-            watcher.recheck_due, "interval", seconds=RECHECK_SECONDS, id="recheck-articles"
+            self._guarded(self.sync_sources), "interval", seconds=SYNC_SECONDS, id="sources-sync"
+        )
+        self.scheduler.add_job(
+            self._guarded(watcher.forget_old), "interval", hours=1, id="forget-old"
+        )
+        self.scheduler.add_job(
+            self._guarded(watcher.recheck_due),
+            "interval",
+            seconds=RECHECK_SECONDS,
+            id="recheck-articles",
         )
 
     def start(self) -> None:
         self.sync_sources()
         self.scheduler.start()
 
-    def shutdown(self) -> None:
-        """Stop at once: polls waiting for a worker are dropped (the next run takes them);
-        a poll cut short leaves nothing half-written, each article being one transaction."""
+    def shutdown(self, timeout: float = STOP_SECONDS) -> bool:
+        """Take no new job, and wait up to `timeout` seconds for the running ones to end.
+
+        Returns True when none is left running (the database can then be closed). Jobs
+        queued for a worker are dropped, the next start runs them; the caller tells the
+        fetcher and poster to stop first, so running polls and drains end soon, and a poll
+        cut short leaves nothing half-written (each article is one transaction).
+        """
+        with self._idle:
+            self._stopping = True
         self.scheduler.shutdown(wait=False)
+        with self._idle:
+            if not self._idle.wait_for(lambda: self._running == 0, timeout):
+                logger.warning(
+                    "%s jobs still running %g s after the stop; they finish on their own",
+                    self._running,
+                    timeout,
+                )
+                return False
+        return True
+
+    def _poll_source(self, source_id: int) -> object:
+        return self.poll(source_id)  # looked up at each run: the demo swaps `poll` after start
+
+    def _guarded(self, job: Callable[..., object]) -> Callable[..., Any]:
+        """`job` as the scheduler runs it: not started once stopping, and counted while it
+        runs so `shutdown` knows when the last one has ended."""
+
+        @functools.wraps(job)
+        def run(*args: Any) -> object:
+            with self._idle:
+                if self._stopping:
+                    return None
+                self._running += 1
+            try:
+                return job(*args)
+            finally:
+                with self._idle:
+                    self._running -= 1
+                    self._idle.notify_all()
+
+        return run
 
     def sync_sources(self) -> None:
         """One interval job per active source (jitter spreads polls); removed or paused ones go."""
@@ -87,7 +142,7 @@ class Jobs:
             if job is not None and getattr(job.trigger, "interval_length", None) == interval:
                 continue
             self.scheduler.add_job(
-                self.poll,
+                self._poll_job,
                 "interval",
                 args=[source.id],
                 id=job_id,

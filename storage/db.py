@@ -62,6 +62,9 @@ class SourceRow:
     failures: int
     next_attempt_at: str | None
     items_seen: int
+    moved_to: str | None = None
+    moved_polls: int = 0
+    original_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,14 @@ class Store:
         with self.transaction():
             urls = [spec["url"] for spec in specs]
             for spec in specs:
+                # A source that moved keeps the file's address as `original_url`.
+                moved = self.db.execute(
+                    """UPDATE sources SET outlet = ?, kind = ?, interval = ?, removed = 0
+                       WHERE original_url = ? AND url != ?""",
+                    [spec["outlet"], spec["kind"], spec.get("interval"), spec["url"], spec["url"]],
+                )
+                if moved.rowcount:
+                    continue
                 self.db.execute(
                     """INSERT INTO sources (outlet, url, kind, interval, origin, created_at)
                        VALUES (?, ?, ?, ?, 'file', ?)
@@ -194,15 +205,18 @@ class Store:
                 )
             placeholders = ",".join("?" * len(urls)) or "''"
             self.db.execute(
-                f"UPDATE sources SET removed = 1 WHERE origin = 'file' AND url NOT IN ({placeholders})",
-                urls,
+                f"""UPDATE sources SET removed = 1 WHERE origin = 'file' AND url NOT IN ({placeholders})
+                    AND (original_url IS NULL OR original_url NOT IN ({placeholders}))""",
+                urls + urls,
             )
 
     def add_source(
         self, outlet: str, url: str, kind: str, interval: int | None = None, origin: str = "slack"
     ) -> int:
         with self.transaction():
-            existing = self._rows("SELECT id FROM sources WHERE url = ?", [url])
+            existing = self._rows(
+                "SELECT id FROM sources WHERE url = ? OR original_url = ?", [url, url]
+            )
             if existing:
                 self.db.execute(
                     "UPDATE sources SET removed = 0, paused = 0 WHERE id = ?", [existing[0]["id"]]
@@ -255,7 +269,10 @@ class Store:
         new_items: int,
         elapsed_ms: int,
         backfilled: bool,
-    ) -> None:
+        moved_to: str | None = None,
+    ) -> int:
+        """Record a good poll. `moved_to` is where a permanent redirect led this poll (None
+        when there was none); returns on how many polls in a row that same target was seen."""
         at = now_iso()
         with self.transaction():
             self.db.execute(
@@ -263,13 +280,45 @@ class Store:
                      last_polled_at = ?, last_success_at = ?, failures = 0, failing_since = NULL,
                      failure_reported_at = NULL,
                      next_attempt_at = NULL, items_seen = items_seen + ?,
-                     backfilled = MAX(backfilled, ?) WHERE id = ?""",
-                [etag, last_modified, at, at, new_items, int(backfilled), source_id],
+                     backfilled = MAX(backfilled, ?),
+                     moved_polls = CASE WHEN ? IS NULL THEN 0
+                       WHEN moved_to IS ? THEN moved_polls + 1 ELSE 1 END,
+                     moved_to = ? WHERE id = ?""",
+                [
+                    etag,
+                    last_modified,
+                    at,
+                    at,
+                    new_items,
+                    int(backfilled),
+                    moved_to,
+                    moved_to,
+                    moved_to,
+                    source_id,
+                ],
             )
             self.db.execute(
                 "INSERT INTO fetch_log (source_id, at, ok, new_items, elapsed_ms) VALUES (?, ?, 1, ?, ?)",
                 [source_id, at, new_items, elapsed_ms],
             )
+            rows = self._rows("SELECT moved_polls FROM sources WHERE id = ?", [source_id])
+        return int(rows[0]["moved_polls"]) if rows else 0
+
+    def move_source(self, source_id: int, url: str) -> bool:
+        """Give a source its new address (its first one is kept as `original_url`). False,
+        changing nothing, when another source, even a removed one, already has that address."""
+        try:
+            with self.transaction():
+                cur = self.db.execute(
+                    """UPDATE sources SET original_url = COALESCE(original_url, url), url = ?,
+                         moved_to = NULL, moved_polls = 0 WHERE id = ?""",
+                    [url, source_id],
+                )
+                return cur.rowcount > 0
+        except StorageError as exc:
+            if isinstance(exc.__cause__, sqlite3.IntegrityError):
+                return False
+            raise
 
     def record_fetch_failure(
         self, source_id: int, error: str, *, next_attempt_at: datetime, elapsed_ms: int

@@ -235,3 +235,12 @@ def article_identity_per_source(db: Database) -> None:
     broken = db.execute("PRAGMA foreign_key_check").fetchall()
     if broken:
         raise RuntimeError(f"rebuilding articles left rows pointing nowhere: {broken[:5]}")
+
+
+@migrations(name="0007_source_moves")
+def source_moves(db: Database) -> None:
+    """A source that moved for good (301/308) follows its new address: the target seen and on
+    how many polls in a row, and the address it was added with (the sources file names it)."""
+    db.execute("ALTER TABLE sources ADD COLUMN moved_to TEXT")
+    db.execute("ALTER TABLE sources ADD COLUMN moved_polls INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE sources ADD COLUMN original_url TEXT")

@@ -393,6 +393,8 @@ def sources_list(sources: Sequence[dict[str, Any]]) -> Message:
                 f"; last error {plain_when(s.get('last_error_at'))}: ",
                 Outside(s["last_error"], 200),
             ]
+        if s.get("original_url") and s["original_url"] != s["url"]:
+            line += ["; moved here from ", Outside(s["original_url"], 120)]
         lines.append([*line, f"; {s['items_seen']} items"])
     if not lines:
         lines = [["No sources yet. Add one with `/sources add <url> [outlet name]`."]]

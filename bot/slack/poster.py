@@ -61,6 +61,12 @@ class SlackPoster:
         self.clock = clock
         self._last_post: dict[str, float] = {}
         self._draining = threading.Lock()
+        self._stopping = threading.Event()
+
+    def stop(self) -> None:
+        """A drain in progress ends after the message in hand (a message is never left half
+        sent: it is posted and recorded, or not posted); later drains do nothing."""
+        self._stopping.set()
 
     def drain(self) -> int:
         """Send what is due; returns how many entries were sent. One drain at a time."""
@@ -76,6 +82,8 @@ class SlackPoster:
         held: set[tuple[int | None, str]] = set()
         now = self.clock()
         for entry in self.store.unsent_outbox():
+            if self._stopping.is_set():
+                break
             thread = (entry.story_id, entry.channel)
             if entry.story_id is not None and thread in held:
                 continue
@@ -159,7 +167,7 @@ class SlackPoster:
         if last is not None:
             wait = self.channel_interval - (time.monotonic() - last)
             if wait > 0:
-                time.sleep(wait)
+                self._stopping.wait(wait)
         self._last_post[channel] = time.monotonic()
 
     def _retry_later(self, entry: OutboxRow, exc: Exception) -> None:

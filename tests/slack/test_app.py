@@ -15,7 +15,7 @@ import pytest
 
 from bot.app import Newsdesk, create_app
 from bot.slack.server import HttpFrontend
-from tests.conftest import LoopbackServer
+from tests.conftest import LoopbackServer, Reply
 from tests.newsroom import SEEDS, publish_feed, publish_seed, watch_outlets
 from tests.slack.conftest import CHANNEL, SECRET, slack_settings
 from tests.slack_stub import SlackStub
@@ -204,3 +204,16 @@ def test_channel_settings_and_the_story_buttons(bot: Bot, server: LoopbackServer
     assert "Shared by <@UEDITOR>" in json.dumps(shared["blocks"])
     assert "Muted" in bot.action("story_mute", str(story_id))["text"]
     assert bot.app.store.is_muted(story_id)
+
+
+def test_a_source_added_through_a_redirect_keeps_its_address_unless_it_moved_for_good(
+    bot: Bot, server: LoopbackServer
+) -> None:
+    publish_feed(server, "herald", [("Old news", f"{server.url}/old.html")])
+    server.routes["/for-now.xml"] = Reply(302, headers={"Location": "/herald/feed.xml"})
+    server.routes["/moved.xml"] = Reply(301, headers={"Location": "/herald/feed.xml"})
+    bot.command("/sources", f"add {server.url}/for-now.xml Herald", user="UADMIN")
+    bot.command("/sources", f"add {server.url}/moved.xml Herald moved", user="UADMIN")
+    urls = {s.outlet: s.url for s in bot.app.store.all_sources()}
+    assert urls["Herald"] == f"{server.url}/for-now.xml"
+    assert urls["Herald moved"] == f"{server.url}/herald/feed.xml"
