@@ -112,6 +112,8 @@ def open_input(path: str | Path) -> TextIO:
     if str(path) == "-":
         return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
     file = Path(path)
+    if not file.exists():
+        raise InputError(f"no such file: {file}")
     if file.is_dir():
         raise InputError(f"{file} is a folder; give a JSONL file (one article a line)")
     try:

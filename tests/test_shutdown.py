@@ -117,7 +117,7 @@ def test_sigterm_during_polls_and_drain_stops_cleanly_and_leaves_nothing_half_wr
     fcntl.fcntl(write_end, F_SETPIPE_SZ, 4096)
     log = tmp_path / "bot.log"
     bot = subprocess.Popen(
-        [sys.executable, "-m", "bot", "-v", "run", "--env-file", str(tmp_path / "none.env")],
+        [sys.executable, "-m", "bot", "-v", "run", "--env-file", os.devnull],
         cwd=ROOT,
         env=env,
         stdout=write_end,
