@@ -35,10 +35,10 @@ _OVERLAY_NAME = re.compile(
 _KEEP_TAGS = {"html", "body", "main", "article"}
 
 # A challenge page's own markers (a page answered 200 by a bot-protection service).
-_CHALLENGE_MARKUP = re.compile(
-    r"_cf_chl_opt|cf-browser-verification|cf_chl_|challenge-form|captcha-delivery\.com"
-    r"|px-captcha|/_incapsula_resource|ddos-guard",
-    re.IGNORECASE,
+_CHALLENGE_CANDIDATES = (
+    "//script[contains(., '_cf_chl_opt') or contains(@src, 'captcha-delivery.com')"
+    " or contains(@src, '/_Incapsula_Resource')] | //form[@id='challenge-form']"
+    " | //*[@id='cf-browser-verification' or @id='px-captcha' or @id='challenge-running']"
 )
 _CHALLENGE_TITLE = re.compile(
     r"^(just a moment\.*|attention required!? \| cloudflare|access denied|are you a robot\??"
@@ -107,24 +107,26 @@ _PROMPT_SHARE = 1 / 3
 
 def remove_overlays(tree: HtmlElement) -> bool:
     """Take consent dialogs out of the parsed page, in place; True when one was removed."""
+    # Attribute values come back from lxml as strings that know their element; only the few
+    # that name a consent dialog are looked at further.
+    dialogs = {
+        value.getparent() for value in tree.xpath("//@id | //@class") if _OVERLAY_NAME.search(value)
+    }
     removed = False
-    for element in tree.xpath("//*[@id or @class]"):
+    for element in dialogs:
         if element.tag in _KEEP_TAGS or element.getparent() is None:
             continue
-        names = f"{element.get('id', '')} {element.get('class', '')}"
-        if _OVERLAY_NAME.search(names):
-            element.drop_tree()
-            removed = True
+        if any(ancestor in dialogs for ancestor in element.iterancestors()):
+            continue  # goes with the dialog around it
+        element.drop_tree()
+        removed = True
     return removed
 
 
 def challenge_markup(tree: HtmlElement) -> bool:
     """Whether the page carries a bot challenge's markers (its title or its scripts)."""
     title = " ".join(" ".join(tree.xpath("//title//text()")).split())
-    if _CHALLENGE_TITLE.match(title):
-        return True
-    scripts = " ".join(tree.xpath("//script/text() | //script/@src | //form/@id | //div/@id"))
-    return bool(_CHALLENGE_MARKUP.search(scripts))
+    return bool(_CHALLENGE_TITLE.match(title) or tree.xpath(_CHALLENGE_CANDIDATES))
 
 
 def prompt_kind(line: str) -> str | None:

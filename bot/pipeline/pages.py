@@ -20,6 +20,9 @@ from bot.pipeline.interstitials import (
 from bot.pipeline.models import PageContent
 
 MIN_PAGE_WORDS = 8  # less than a sentence is a menu or an error page, not an article
+# A page with a challenge's markup and less text than this is the challenge (in whatever
+# language it speaks), not an article that happens to load a challenge script.
+CHALLENGE_MAX_WORDS = 150
 NO_TEXT = "no article text found on the page"
 
 # Dates come from the page's metadata, with the time of day; the extensive search through
@@ -73,6 +76,8 @@ def extract_page(
     judged = judge_text(strip_page_furniture(data.get("text") or "", title, rules), MIN_PAGE_WORDS)
     if judged.cause:
         raise ExtractionError(judged.cause)
+    if challenged and count_words(judged.text) < CHALLENGE_MAX_WORDS:
+        raise ExtractionError(CHALLENGE)
     if count_words(judged.text) < MIN_PAGE_WORDS:
         raise ExtractionError(empty_cause)
     return PageContent(
