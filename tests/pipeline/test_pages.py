@@ -78,3 +78,17 @@ def test_plain_chinese_text_keeps_its_paragraphs() -> None:
     # Counted by spaces, each paragraph was "one word" and the text was taken for a teaser.
     text = "国家统计局周一公布的数据显示，十月份规模以上工业增加值同比增长百分之五点四。\n\n分析人士表示，内需回暖。"
     assert clean_text(text) == text
+
+
+def test_analyze_keeps_an_html_records_page_text_as_extracted(tmp_path: Path) -> None:
+    import json
+
+    from bot.analysis import read_articles
+
+    html = (PAGES / "line_shapes.html").read_text(encoding="utf-8")
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps({"id": "a", "outlet": "Post-Herald", "html": html}) + "\n")
+    [article] = list(read_articles(path, []))
+    # the plain-text rules would take these for a ticker and a too-short line
+    assert "A 31-year-old man from Hull: arrested on suspicion of affray." in article.text
+    assert "He walked away." in article.text
