@@ -57,9 +57,14 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORD_OR_CJK = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
 
 
+def words(text: str) -> list[str]:
+    """The text's words (runs of \\w); each Chinese or Japanese character is a word of its own."""
+    return _WORD_OR_CJK.findall(text)
+
+
 def count_words(text: str) -> int:
-    """Words in the text, each Chinese or Japanese character counted as a word."""
-    return len(_WORD_OR_CJK.findall(text))
+    """How many `words` the text has."""
+    return len(words(text))
 
 
 # Region scoring: body lines earn their word count, furniture costs this many words.
@@ -317,10 +322,6 @@ class LineRule:
     marks: Callable[[list[str], str | None], set[int]]
 
 
-def _words(line: str) -> int:
-    return count_words(line)
-
-
 def _each(predicate: Callable[[str], bool]) -> Callable[[list[str], str | None], set[int]]:
     def marks(lines: list[str], title: str | None) -> set[int]:
         return {i for i, line in enumerate(lines) if predicate(_LIST_ITEM.sub("", line).strip())}
@@ -329,21 +330,21 @@ def _each(predicate: Callable[[str], bool]) -> Callable[[list[str], str | None],
 
 
 def _cross_link(line: str) -> bool:
-    return _words(line) <= _CROSS_LINK_MAX_WORDS and bool(_CROSS_LINK.match(line))
+    return count_words(line) <= _CROSS_LINK_MAX_WORDS and bool(_CROSS_LINK.match(line))
 
 
 def _newsletter(line: str) -> bool:
-    return _words(line) <= _NEWSLETTER_MAX_WORDS and bool(
+    return count_words(line) <= _NEWSLETTER_MAX_WORDS and bool(
         _NEWSLETTER_LINE.search(line) or _NEWSLETTER_VERB.match(line)
     )
 
 
 def _share(line: str) -> bool:
-    return _words(line) <= _SHARE_MAX_WORDS and bool(_SHARE_LINE.match(line))
+    return count_words(line) <= _SHARE_MAX_WORDS and bool(_SHARE_LINE.match(line))
 
 
 def _credit(line: str) -> bool:
-    return _words(line) <= _CREDIT_MAX_WORDS and bool(_CREDIT_LINE.match(line))
+    return count_words(line) <= _CREDIT_MAX_WORDS and bool(_CREDIT_LINE.match(line))
 
 
 def _link_list_heading(line: str) -> bool:
@@ -351,7 +352,7 @@ def _link_list_heading(line: str) -> bool:
     sentence = line.endswith((".", "!", "?")) and not line.endswith("...")
     return (
         not sentence
-        and _words(line) <= _LINK_LIST_HEADING_MAX_WORDS
+        and count_words(line) <= _LINK_LIST_HEADING_MAX_WORDS
         and bool(_LINK_LIST_HEADING.match(line))
     )
 
@@ -370,7 +371,7 @@ def _link_lists(lines: list[str], title: str | None) -> set[int]:
         while index < len(lines):
             line = lines[index].strip()
             listed = bool(_LIST_ITEM.match(line))
-            headline = not _SENTENCE.search(line) and _words(line) <= _LINK_LIST_ITEM_MAX_WORDS
+            headline = not _SENTENCE.search(line) and count_words(line) <= _LINK_LIST_ITEM_MAX_WORDS
             if not (listed or headline) or _link_list_heading(line):
                 break
             marked.add(index)
