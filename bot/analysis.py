@@ -161,15 +161,16 @@ def _parse_line(raw: str, number: int) -> InputArticle:
     if not isinstance(title, str) or not isinstance(text, str):
         raise InputError(f"line {number}: 'title' and 'text' must be strings")
     html = record.get("html")
+    page_text = None
     if isinstance(html, str) and html.strip():
         try:
             page = extract_page(html, record.get("url"))
-            title = title or page.title
-            text = page.text
+            title, page_text = title or page.title, page.text
         except ExtractionError as exc:
             if not text:
                 raise InputError(f"line {number}: {exc}") from None
-    text = clean_text(text, title=title) if text else ""
+    # A page's text has had its furniture taken out already; plain text has not.
+    text = page_text if page_text is not None else clean_text(text, title=title) if text else ""
     if not title and not text:
         raise InputError(f"line {number}: no title, text or html")
     return InputArticle(

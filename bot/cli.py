@@ -201,6 +201,18 @@ def cmd_eval_conflicts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval_extraction(args: argparse.Namespace) -> int:
+    from bot.evaluate_extraction import evaluate_extraction, render
+
+    evaluation = evaluate_extraction(args.folder, ablate=args.ablate)
+    if args.json:
+        json.dump(evaluation.to_json(), sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    else:
+        print(render(evaluation))
+    return 0
+
+
 def cmd_eval_fit(args: argparse.Namespace) -> int:
     from bot.fitting import fit, write_model
     from bot.pipeline.cluster import FEATURES, MODEL_PATH
@@ -312,6 +324,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="look among every difference, not only the report's first 15",
     )
     conflicts.set_defaults(func=cmd_eval_conflicts)
+    extraction = eval_sub.add_parser(
+        "extraction",
+        help="article text of real pages against hand-written bodies, with trafilatura's",
+    )
+    extraction.add_argument("folder", help="ground-truth.json and html/<id>.html.gz")
+    extraction.add_argument("--json", action="store_true", help="print the scores as JSON")
+    extraction.add_argument(
+        "--ablate", action="store_true", help="also score newsdesk without each furniture rule"
+    )
+    extraction.set_defaults(func=cmd_eval_extraction)
     fitting = eval_sub.add_parser(
         "fit", help="learn the grouping model's weights and thresholds from the fit half"
     )
