@@ -27,12 +27,11 @@ from bot.pipeline.edits import (
     revision_changes,
 )
 from bot.pipeline.facts import article_text, extract_facts
-from bot.pipeline.feeds import parse_feed
 from bot.pipeline.fetch import Fetcher
-from bot.pipeline.furniture import clean_text
 from bot.pipeline.models import FeedEntry, PageContent
 from bot.pipeline.pages import extract_page
 from bot.pipeline.urls import canonical_url
+from bot.reading import read_entry, read_listing
 from bot.settings import Settings
 from bot.stories import queue_edit_events, queue_story_events
 from storage.db import ArticleRow, SourceRow, StorageError, Store, to_iso
@@ -172,8 +171,9 @@ class Watcher:
             )
             if result.not_modified:
                 report.not_modified = True
-            elif source.kind == "feed":
-                self._read_feed(source, parse_feed(result.content, result.content_type), report)
+            elif source.kind in ("feed", "sitemap"):
+                entries = read_listing(self.fetcher, source.kind, result).entries
+                self._read_feed(source, entries, report)
             else:
                 page = extract_page(result.content, result.final_url)
                 self._take_article(source, result.final_url, page.title, page, None, report)
@@ -283,18 +283,8 @@ class Watcher:
         existing = self.store.article_by_url(url)
         if existing and existing.entry_fingerprint == entry_fp:
             return None
-        page: PageContent | None = None
-        try:
-            result = self.fetcher.fetch(entry.url)
-            with self._computing:
-                page = extract_page(result.content, result.final_url)
-        except (SourceError, ExtractionError) as exc:
-            if not entry.summary:
-                raise
-            logger.info("page %s unreadable (%s); using the feed's text", entry.url, exc)
-        if page is None:
-            page = PageContent(title=entry.title, text=clean_text(entry.summary, entry.title))
-        return _Entry(entry, entry.title or page.title, page, entry_fp, existing)
+        reading = read_entry(self.fetcher, entry, self._computing)
+        return _Entry(entry, reading.title, reading.page, entry_fp, existing)
 
     def _take_article(
         self,

@@ -14,16 +14,28 @@ from bot.pipeline.models import FeedEntry
 
 def feed_title(content: bytes, content_type: str = "") -> str:
     """The feed's own title (its outlet's name, usually); empty when it has none."""
+    from bot.pipeline import jsonfeed  # imported here: jsonfeed reuses this module's helpers
+
+    if jsonfeed.looks_like_json(content):
+        try:
+            return jsonfeed.read_json_feed(content).title
+        except ExtractionError:
+            return ""
     parsed = feedparser.parse(io.BytesIO(content), response_headers={"content-type": content_type})
     return html_to_text(parsed.feed.get("title", "")).strip()
 
 
-def parse_feed(content: bytes, content_type: str = "") -> list[FeedEntry]:
-    """Entries of an RSS or Atom document. Raises ExtractionError when it holds no feed.
+def parse_feed(content: bytes, content_type: str = "", base_url: str = "") -> list[FeedEntry]:
+    """Entries of an RSS, Atom or JSON Feed document. Raises ExtractionError when it holds
+    no feed. `base_url` is the document's final URL, for relative links.
 
     Malformed XML that feedparser can still read yields its entries (feedparser flags it
     as `bozo`); an HTML page or a body with no entries is an error for the source.
     """
+    from bot.pipeline import jsonfeed  # imported here: jsonfeed reuses this module's helpers
+
+    if jsonfeed.looks_like_json(content):
+        return jsonfeed.parse_json_feed(content, base_url)
     parsed = feedparser.parse(io.BytesIO(content), response_headers={"content-type": content_type})
     entries = []
     for raw in parsed.entries:

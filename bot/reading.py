@@ -1,0 +1,143 @@
+"""Reading a source the way a poll does: what the fetched document is (a homepage is followed
+to its feed), its entries, and each entry's text. The Watcher, `newsdesk preview` and
+`/sources add` all read through here, so they never disagree about a source."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+
+from bot.errors import ExtractionError, SourceError
+from bot.pipeline.discovery import identify
+from bot.pipeline.feeds import feed_title, parse_feed
+from bot.pipeline.fetch import Fetcher
+from bot.pipeline.furniture import clean_text
+from bot.pipeline.models import FeedEntry, FetchResult, PageContent
+from bot.pipeline.pages import extract_page
+from bot.pipeline.sitemaps import read_sitemap
+
+logger = logging.getLogger(__name__)
+
+MAX_FEEDS_TRIED = 3  # feeds a homepage links to, tried in page order until one reads
+
+
+@dataclass(frozen=True)
+class OpenedSource:
+    """A source's document, fetched and identified.
+
+    `url` is as given; `document` is what will be read (after redirects and, for a homepage,
+    after following its feed link: `via` is then the homepage's final URL). `feeds` are the
+    feed URLs the HTML page offered, when it was one.
+    """
+
+    url: str
+    kind: str
+    document: FetchResult
+    via: str | None = None
+    feeds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A feed's or sitemap's title (empty when unknown or not asked for) and entries."""
+
+    title: str
+    entries: list[FeedEntry]
+
+
+@dataclass(frozen=True)
+class EntryReading:
+    """An entry as newsdesk keeps it: its title, the text read, and `error`, why the page
+    was not used when the feed's own text stands in (None when the page was read)."""
+
+    title: str
+    page: PageContent
+    error: str | None = None
+
+
+def open_source(fetcher: Fetcher, url: str, kind: str | None = None) -> OpenedSource:
+    """Fetch `url` and identify it (see `open_document`). Raises SourceError or
+    ExtractionError with a message for an editor."""
+    return open_document(fetcher, fetcher.fetch(url), kind)
+
+
+def open_document(fetcher: Fetcher, document: FetchResult, kind: str | None = None) -> OpenedSource:
+    """Identify a fetched document; a homepage (or an HTML page read as a feed) is followed
+    to the first feed it links to that can be read.
+
+    `kind` ("feed", "sitemap" or "page") overrides what the bytes look like; None means the
+    bytes decide (`discovery.identify`).
+
+    Raises:
+        ExtractionError: a homepage whose linked feeds could not be read, or a page read
+            as a feed that links to none.
+    """
+    found = identify(document.content, document.content_type, document.final_url)
+    chosen = kind or found.kind
+    wants_feed = chosen == "homepage" or (chosen == "feed" and found.kind in ("homepage", "page"))
+    if not wants_feed:
+        return OpenedSource(document.url, chosen, document, feeds=found.feeds)
+    if not found.feeds:
+        raise ExtractionError("the URL serves an HTML page that links to no feed")
+    failures = []
+    for feed_url in found.feeds[:MAX_FEEDS_TRIED]:
+        try:
+            linked = fetcher.fetch(feed_url)
+            linked_kind = identify(linked.content, linked.content_type, linked.final_url).kind
+            if linked_kind not in ("feed", "sitemap"):
+                raise ExtractionError("it is not a feed")
+            read_listing(fetcher, linked_kind, linked)  # the same check a poll makes
+        except (SourceError, ExtractionError) as exc:
+            failures.append(f"{feed_url}: {exc}")
+            continue
+        return OpenedSource(
+            document.url, linked_kind, linked, via=document.final_url, feeds=found.feeds
+        )
+    raise ExtractionError(
+        "the page links to feeds but none could be read (" + "; ".join(failures) + ")"
+    )
+
+
+def read_listing(
+    fetcher: Fetcher, kind: str, document: FetchResult, *, with_title: bool = False
+) -> Listing:
+    """Entries of a feed (RSS, Atom, JSON Feed) or a sitemap (an index's sitemaps fetched
+    through `fetcher`), in the order a poll takes them; the title only when asked for.
+
+    Raises:
+        ExtractionError: the document holds no feed or sitemap.
+    """
+    if kind == "sitemap":
+        sitemap = read_sitemap(fetcher, document.content, document.final_url)
+        return Listing(sitemap.publication, sitemap.entries)
+    entries = parse_feed(document.content, document.content_type, base_url=document.final_url)
+    title = feed_title(document.content, document.content_type) if with_title else ""
+    return Listing(title, entries)
+
+
+def read_entry(
+    fetcher: Fetcher,
+    entry: FeedEntry,
+    computing: AbstractContextManager[object] | None = None,
+) -> EntryReading:
+    """The entry's page, read with trafilatura; when the page cannot be read, the feed's own
+    text (furniture removed) stands in and `error` says why.
+
+    `computing` is held while extracting (the Watcher's lock that keeps one poller computing
+    at a time).
+
+    Raises:
+        SourceError, ExtractionError: the page cannot be read and the feed has no text.
+    """
+    try:
+        result = fetcher.fetch(entry.url)
+        with computing or nullcontext():
+            page = extract_page(result.content, result.final_url)
+        return EntryReading(entry.title or page.title, page)
+    except (SourceError, ExtractionError) as exc:
+        if not entry.summary:
+            raise
+        logger.info("page %s unreadable (%s); using the feed's text", entry.url, exc)
+        page = PageContent(title=entry.title, text=clean_text(entry.summary, entry.title))
+        return EntryReading(entry.title or page.title, page, str(exc))
