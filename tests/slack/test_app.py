@@ -15,7 +15,7 @@ import pytest
 
 from bot.app import Newsdesk, create_app
 from bot.slack.server import HttpFrontend
-from tests.conftest import LoopbackServer
+from tests.conftest import ROOT, LoopbackServer, Reply, rss
 from tests.newsroom import SEEDS, publish_feed, publish_seed, watch_outlets
 from tests.slack.conftest import CHANNEL, SECRET, slack_settings
 from tests.slack_stub import SlackStub
@@ -204,3 +204,30 @@ def test_channel_settings_and_the_story_buttons(bot: Bot, server: LoopbackServer
     assert "Shared by <@UEDITOR>" in json.dumps(shared["blocks"])
     assert "Muted" in bot.action("story_mute", str(story_id))["text"]
     assert bot.app.store.is_muted(story_id)
+
+
+def test_an_admin_adds_a_homepage_and_newsdesk_follows_it_to_its_feed(
+    bot: Bot, server: LoopbackServer
+) -> None:
+    homepage = (ROOT / "tests" / "data" / "kinds" / "homepage.html").read_bytes()
+    server.routes["/"] = Reply(body=homepage, headers={"Content-Type": "text/html; charset=utf-8"})
+    server.routes["/feed.xml"] = Reply(
+        body=rss(
+            [
+                {"title": "Troops to train Ukraine's army", "link": f"{server.url}/a.html"},
+                {"title": "Chancellor sets out spending plans", "link": f"{server.url}/b.html"},
+            ],
+            title="The Example Gazette",
+        ),
+        headers={"Content-Type": "application/rss+xml"},
+    )
+
+    answer = bot.command("/sources", f"add <{server.url}/>", user="UADMIN")
+
+    assert (
+        f"a feed with 2 items at {server.url}/feed.xml, linked from {server.url}/"
+        in (answer["text"])
+    )
+    [source] = [s for s in bot.app.store.all_sources() if s.url == f"{server.url}/feed.xml"]
+    assert source.kind == "feed" and source.outlet == "The Example Gazette"
+    assert "/comments/feed.xml" not in server.paths_requested()
