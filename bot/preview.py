@@ -76,8 +76,10 @@ def render(report: dict[str, Any]) -> str:
             f"   {entry['url'] or '(no absolute link)'}",
             f"   published {entry['published'] or 'unknown'}; guid {entry['guid']}",
         ]
-        if entry["error"]:
-            lines.append(f"   page not used: {entry['error']}")
+        if entry["error"] and entry["text"]:
+            lines.append(f"   page not used, the feed's text stands in: {entry['error']}")
+        elif entry["error"]:
+            lines.append(f"   nothing kept: {entry['error']}")
         text = " ".join(entry["text"].split())
         words = len(text.split())
         lines.append(f"   {words} words: {text[:300]}{'…' if len(text) > 300 else ''}")
