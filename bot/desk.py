@@ -250,7 +250,7 @@ class Desk:
                 f"page ({escape(str(exc))})."
             )
         if opened.via:
-            found += f" at {escape(document.final_url)}, linked from {escape(opened.via)}"
+            found += f" at {escape(document.final_url)}, found through {escape(opened.via)}"
             others = [f for f in opened.feeds if f != document.url]
             if others:
                 found += f" (it also links to {', '.join(escape(f) for f in others[:3])})"

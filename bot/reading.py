@@ -7,9 +7,10 @@ from __future__ import annotations
 import logging
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from bot.errors import ExtractionError, SourceError
-from bot.pipeline.discovery import identify
+from bot.pipeline.discovery import identify, robots_sitemaps
 from bot.pipeline.feeds import feed_title, parse_feed
 from bot.pipeline.fetch import Fetcher
 from bot.pipeline.furniture import clean_text
@@ -27,8 +28,9 @@ class OpenedSource:
     """A source's document, fetched and identified.
 
     `url` is as given; `document` is what will be read (after redirects and, for a homepage,
-    after following its feed link: `via` is then the homepage's final URL). `feeds` are the
-    feed URLs the HTML page offered, when it was one.
+    after following its feed link, or the news sitemap its robots.txt names: `via` is then
+    the URL of the homepage or of the robots.txt). `feeds` are the feed URLs the HTML page
+    offered, when it was one.
     """
 
     url: str
@@ -64,24 +66,32 @@ def open_source(fetcher: Fetcher, url: str, kind: str | None = None) -> OpenedSo
 
 def open_document(fetcher: Fetcher, document: FetchResult, kind: str | None = None) -> OpenedSource:
     """Identify a fetched document; a homepage (or an HTML page read as a feed) is followed
-    to the first feed it links to that can be read.
+    to the first feed it links to that can be read, or, when a homepage links to none, to
+    the first sitemap its site's robots.txt lists (news sitemaps first).
 
     `kind` ("feed", "sitemap" or "page") overrides what the bytes look like; None means the
     bytes decide (`discovery.identify`).
 
     Raises:
-        ExtractionError: a homepage whose linked feeds could not be read, or a page read
-            as a feed that links to none.
+        ExtractionError: a homepage whose feeds and sitemaps could not be read or found,
+            or a page read as a feed that links to none.
     """
     found = identify(document.content, document.content_type, document.final_url)
     chosen = kind or found.kind
     wants_feed = chosen == "homepage" or (chosen == "feed" and found.kind in ("homepage", "page"))
     if not wants_feed:
         return OpenedSource(document.url, chosen, document, feeds=found.feeds)
-    if not found.feeds:
-        raise ExtractionError("the URL serves an HTML page that links to no feed")
+    named_in, candidates = document.final_url, list(found.feeds[:MAX_FEEDS_TRIED])
+    if not candidates and chosen == "homepage":
+        named_in, listed = _robots_sitemaps(fetcher, document.final_url)
+        candidates = listed[:MAX_FEEDS_TRIED]
+    if not candidates:
+        raise ExtractionError(
+            "the URL serves an HTML page that links to no feed"
+            + (" and whose robots.txt lists no sitemap" if chosen == "homepage" else "")
+        )
     failures = []
-    for feed_url in found.feeds[:MAX_FEEDS_TRIED]:
+    for feed_url in candidates:
         try:
             linked = fetcher.fetch(feed_url)
             linked_kind = identify(linked.content, linked.content_type, linked.final_url).kind
@@ -91,12 +101,25 @@ def open_document(fetcher: Fetcher, document: FetchResult, kind: str | None = No
         except (SourceError, ExtractionError) as exc:
             failures.append(f"{feed_url}: {exc}")
             continue
-        return OpenedSource(
-            document.url, linked_kind, linked, via=document.final_url, feeds=found.feeds
-        )
+        return OpenedSource(document.url, linked_kind, linked, via=named_in, feeds=found.feeds)
     raise ExtractionError(
-        "the page links to feeds but none could be read (" + "; ".join(failures) + ")"
+        "none of the feeds or sitemaps the page leads to could be read ("
+        + "; ".join(failures)
+        + ")"
     )
+
+
+def _robots_sitemaps(fetcher: Fetcher, url: str) -> tuple[str, list[str]]:
+    """The site's robots.txt URL and the sitemaps it lists, news sitemaps first (none when
+    it cannot be read). Many outlets publish a news sitemap and no feed, and name it there."""
+    parts = urlsplit(url)
+    robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+    try:
+        robots = fetcher.fetch(robots_url)
+    except SourceError as exc:
+        logger.info("no robots.txt for %s: %s", url, exc)
+        return robots_url, []
+    return robots_url, robots_sitemaps(robots.content.decode("utf-8", "replace"), url)
 
 
 def read_listing(

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from trafilatura.feeds import FeedParameters, determine_feed
+from trafilatura.sitemaps import extract_robots_sitemaps
 
 from bot.pipeline.jsonfeed import looks_like_json
 from bot.pipeline.sitemaps import root_name
@@ -40,7 +41,8 @@ def identify(content: bytes, content_type: str, url: str) -> Identity:
     The body decides, not the Content-Type, which servers often get wrong (feeds as
     text/html, sitemaps as text/plain). An HTML page is a homepage when it links to a feed
     and does not declare itself an article (og:type, article:published_time, schema.org
-    Article types), or when it is the site's root; otherwise it is an article page.
+    Article types), or when it is the site's root (whose feed, or news sitemap, is looked
+    for even when it links to none); otherwise it is an article page.
     """
     if looks_like_json(content):
         return Identity("feed")
@@ -50,9 +52,20 @@ def identify(content: bytes, content_type: str, url: str) -> Identity:
     if root in SITEMAP_ROOTS:
         return Identity("sitemap")
     feeds = tuple(feed_links(content, url)) if url else ()
-    if feeds and (urlsplit(url).path in ("", "/") or not declares_article(content)):
+    is_root = bool(url) and urlsplit(url).path in ("", "/")
+    if is_root or (feeds and not declares_article(content)):
         return Identity("homepage", feeds)
     return Identity("page", feeds)
+
+
+def robots_sitemaps(robots_txt: str, url: str) -> list[str]:
+    """Sitemaps a robots.txt lists (`Sitemap:` lines), resolved against `url`; news
+    sitemaps (a "news" in their address) first.
+
+    Source: trafilatura.sitemaps.extract_robots_sitemaps.
+    """
+    listed = [urljoin(url, s) for s in extract_robots_sitemaps(robots_txt, url)]
+    return sorted(dict.fromkeys(listed), key=lambda s: "news" not in s.lower())
 
 
 def feed_links(content: bytes, url: str) -> list[str]:

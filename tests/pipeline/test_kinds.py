@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ExtractionError
-from bot.pipeline.discovery import identify
+from bot.pipeline.discovery import Identity, identify, robots_sitemaps
 from bot.pipeline.feeds import feed_title, parse_feed
 from bot.pipeline.jsonfeed import read_json_feed
 from bot.pipeline.sitemaps import parse_sitemap
@@ -110,3 +110,16 @@ def test_identify_tells_each_kind_of_source_by_its_bytes(name: str, url: str, ki
 def test_a_homepage_offers_its_feed_resolved_and_not_its_comments_feed() -> None:
     found = identify(data("homepage.html"), "text/html", "https://gazette.example/")
     assert found.feeds == ("https://gazette.example/feed.xml",)
+
+
+def test_robots_txt_names_news_sitemaps_first() -> None:
+    listed = robots_sitemaps(data("robots.txt").decode(), "https://gazette.example/")
+    assert listed == [
+        "https://gazette.example/kinds/news-sitemap.xml",
+        "https://gazette.example/kinds/sitemap-2024-10.xml",
+    ]
+
+
+def test_a_site_root_is_a_homepage_even_when_it_links_to_no_feed() -> None:
+    found = identify(data("homepage-without-feed.html"), "text/html", "https://gazette.example/")
+    assert found == Identity("homepage", ())

@@ -225,9 +225,32 @@ def test_an_admin_adds_a_homepage_and_newsdesk_follows_it_to_its_feed(
     answer = bot.command("/sources", f"add <{server.url}/>", user="UADMIN")
 
     assert (
-        f"a feed with 2 items at {server.url}/feed.xml, linked from {server.url}/"
+        f"a feed with 2 items at {server.url}/feed.xml, found through {server.url}/"
         in (answer["text"])
     )
     [source] = [s for s in bot.app.store.all_sources() if s.url == f"{server.url}/feed.xml"]
     assert source.kind == "feed" and source.outlet == "The Example Gazette"
     assert "/comments/feed.xml" not in server.paths_requested()
+
+
+def test_an_admin_adds_a_homepage_without_a_feed_and_gets_its_news_sitemap(
+    bot: Bot, server: LoopbackServer
+) -> None:
+    kinds = ROOT / "tests" / "data" / "kinds"
+    for path, name, kind in (
+        ("/", "homepage-without-feed.html", "text/html"),
+        ("/robots.txt", "robots.txt", "text/plain"),
+        ("/kinds/news-sitemap.xml", "news-sitemap.xml", "application/xml"),
+    ):
+        server.routes[path] = Reply(
+            body=(kinds / name).read_bytes(), headers={"Content-Type": kind}
+        )
+
+    answer = bot.command("/sources", f"add {server.url}/", user="UADMIN")
+
+    assert (
+        f"a news sitemap with 3 articles at {server.url}/kinds/news-sitemap.xml, found through "
+        f"{server.url}/robots.txt" in answer["text"]
+    )
+    [source] = [s for s in bot.app.store.all_sources() if s.kind == "sitemap"]
+    assert source.outlet == "The Example Gazette"  # the sitemap's news:publication
