@@ -151,16 +151,22 @@ def read_entry(
     at a time).
 
     Raises:
-        SourceError, ExtractionError: the page cannot be read and the feed has no text.
+        SourceError, ExtractionError: the page cannot be read and the feed has no text, or
+            the item has no link, title or text.
     """
-    try:
-        result = fetcher.fetch(entry.url)
-        with computing or nullcontext():
-            page = extract_page(result.content, result.final_url)
-        return EntryReading(entry.title or page.title, page)
-    except (SourceError, ExtractionError) as exc:
-        if not entry.summary:
-            raise
-        logger.info("page %s unreadable (%s); using the feed's text", entry.url, exc)
-        page = PageContent(title=entry.title, text=clean_text(entry.summary, entry.title))
-        return EntryReading(entry.title or page.title, page, str(exc))
+    error = "the item has no link"
+    if entry.url:
+        try:
+            result = fetcher.fetch(entry.url)
+            with computing or nullcontext():
+                page = extract_page(result.content, result.final_url)
+            return EntryReading(entry.title or page.title, page)
+        except (SourceError, ExtractionError) as exc:
+            if not entry.summary:
+                raise
+            logger.info("page %s unreadable (%s); using the feed's text", entry.url, exc)
+            error = str(exc)
+    elif not (entry.title or entry.summary):
+        raise ExtractionError("the item has no link, title or text")
+    text = clean_text(entry.summary, entry.title) if entry.summary else ""
+    return EntryReading(entry.title, PageContent(title=entry.title, text=text), error)

@@ -25,7 +25,9 @@ def feed_title(content: bytes, content_type: str = "") -> str:
     return html_to_text(parsed.feed.get("title", "")).strip()
 
 
-def parse_feed(content: bytes, content_type: str = "", base_url: str = "") -> list[FeedEntry]:
+def parse_feed(
+    content: bytes, content_type: str = "", *, base_url: str | None = None
+) -> list[FeedEntry]:
     """Entries of an RSS, Atom or JSON Feed document. Raises ExtractionError when it holds
     no feed. `base_url` is the document's final URL, for relative links.
 
@@ -35,7 +37,7 @@ def parse_feed(content: bytes, content_type: str = "", base_url: str = "") -> li
     from bot.pipeline import jsonfeed  # imported here: jsonfeed reuses this module's helpers
 
     if jsonfeed.looks_like_json(content):
-        return jsonfeed.parse_json_feed(content, base_url)
+        return jsonfeed.parse_json_feed(content, base_url or "")
     parsed = feedparser.parse(io.BytesIO(content), response_headers={"content-type": content_type})
     entries = []
     for raw in parsed.entries:
