@@ -5,6 +5,7 @@ JSON Feed is plain JSON, so it is read with the standard library; feedparser doe
 
 from __future__ import annotations
 
+import codecs
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -28,8 +29,15 @@ class JsonFeed:
 
 
 def looks_like_json(content: bytes) -> bool:
-    """True when the body opens as a JSON object: no RSS, Atom or HTML document does."""
-    return content[:64].lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+    """True when the body opens as a JSON object (`{` then a key or `}`) in UTF-8 text: no
+    RSS, Atom or HTML document does, and random binary almost never does."""
+    head = content[:256]
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    head = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head[:1] == b"{" and head[1:].lstrip(b" \t\r\n")[:1] in (b'"', b"}")
 
 
 def read_json_feed(content: bytes, base_url: str = "") -> JsonFeed:

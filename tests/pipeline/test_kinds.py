@@ -12,7 +12,7 @@ import pytest
 from bot.errors import ExtractionError
 from bot.pipeline.discovery import Identity, identify, robots_sitemaps
 from bot.pipeline.feeds import feed_title, parse_feed
-from bot.pipeline.jsonfeed import read_json_feed
+from bot.pipeline.jsonfeed import looks_like_json, read_json_feed
 from bot.pipeline.sitemaps import parse_sitemap
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "kinds"
@@ -123,3 +123,11 @@ def test_robots_txt_names_news_sitemaps_first() -> None:
 def test_a_site_root_is_a_homepage_even_when_it_links_to_no_feed() -> None:
     found = identify(data("homepage-without-feed.html"), "text/html", "https://gazette.example/")
     assert found == Identity("homepage", ())
+
+
+def test_binary_that_happens_to_open_with_a_brace_is_not_taken_for_json() -> None:
+    # A random body opened with "{" once in a fault test and was read as a broken JSON Feed.
+    binary = b"{\xb1\x07\x9c" + bytes(range(128, 256))
+    assert not looks_like_json(binary)
+    with pytest.raises(ExtractionError, match="not well-formed"):
+        parse_feed(binary, "application/octet-stream")
