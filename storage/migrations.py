@@ -192,7 +192,7 @@ def outbox_story_index(db: Database) -> None:
     db.execute("CREATE INDEX outbox_story ON outbox(story_id, event)")
 
 
-@migrations(name="0007_sitemap_sources", transactional=False)
+@migrations(name="0008_sitemap_sources", transactional=False)
 def sitemap_sources(db: Database) -> None:
     """Sources may be news sitemaps: the kind check gains "sitemap".
 

@@ -120,7 +120,7 @@ def test_a_database_made_before_sitemaps_keeps_its_sources_and_takes_sitemap_one
     conn = sqlite3.connect(path, isolation_level=None)
     old = Database(conn)
     old.execute("PRAGMA foreign_keys = ON")
-    migrations.apply(old, stop_before="0007_sitemap_sources")
+    migrations.apply(old, stop_before="0008_sitemap_sources")
     old.execute(
         "INSERT INTO sources (id, outlet, url, kind, created_at, items_seen) "
         "VALUES (7, 'Gazette', 'https://gazette.example/rss', 'feed', '2024-12-19', 12)"
