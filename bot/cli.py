@@ -150,6 +150,23 @@ def _existing_store(path: str) -> Store:
     return Store(path)
 
 
+def cmd_preview(args: argparse.Namespace) -> int:
+    from bot.pipeline.fetch import Fetcher, default_client
+    from bot.preview import preview, render
+
+    settings = _settings(args)
+    fetcher = Fetcher(default_client(), allow_private=settings.allow_private_sources)
+    report = preview(fetcher, args.source, kind=args.kind, base=args.base)
+    if args.json:
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        print(render(report))
+    if report["error"]:
+        print(f"newsdesk preview: {report['error']}", file=sys.stderr)
+    return 1 if report["error"] else 0
+
+
 def cmd_eval_clusters(args: argparse.Namespace) -> int:
     from bot.evaluate import evaluate_clusters, write_results
 
@@ -288,6 +305,18 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", help="write here instead of standard output")
     export.add_argument("--env-file", help="settings file (default ./.env, if present)")
     export.set_defaults(func=cmd_export)
+
+    preview = sub.add_parser(
+        "preview", help="what newsdesk would read from a source, storing nothing"
+    )
+    preview.add_argument("source", metavar="URL_OR_FILE", help="a feed, sitemap, page or homepage")
+    preview.add_argument("--json", action="store_true", help="print JSON (DESIGN.md section 7a)")
+    preview.add_argument(
+        "--kind", choices=("feed", "sitemap", "page"), help="read it as this kind of source"
+    )
+    preview.add_argument("--base", help="for a file: the URL its relative links resolve against")
+    preview.add_argument("--env-file", help="settings file (default ./.env, if present)")
+    preview.set_defaults(func=cmd_preview)
 
     evaluate = sub.add_parser("eval", help="score newsdesk against labelled data")
     eval_sub = evaluate.add_subparsers(dest="what", required=True)

@@ -27,12 +27,11 @@ from bot.pipeline.edits import (
     revision_changes,
 )
 from bot.pipeline.facts import article_text, extract_facts
-from bot.pipeline.feeds import parse_feed
 from bot.pipeline.fetch import Fetcher
-from bot.pipeline.furniture import clean_text
 from bot.pipeline.identity import article_key
 from bot.pipeline.models import FeedEntry, PageContent
 from bot.pipeline.pages import extract_page
+from bot.reading import read_entry, read_listing
 from bot.settings import Settings
 from bot.stories import queue_edit_events, queue_story_events
 from storage.db import ArticleRow, SourceRow, StorageError, Store, to_iso
@@ -176,8 +175,8 @@ class Watcher:
             )
             if result.not_modified:
                 report.not_modified = True
-            elif source.kind == "feed":
-                entries = parse_feed(result.content, result.content_type, base_url=result.final_url)
+            elif source.kind in ("feed", "sitemap"):
+                entries = read_listing(self.fetcher, source.kind, result).entries
                 self._read_feed(source, entries, report)
             else:
                 page = extract_page(result.content, result.final_url)
@@ -330,22 +329,8 @@ class Watcher:
         existing = self.store.article_for(source.id, key)
         if existing and existing.entry_fingerprint == entry_fp:
             return None
-        page: PageContent | None = None
-        if entry.url:
-            try:
-                result = self.fetcher.fetch(entry.url)
-                with self._computing:
-                    page = extract_page(result.content, result.final_url)
-            except (SourceError, ExtractionError) as exc:
-                if not entry.summary:
-                    raise
-                logger.info("page %s unreadable (%s); using the feed's text", entry.url, exc)
-        elif not (entry.title or entry.summary):
-            raise ExtractionError("the item has no link, title or text")
-        if page is None:
-            text = clean_text(entry.summary, entry.title) if entry.summary else ""
-            page = PageContent(title=entry.title, text=text)
-        return _Entry(entry, entry.title or page.title, page, entry_fp, existing, key)
+        reading = read_entry(self.fetcher, entry, self._computing)
+        return _Entry(entry, reading.title, reading.page, entry_fp, existing, key)
 
     def _take_article(
         self,

@@ -19,9 +19,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.errors import ExtractionError, SourceError
 from bot.pipeline.alerts import counted_outlets, words
-from bot.pipeline.feeds import feed_title, parse_feed
 from bot.pipeline.fetch import Fetcher, check_url_allowed
 from bot.pipeline.pages import extract_page
+from bot.reading import open_source, read_listing
 from bot.settings import Settings
 from bot.slack import blocks
 from bot.slack.blocks import Message
@@ -223,31 +223,41 @@ class Desk:
         return blocks.notice(f"{past} source {source_id}: *{escape(source.outlet)}*.")
 
     def add_source(self, url: str, outlet: str) -> Message:
-        """Check the URL, read it once to tell feed from page, and add it; its present items
-        are stored silently at its first poll (backfill)."""
+        """Check the URL, read it once to tell a feed, a sitemap and an article page apart (a
+        homepage is followed to the feed it links to), and add it; its present items are
+        stored silently at its first poll (backfill)."""
         url = url.strip("<>").split("|", 1)[0]  # Slack sends links as <url> or <url|label>
         try:
             check_url_allowed(url, self.settings.allow_private_sources)
-            result = self.fetcher.fetch(url)
+            opened = open_source(self.fetcher, url)
+            document = opened.document
+            if opened.kind == "page":
+                page = extract_page(document.content, document.final_url)
+                found, name = f"an article page, “{escape(clip(page.title, 120))}”", page.site_name
+            else:
+                listing = read_listing(self.fetcher, opened.kind, document, with_title=True)
+                count, name = len(listing.entries), listing.title
+                found = (
+                    f"a feed with {count} items"
+                    if opened.kind == "feed"
+                    else f"a news sitemap with {count} articles"
+                )
         except SourceError as exc:
             return blocks.notice(f"Cannot add {escape(url)}: {escape(str(exc))}")
-        kind, found, name = "page", "", ""
-        try:
-            entries = parse_feed(result.content, result.content_type, base_url=result.final_url)
-            kind, found = "feed", f"a feed with {len(entries)} items"
-            name = feed_title(result.content, result.content_type)
-        except ExtractionError:
-            try:
-                page = extract_page(result.content, result.final_url)
-            except ExtractionError as exc:
-                return blocks.notice(
-                    f"Cannot add {escape(url)}: it is neither a feed nor a readable article "
-                    f"page ({escape(str(exc))})."
-                )
-            found, name = f"an article page, “{escape(clip(page.title, 120))}”", page.site_name
-        outlet = outlet.strip() or (name or "").strip() or _host(result.final_url)
-        # A permanent move is followed now; a temporary redirect keeps the address given.
-        source_id = self.store.add_source(outlet, result.moved_to or url, kind, origin="slack")
+        except ExtractionError as exc:
+            return blocks.notice(
+                f"Cannot add {escape(url)}: it is not a feed, a sitemap or a readable article "
+                f"page ({escape(str(exc))})."
+            )
+        if opened.via:
+            found += f" at {escape(document.final_url)}, found through {escape(opened.via)}"
+            others = [f for f in opened.feeds if f != document.url]
+            if others:
+                found += f" (it also links to {', '.join(escape(f) for f in others[:3])})"
+        outlet = outlet.strip() or (name or "").strip() or _host(document.final_url)
+        # A permanent move is followed now; a temporary redirect keeps the address asked for.
+        stored = document.moved_to or document.url
+        source_id = self.store.add_source(outlet, stored, opened.kind, origin="slack")
         self.on_sources_changed()
         return blocks.notice(
             f"Added source {source_id}: *{escape(outlet)}*, {found}. What it holds now is "

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from bot.errors import ConfigError
 
-KINDS = ("feed", "page")
+KINDS = ("feed", "sitemap", "page")  # RSS/Atom/JSON Feed, a news sitemap, an article page
 KEYS = ("outlet", "name", "url", "kind", "interval")
 
 
@@ -62,7 +62,7 @@ def load_sources_file(path: str | Path, *, required: bool = False) -> list[dict[
         if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
             raise ConfigError(f"{where} needs an http(s) url")
         if kind not in KINDS:
-            raise ConfigError(f'{where}: kind must be "feed" or "page", not {kind!r}')
+            raise ConfigError(f'{where}: kind must be "feed", "sitemap" or "page", not {kind!r}')
         if interval is not None and (not isinstance(interval, int) or interval < 1):
             raise ConfigError(f"{where}: interval must be a whole number of seconds")
         if url in seen:

@@ -244,3 +244,37 @@ def source_moves(db: Database) -> None:
     db.execute("ALTER TABLE sources ADD COLUMN moved_to TEXT")
     db.execute("ALTER TABLE sources ADD COLUMN moved_polls INTEGER NOT NULL DEFAULT 0")
     db.execute("ALTER TABLE sources ADD COLUMN original_url TEXT")
+
+
+@migrations(name="0008_sitemap_sources", transactional=False)
+def sitemap_sources(db: Database) -> None:
+    """Sources may be news sitemaps: the kind check gains "sitemap".
+
+    SQLite cannot change a CHECK in place, so the table is rebuilt (sqlite.org/lang_altertable,
+    "other kinds of table schema changes"); foreign keys are off meanwhile, which SQLite
+    allows only outside a transaction, so this migration opens its own. It is idempotent,
+    in case the process stops between the rebuild and the migration's record.
+    """
+    (sql,) = db.execute("SELECT sql FROM sqlite_master WHERE name = 'sources'").fetchone()
+    old_check = "CHECK (kind IN ('feed', 'page'))"
+    if old_check not in sql:
+        return
+    new_sql = sql.replace(old_check, "CHECK (kind IN ('feed', 'sitemap', 'page'))").replace(
+        "CREATE TABLE sources", "CREATE TABLE sources_rebuilt", 1
+    )
+    db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute(new_sql)
+            db.execute("INSERT INTO sources_rebuilt SELECT * FROM sources")
+            db.execute("DROP TABLE sources")
+            db.execute("ALTER TABLE sources_rebuilt RENAME TO sources")
+            if db.execute("PRAGMA foreign_key_check").fetchall():
+                raise RuntimeError("rebuilding sources broke a foreign key")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    finally:
+        db.execute("PRAGMA foreign_keys = ON")

@@ -147,3 +147,20 @@ def _from_text(text: str) -> datetime | None:
     if parsed.year == _NO_DATE.year:
         return None
     return parsed
+
+
+def parse_zoned_datetime(value: object) -> datetime | None:
+    """ISO 8601 / RFC 3339 date-time with its zone -> aware UTC; None when it has no zone.
+
+    JSON Feed (RFC 3339) and sitemaps (W3C Datetime) require the zone with a time, so a time
+    or a bare date without one is never guessed to be UTC: its hour is unknown.
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return None
+    return parsed.astimezone(UTC)

@@ -46,6 +46,13 @@ _SOFT_FAULTS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentTy
 
 def feed_title(content: bytes, content_type: str = "") -> str:
     """The feed's own title (its outlet's name, usually); empty when it has none."""
+    from bot.pipeline import jsonfeed  # imported here: jsonfeed reuses this module's helpers
+
+    if jsonfeed.looks_like_json(content):
+        try:
+            return jsonfeed.read_json_feed(content).title
+        except ExtractionError:
+            return ""
     parsed = _parse(content, content_type)
     return " ".join(_text_of(parsed.feed, "title").split())
 
@@ -53,8 +60,8 @@ def feed_title(content: bytes, content_type: str = "") -> str:
 def parse_feed(
     content: bytes, content_type: str = "", *, base_url: str | None = None
 ) -> list[FeedEntry]:
-    """Entries of an RSS or Atom document, in document order. Raises ExtractionError when
-    it holds no feed.
+    """Entries of an RSS, Atom or JSON Feed document, in document order. Raises
+    ExtractionError when it holds no feed.
 
     `base_url` is the URL the feed was finally fetched from: relative links and permalink
     guids are resolved against it (and against `xml:base`, which feedparser applies). An
@@ -64,6 +71,10 @@ def parse_feed(
     Malformed XML that feedparser can still read yields its entries (feedparser flags it
     as `bozo`); an HTML page or a body with no entries is an error for the source.
     """
+    from bot.pipeline import jsonfeed  # imported here: jsonfeed reuses this module's helpers
+
+    if jsonfeed.looks_like_json(content):
+        return jsonfeed.parse_json_feed(content, base_url or "")
     parsed = _parse(content, content_type)
     drafts = [_draft(raw, base_url) for raw in parsed.entries]
     drafts = [d for d in drafts if d["url"] or d["guid"] or d["title"] or d["summary"]]
