@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
+from bot.pipeline.identity import article_key
 from bot.sources_file import load_sources_file
 from storage import Store
 from storage.migrations import migrations
@@ -56,7 +57,9 @@ def test_a_sitemap_index_source_is_polled_and_its_news_articles_placed(
     assert "/kinds/sitemap-2024-10.xml" in requested
     assert "/kinds/sitemap-2019-01.xml" not in requested
     assert "/kinds/sitemap-undated.xml" not in requested
-    article = watcher.store.article_by_url(f"{server.url}/kinds/articles/ft.html")
+    article = watcher.store.article_for(
+        source, article_key(f"{server.url}/kinds/articles/ft.html", "", "", "")
+    )
     assert article is not None and "troops" in article.text and len(article.text) > 1000
     assert article.published == "2024-12-19T09:30:00+00:00"
     assert watcher.poll(source).placed == []  # the same sitemap again adds nothing
@@ -74,11 +77,15 @@ def test_a_json_feed_source_is_polled_and_a_gone_page_falls_back_to_the_feed_tex
 
     assert report.ok, report.error
     assert len(report.placed) == 3
-    gone = watcher.store.article_by_url(f"{server.url}/kinds/articles/gone.html")
+    gone = watcher.store.article_for(
+        source, article_key(f"{server.url}/kinds/articles/gone.html", "", "", "")
+    )
     assert gone is not None
     assert gone.text == "Defence officials said the deployment would be small."
     assert gone.published is None  # its time had no zone
-    telegraph = watcher.store.article_by_url(f"{server.url}/kinds/articles/telegraph.html")
+    telegraph = watcher.store.article_for(
+        source, article_key(f"{server.url}/kinds/articles/telegraph.html", "", "", "")
+    )
     assert telegraph is not None and telegraph.published == "2024-12-19T10:15:00+00:00"
 
 
