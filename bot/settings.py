@@ -98,12 +98,12 @@ class Settings:
                 missing, or a value is malformed.
         """
         merged: dict[str, str] = {}
-        if required and dotenv_path and not Path(dotenv_path).is_file():
+        if required and dotenv_path and not Path(dotenv_path).exists():
             raise ConfigError(
                 f"the settings file {dotenv_path} does not exist; "
                 "copy .env.example there, or leave out --env-file to use ./.env"
             )
-        if dotenv_path and Path(dotenv_path).is_file():
+        if dotenv_path and Path(dotenv_path).exists() and not Path(dotenv_path).is_dir():
             merged.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
         merged.update(os.environ)
         return cls.from_mapping(merged)
