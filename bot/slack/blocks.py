@@ -311,3 +311,101 @@ def _button(label: str, action_id: str, value: str, primary: bool = False) -> di
     if primary:
         button["style"] = "primary"
     return button
+
+
+# --- digests and mutes ----------------------------------------------------------------------
+
+
+def digest(payload: dict[str, Any]) -> Message:
+    """A digest's parent: why it came, and each story's headline with its outlet count; the
+    stories themselves are its thread replies."""
+    from bot.slack.notifications import notification_text
+
+    stories = payload.get("stories", [])
+    lines = [
+        f"• *{escape(clip(s['title'], HEADLINE_CHARS))}* "
+        f"({_outlets_phrase(int(s.get('outlet_count') or 0))})"
+        for s in stories
+    ]
+    title = f":newspaper: *{escape(payload.get('reason') or 'Digest')}*: {len(stories)} " + (
+        "story" if len(stories) == 1 else "stories"
+    )
+    blocks = sections(title, lines) + [context("Each story is in the thread below.")]
+    return Message(notification_text("digest", payload), capped(blocks))
+
+
+def digest_story(payload: dict[str, Any]) -> Message:
+    """One story of a digest: headline, outlets, top difference, and a link to its alert
+    thread when one exists (`thread`, resolved when posting)."""
+    from bot.slack.notifications import notification_text
+
+    outlets = payload.get("outlets", [])
+    first = payload.get("first") or {}
+    lines = [
+        f"*{link(first.get('url'), clip(payload['title'], HEADLINE_CHARS))}*",
+        f"{_outlets_phrase(len(outlets))}: {', '.join(escape(o) for o in outlets)}",
+    ]
+    top = payload.get("difference")
+    lines.append(difference_line(top) if top else "_No differences found between its outlets._")
+    if payload.get("thread"):
+        lines.append(link(payload["thread"], "Open its alert thread"))
+    return Message(notification_text("digest_story", payload), [section("\n".join(lines))])
+
+
+def muted_news(payload: dict[str, Any]) -> Message:
+    """A muted story has news: what the channel is missing, and a button to unmute it."""
+    from bot.slack.notifications import notification_text
+
+    lines = [
+        f":mute: *{escape(clip(payload['title'], HEADLINE_CHARS))}* is muted in this channel "
+        f"until {when(payload.get('until'))}, and it has news:"
+    ]
+    article = payload.get("article")
+    if article:
+        lines.append(f"• A new outlet after a quiet day: {coverage_line(article)[2:]}")
+    lines += [difference_line(d) for d in payload.get("differences", [])[:5]]
+    blocks = sections("", lines)
+    blocks.append(
+        context(
+            f"{_outlets_phrase(int(payload.get('outlet_count') or 0))} now. "
+            f"`/newsdesk unmute {payload['story_id']}` lets its alerts through again."
+        )
+    )
+    blocks.append(_unmute_actions(payload["story_id"]))
+    return Message(notification_text("muted_news", payload), capped(blocks))
+
+
+def muted_notice(story: dict[str, Any], until_iso: str, hours: float) -> Message:
+    """The answer to a mute: what, for how long, and a button to undo it."""
+    period = f"{hours:g} hours" if hours != 1 else "1 hour"
+    text = (
+        f"Muted “{escape(clip(story['title'], HEADLINE_CHARS))}” (story {story['id']}) in this "
+        f"channel for {period}, until {when(until_iso)}. newsdesk tells this channel once if it "
+        f"has news meanwhile. Undo with `/newsdesk unmute {story['id']}` or the button."
+    )
+    return Message(
+        f"Muted “{escape(clip(story['title'], HEADLINE_CHARS))}” in this channel for {period}.",
+        [section(text), _unmute_actions(story["id"])],
+    )
+
+
+def single_outlet_note(outlet: str) -> dict[str, Any]:
+    """Marks a /story answer whose story only one outlet has covered so far."""
+    return context(
+        f":bust_in_silhouette: Single outlet: only *{escape(outlet)}* has this story so far."
+    )
+
+
+def _outlets_phrase(n: int) -> str:
+    return "1 outlet" if n == 1 else f"{n} outlets"
+
+
+def _unmute_actions(story_id: int | str) -> dict[str, Any]:
+    return {
+        "type": "actions",
+        "block_id": f"unmute:{story_id}",
+        "elements": [_button("Unmute", "story_unmute", str(story_id))],
+    }
+
+
+RENDERERS.update({"digest": digest, "digest_story": digest_story, "muted_news": muted_news})

@@ -7,6 +7,7 @@ import hmac
 import json
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -203,4 +204,4 @@ def test_channel_settings_and_the_story_buttons(bot: Bot, server: LoopbackServer
     [shared] = bot.slack.posted(CHANNEL)
     assert "Shared by <@UEDITOR>" in json.dumps(shared["blocks"])
     assert "Muted" in bot.action("story_mute", str(story_id))["text"]
-    assert bot.app.store.is_muted(story_id)
+    assert bot.app.store.is_muted(story_id, CHANNEL, datetime.now(UTC))
