@@ -450,7 +450,8 @@ class Desk:
         ]
         held = self.store.pending_digest(channel)
         if held:
-            lines.append(f"Held for the next digest: {len(held)} stories.")
+            stories = "1 story" if len(held) == 1 else f"{len(held)} stories"
+            lines.append(f"Held for the next digest: {stories}.")
         mutes = self.store.channel_mutes(channel, self.clock())
         if mutes:
             lines.append(f"Muted here ({len(mutes)}):")

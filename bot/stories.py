@@ -218,12 +218,14 @@ def queue_digest(store: Store, channel: str, now: datetime) -> list[OutboxEntry]
 
 def digest_story(store: Store, story_id: int) -> dict[str, Any] | None:
     """A story as a digest tells it: headline (the earliest article's), counted outlets, the
-    first outlet and the top difference."""
+    first outlet and its top difference (the first disagreement, else the first "only in")."""
     rows = store.story_members(story_id)
     if not rows:
         return None
     members = [member(r) for r in rows]
-    top = story_differences(store, story_id, rows, limit=1)
+    ranked = story_differences(store, story_id, rows, DEFAULT_LIMIT)
+    # Where the outlets disagree tells more than what only one of them carries.
+    top = [d for d in ranked if d["kind"] != "only_in"] or ranked
     return {
         "story_id": story_id,
         "title": members[0].title,

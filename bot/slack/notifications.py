@@ -92,9 +92,11 @@ def _source_failing(p: dict[str, Any]) -> str:
 
 def _digest(p: dict[str, Any]) -> str:
     stories = p.get("stories", [])
-    titles = [quoted(s.get("title")) for s in stories[:2]]
-    among = f", among them {' and '.join(titles)}" if titles else ""
-    return f"This digest brings {count(len(stories), 'story', 'stories')}{among}."
+    titles = " and ".join(quoted(s.get("title")) for s in stories[:2])
+    if len(stories) == 1:
+        return f"This digest brings one story, {titles}."
+    among = "among them " if len(stories) > 2 else ""
+    return f"This digest brings {len(stories)} stories, {among}{titles}."
 
 
 def _digest_story(p: dict[str, Any]) -> str:
