@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TextIO
 
 from slack_bolt import App
@@ -183,9 +184,14 @@ def bolt_app(settings: Settings, client: WebClient, desk: Desk) -> App:
 
 
 def create_app(
-    settings: Settings, *, out: TextIO | None = None, host_delay: float = 1.0
+    settings: Settings,
+    *,
+    out: TextIO | None = None,
+    host_delay: float = 1.0,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> Newsdesk:
-    """Everything newsdesk needs to run, from settings. Nothing starts until `start`."""
+    """Everything newsdesk needs to run, from settings. Nothing starts until `start`;
+    `clock` (UTC now) is what placing, mutes, quiet hours and digests read the time from."""
     store = Store(settings.db_path)
     store.sync_file_sources(
         load_sources_file(settings.sources_path, required=settings.sources_named)
@@ -193,7 +199,7 @@ def create_app(
     fetcher = Fetcher(
         default_client(), allow_private=settings.allow_private_sources, host_delay=host_delay
     )
-    watcher = Watcher(store, fetcher, settings)
+    watcher = Watcher(store, fetcher, settings, clock)
     client = None if settings.console_mode else slack_client(settings)
     poster: ConsolePoster | SlackPoster = (
         ConsolePoster(store, out)
@@ -201,8 +207,18 @@ def create_app(
         else SlackPoster(store, client, channel_interval=settings.post_interval)
     )
     metrics.STORE.bind(store.counts, store.oldest_unsent)
-    jobs = Jobs(store, watcher, poster.drain, settings.poll_seconds, poll=counted(watcher.poll))
-    desk = Desk(store, settings, fetcher, client, on_sources_changed=jobs.sync_sources)
+    jobs = Jobs(
+        store, watcher, poster.drain, settings.poll_seconds, poll=counted(watcher.poll), clock=clock
+    )
+    desk = Desk(
+        store,
+        settings,
+        fetcher,
+        client,
+        on_sources_changed=jobs.sync_sources,
+        on_channels_changed=jobs.sync_digests,
+        clock=clock,
+    )
     newsdesk = Newsdesk(settings, store, watcher, poster, jobs, desk)
     if client is not None:
         newsdesk.bolt = bolt_app(settings, client, desk)

@@ -60,6 +60,19 @@ def render_entry(event: str, payload: dict[str, Any]) -> str:
         return "\n".join(lines)
     if event == "source_failing":
         return f"!!! source {payload['outlet']} ({payload['url']}) failing since {payload['failing_since']}: {payload['error']}"
+    if event == "digest":
+        return f"=== DIGEST: {payload.get('reason', '')}, {len(payload.get('stories', []))} stories"
+    if event == "digest_story":
+        top = payload.get("difference")
+        lines = [
+            f"    - {payload['title']} ({payload['outlet_count']} outlets: "
+            f"{', '.join(payload.get('outlets', []))})"
+        ]
+        return "\n".join(lines + ([f"      top difference: {top['summary']}"] if top else []))
+    if event == "muted_news":
+        return (
+            f"--- muted until {format_time(payload.get('until'))}, but has news: {payload['title']}"
+        )
     return f"--- {event}: {payload.get('title', '')}"
 
 

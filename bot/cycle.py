@@ -402,7 +402,12 @@ class Watcher:
                         why=placement.why,
                     )
                     state, _ = queue_story_events(
-                        self.store, self.settings, self.channel, placement.story, article_id
+                        self.store,
+                        self.settings,
+                        self.channel,
+                        placement.story,
+                        article_id,
+                        now=now,
                     )
             except StorageError:
                 # The database kept nothing of it, so memory must not either: rebuild it.
@@ -452,6 +457,7 @@ class Watcher:
                     revision,
                     changes,
                     notes,
+                    now=self.clock(),
                 )
 
     def recheck_due(self, limit: int = 50) -> int:

@@ -11,9 +11,11 @@ from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot.channel_schedule import ChannelSchedule
 from bot.cycle import Watcher
 from bot.status import STATUS_SECONDS, StatusLine
-from storage.db import Store
+from bot.stories import queue_digest
+from storage.db import StorageError, Store
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +27,9 @@ RECHECK_SECONDS = 60
 # How long a stop waits for running jobs: one fetch is cut off after 20 s at most, and a
 # stopping fetcher refuses the next, so a poll in progress ends well within this.
 STOP_SECONDS = 15.0
+# Digests go out at their channel's times; this catches any a restart or a late run missed.
+DIGEST_CATCH_UP_SECONDS = 300
+DIGEST_JOB_PREFIX = "digest-"
 
 
 def first_poll_delay(source_id: int, interval: int) -> timedelta:
@@ -48,8 +53,10 @@ class Jobs:
         default_interval: int,
         workers: int = 8,
         poll: Callable[[int], object] | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.store = store
+        self.clock = clock
         self.watcher = watcher
         self.poll = poll or watcher.poll
         self.default_interval = default_interval
@@ -81,9 +88,16 @@ class Jobs:
             seconds=RECHECK_SECONDS,
             id="recheck-articles",
         )
+        self.scheduler.add_job(
+            self._guarded(self.deliver_digests),
+            "interval",
+            seconds=DIGEST_CATCH_UP_SECONDS,
+            id="digests-catch-up",
+        )
 
     def start(self) -> None:
         self.sync_sources()
+        self.sync_digests()
         self.scheduler.start()
 
     def shutdown(self, timeout: float = STOP_SECONDS) -> bool:
@@ -154,3 +168,39 @@ class Jobs:
                 coalesce=True,
             )
             logger.info("watching %s (%s) every %s s", source.outlet, source.url, interval)
+
+    def sync_digests(self) -> None:
+        """One job per channel with quiet hours or a digest, firing at its delivery times in
+        the channel's time zone (cron triggers follow daylight-saving changes); then what is
+        already due goes out (after a restart, or a schedule turned off)."""
+        wanted = {}
+        for channel, values in self.store.channel_settings().items():
+            trigger = ChannelSchedule.from_settings(values).trigger()
+            if trigger is not None:
+                wanted[DIGEST_JOB_PREFIX + channel] = (channel, trigger)
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith(DIGEST_JOB_PREFIX) and job.id not in wanted:
+                job.remove()
+        for job_id, (channel, trigger) in wanted.items():
+            self.scheduler.add_job(
+                self._guarded(self.deliver_digests),
+                trigger,
+                args=[channel],
+                id=job_id,
+                replace_existing=True,
+                misfire_grace_time=None,  # late is better than a day late: the outbox keeps it once
+            )
+        self.deliver_digests()
+
+    def deliver_digests(self, channel: str | None = None) -> int:
+        """Queue the digests due now (for `channel`, or every channel holding stories);
+        returns how many stories they tell. The outbox posts them."""
+        now = self.clock()
+        told = 0
+        channels = [channel] if channel else self.store.channels_with_pending_digests()
+        for name in channels:
+            try:
+                told += sum(e.event == "digest_story" for e in queue_digest(self.store, name, now))
+            except StorageError as exc:
+                logger.error("digest for %s not queued (the next run retries): %s", name, exc)
+        return told

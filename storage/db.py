@@ -241,6 +241,11 @@ class Store:
             _source(r) for r in self._rows("SELECT * FROM sources WHERE removed = 0 ORDER BY id")
         ]
 
+    def source_by_url(self, url: str) -> SourceRow | None:
+        """The watched (not removed) source with exactly this URL."""
+        rows = self._rows("SELECT * FROM sources WHERE url = ? AND removed = 0", [url])
+        return _source(rows[0]) if rows else None
+
     def source(self, source_id: int) -> SourceRow | None:
         rows = self._rows("SELECT * FROM sources WHERE id = ?", [source_id])
         return _source(rows[0]) if rows else None
@@ -737,11 +742,35 @@ class Store:
         )
 
     def channel_settings(self) -> dict[str, dict[str, Any]]:
-        """Per-channel settings: {channel: {"threshold": int | None, "watch": [words, ...]}}."""
+        """Per-channel settings: {channel: {"threshold": int | None, "watch": [words, ...],
+        "quiet": dict | None, "digest": dict | None}} (quiet hours and digest as JSON)."""
         return {
-            r["channel"]: {"threshold": r["threshold"], "watch": json.loads(r["watch"])}
+            r["channel"]: {
+                "threshold": r["threshold"],
+                "watch": json.loads(r["watch"]),
+                "quiet": json.loads(r["quiet"]) if r["quiet"] else None,
+                "digest": json.loads(r["digest"]) if r["digest"] else None,
+            }
             for r in self._rows("SELECT * FROM channel_settings ORDER BY channel")
         }
+
+    def set_channel_schedule(
+        self, channel: str, *, user: str | None, field: str, value: dict[str, Any] | None
+    ) -> None:
+        """Set the channel's `field` ("quiet" or "digest") to `value`; None turns it off."""
+        if field not in ("quiet", "digest"):
+            raise ValueError(f"not a channel schedule: {field}")
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO channel_settings (channel, watch, updated_by, updated_at) "
+                "VALUES (?, '[]', ?, ?) ON CONFLICT(channel) DO NOTHING",
+                [channel, user, now_iso()],
+            )
+            self.db.execute(
+                f"UPDATE channel_settings SET {field} = ?, updated_by = ?, updated_at = ? "
+                "WHERE channel = ?",
+                [json.dumps(value) if value else None, user, now_iso(), channel],
+            )
 
     def update_channel(
         self,
@@ -767,16 +796,52 @@ class Store:
                 ],
             )
 
-    def mute_story(self, story_id: int, user: str | None) -> bool:
+    def mute_story(
+        self, story_id: int, channel: str, user: str | None, *, at: datetime, until: datetime
+    ) -> None:
+        """Mute the story in `channel` until `until`; muting it again sets a new period."""
+        self._write(
+            "INSERT INTO channel_mutes (story_id, channel, muted_by, muted_at, until) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(story_id, channel) DO UPDATE SET "
+            "muted_by = excluded.muted_by, muted_at = excluded.muted_at, until = excluded.until",
+            [story_id, channel, user, to_iso(at), to_iso(until)],
+        )
+
+    def unmute_story(self, story_id: int, channel: str, now: datetime) -> bool:
+        """Lift the story's mute in `channel`; False when it was not muted there (or the
+        mute had already ended)."""
         with self.lock:
             cur = self.db.execute(
-                "INSERT OR IGNORE INTO muted_stories (story_id, muted_by, muted_at) VALUES (?, ?, ?)",
-                [story_id, user, now_iso()],
+                "DELETE FROM channel_mutes WHERE story_id = ? AND channel = ? AND until > ?",
+                [story_id, channel, to_iso(now)],
+            )
+            self.db.execute(
+                "DELETE FROM channel_mutes WHERE story_id = ? AND channel = ?", [story_id, channel]
             )
             return cur.rowcount > 0
 
-    def is_muted(self, story_id: int) -> bool:
-        return bool(self._rows("SELECT 1 FROM muted_stories WHERE story_id = ?", [story_id]))
+    def story_mutes(self, story_id: int, now: datetime) -> dict[str, dict[str, Any]]:
+        """{channel: {muted_by, muted_at, until}} of the story's mutes still running at `now`."""
+        return {
+            r["channel"]: r
+            for r in self._rows(
+                "SELECT channel, muted_by, muted_at, until FROM channel_mutes "
+                "WHERE story_id = ? AND until > ?",
+                [story_id, to_iso(now)],
+            )
+        }
+
+    def is_muted(self, story_id: int, channel: str, now: datetime) -> bool:
+        return channel in self.story_mutes(story_id, now)
+
+    def channel_mutes(self, channel: str, now: datetime) -> list[dict[str, Any]]:
+        """The channel's running mutes, soonest to end first, each with the story's title."""
+        return self._rows(
+            "SELECT m.story_id, m.muted_by, m.muted_at, m.until, s.title FROM channel_mutes m "
+            "JOIN stories s ON s.id = m.story_id WHERE m.channel = ? AND m.until > ? "
+            "ORDER BY m.until",
+            [channel, to_iso(now)],
+        )
 
     def told_differences(self, story_id: int) -> set[str]:
         rows = self._rows("SELECT key FROM differences WHERE story_id = ?", [story_id])
@@ -791,6 +856,49 @@ class Store:
                 "VALUES (?, ?, ?, ?, ?)",
                 [(story_id, key, kind, summary, at) for key, kind, summary in told],
             )
+
+    # --- digests --------------------------------------------------------------------------------
+
+    def hold_for_digest(self, channel: str, story_id: int, at: datetime) -> bool:
+        """Keep the story for the channel's next digest; a story is held once per channel."""
+        with self.lock:
+            cur = self.db.execute(
+                "INSERT OR IGNORE INTO digest_items (channel, story_id, held_at) VALUES (?, ?, ?)",
+                [channel, story_id, to_iso(at)],
+            )
+            return cur.rowcount > 0
+
+    def digest_channels(self, story_id: int) -> set[str]:
+        """Channels where the story is held for a digest or was told in one."""
+        rows = self._rows("SELECT channel FROM digest_items WHERE story_id = ?", [story_id])
+        return {r["channel"] for r in rows}
+
+    def pending_digest(self, channel: str) -> list[dict[str, Any]]:
+        """Stories held for the channel's next digest, in the order they were held."""
+        return self._rows(
+            "SELECT story_id, held_at FROM digest_items WHERE channel = ? AND digest_key IS NULL "
+            "ORDER BY held_at, story_id",
+            [channel],
+        )
+
+    def channels_with_pending_digests(self) -> list[str]:
+        rows = self._rows(
+            "SELECT DISTINCT channel FROM digest_items WHERE digest_key IS NULL ORDER BY channel"
+        )
+        return [r["channel"] for r in rows]
+
+    def mark_digested(self, channel: str, story_ids: Sequence[int], digest_key: str) -> None:
+        """Record the stories as told by the digest `digest_key` (inside `transaction`)."""
+        self.db.conn.executemany(
+            "UPDATE digest_items SET digest_key = ? WHERE channel = ? AND story_id = ? "
+            "AND digest_key IS NULL",
+            [(digest_key, channel, story_id) for story_id in story_ids],
+        )
+
+    def sent_ts(self, key: str) -> str | None:
+        """The Slack ts of the outbox entry `key`, once it has been posted."""
+        rows = self._rows("SELECT ts FROM outbox WHERE key = ? AND sent_at IS NOT NULL", [key])
+        return rows[0]["ts"] if rows else None
 
 
 def _from_row(cls: type[_RowT], row: dict[str, Any]) -> _RowT:

@@ -278,3 +278,34 @@ def sitemap_sources(db: Database) -> None:
             raise
     finally:
         db.execute("PRAGMA foreign_keys = ON")
+
+
+@migrations(name="0009_editors_channel_mutes_quiet_hours_digests")
+def editors_channel_mutes_quiet_hours_digests(db: Database) -> None:
+    """Mutes belong to a channel and end (`until`); channels may have quiet hours and a digest
+    (JSON in channel_settings); `digest_items` holds, per channel, the stories waiting for
+    its next digest and, once told, the outbox key of the digest that told them.
+
+    The old global mutes had no channel and no end: they are lifted, not guessed at."""
+    db.execute("""
+        CREATE TABLE channel_mutes (
+            story_id INTEGER NOT NULL REFERENCES stories(id),
+            channel TEXT NOT NULL,
+            muted_by TEXT,
+            muted_at TEXT NOT NULL,
+            until TEXT NOT NULL,
+            PRIMARY KEY (story_id, channel)
+        )""")
+    db.execute("CREATE INDEX channel_mutes_channel ON channel_mutes(channel, until)")
+    db.execute("DROP TABLE muted_stories")
+    db.execute("ALTER TABLE channel_settings ADD COLUMN quiet TEXT")
+    db.execute("ALTER TABLE channel_settings ADD COLUMN digest TEXT")
+    db.execute("""
+        CREATE TABLE digest_items (
+            channel TEXT NOT NULL,
+            story_id INTEGER NOT NULL REFERENCES stories(id),
+            held_at TEXT NOT NULL,
+            digest_key TEXT,
+            PRIMARY KEY (channel, story_id)
+        )""")
+    db.execute("CREATE INDEX digest_items_pending ON digest_items(digest_key, channel)")

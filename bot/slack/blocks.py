@@ -416,3 +416,113 @@ def _button(label: str, action_id: str, value: str, primary: bool = False) -> di
     if primary:
         button["style"] = "primary"
     return button
+
+
+# --- digests and mutes ----------------------------------------------------------------------
+
+
+def digest(payload: dict[str, Any]) -> Message:
+    """A digest's parent: why it came, and each story's headline with its outlet count; the
+    stories themselves are its thread replies."""
+    from bot.slack.notifications import notification_text
+
+    stories = payload.get("stories", [])
+    lines = [
+        [
+            "• *",
+            Outside(s["title"], HEADLINE_CHARS),
+            f"* ({_outlets_phrase(int(s.get('outlet_count') or 0))})",
+        ]
+        for s in stories
+    ]
+    noun = "story" if len(stories) == 1 else "stories"
+    title = [
+        ":newspaper: *",
+        Outside(payload.get("reason") or "Digest"),
+        f"*: {len(stories)} {noun}",
+    ]
+    blocks = sections(title, lines) + [context("Each story is in the thread below.")]
+    return Message(notification_text("digest", payload), capped(blocks))
+
+
+def digest_story(payload: dict[str, Any]) -> Message:
+    """One story of a digest: headline, outlets, top difference, and a link to its alert
+    thread when one exists (`thread`, resolved when posting)."""
+    from bot.slack.notifications import notification_text
+
+    outlets = payload.get("outlets", [])
+    first = payload.get("first") or {}
+    lines: list[Line] = [
+        ["*", Link(article_url(first) if first else None, payload["title"], HEADLINE_CHARS), "*"],
+        [f"{_outlets_phrase(len(outlets))}: ", Listing(outlets, NAME_CHARS)],
+    ]
+    top = payload.get("difference")
+    lines.append(difference_line(top) if top else ["_No differences found between its outlets._"])
+    if payload.get("thread"):
+        lines.append([Link(payload["thread"], "Open its alert thread")])
+    return Message(notification_text("digest_story", payload), sections([], lines)[:3])
+
+
+def muted_news(payload: dict[str, Any]) -> Message:
+    """A muted story has news: what the channel is missing, and a button to unmute it."""
+    from bot.slack.notifications import notification_text
+
+    lines: list[Line] = [
+        [
+            ":mute: *",
+            Outside(payload["title"], HEADLINE_CHARS),
+            f"* is muted in this channel until {when(payload.get('until'))}, and it has news:",
+        ]
+    ]
+    article = payload.get("article")
+    if article:
+        lines.append(["• A new outlet after a quiet day: ", *coverage_line(article)[1:]])
+    lines += [difference_line(d) for d in payload.get("differences", [])[:5]]
+    blocks = sections([], lines)
+    blocks.append(
+        context(
+            f"{_outlets_phrase(int(payload.get('outlet_count') or 0))} now. "
+            f"`/newsdesk unmute {payload['story_id']}` lets its alerts through again."
+        )
+    )
+    blocks.append(_unmute_actions(payload["story_id"]))
+    return Message(notification_text("muted_news", payload), capped(blocks))
+
+
+def muted_notice(story: dict[str, Any], until_iso: str, hours: float) -> Message:
+    """The answer to a mute: what, for how long, and a button to undo it."""
+    period = f"{hours:g} hours" if hours != 1 else "1 hour"
+    headline = Outside(story["title"], HEADLINE_CHARS)
+    text = section(
+        "Muted “",
+        headline,
+        f"” (story {story['id']}) in this channel for {period}, until {when(until_iso)}. "
+        "newsdesk tells this channel once if it has news meanwhile. Undo with "
+        f"`/newsdesk unmute {story['id']}` or the button.",
+    )
+    fallback = compose(["Muted “", headline, f"” in this channel for {period}."], MAX_FALLBACK)
+    return Message(fallback, [text, _unmute_actions(story["id"])])
+
+
+def single_outlet_note(outlet: str) -> dict[str, Any]:
+    """Marks a /story answer whose story only one outlet has covered so far."""
+    return context(
+        ":bust_in_silhouette: Single outlet: only *",
+        Outside(outlet, NAME_CHARS),
+        "* has this story so far.",
+    )
+
+
+def _outlets_phrase(n: int) -> str:
+    return "1 outlet" if n == 1 else f"{n} outlets"
+
+
+def _unmute_actions(story_id: int | str) -> dict[str, Any]:
+    return {
+        "type": "actions",
+        "block_id": f"unmute:{story_id}",
+        "elements": [_button("Unmute", "story_unmute", str(story_id))],
+    }
+
+
+RENDERERS.update({"digest": digest, "digest_story": digest_story, "muted_news": muted_news})

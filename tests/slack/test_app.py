@@ -7,6 +7,7 @@ import hmac
 import json
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -203,7 +204,7 @@ def test_channel_settings_and_the_story_buttons(bot: Bot, server: LoopbackServer
     [shared] = bot.slack.posted(CHANNEL)
     assert "Shared by <@UEDITOR>" in json.dumps(shared["blocks"])
     assert "Muted" in bot.action("story_mute", str(story_id))["text"]
-    assert bot.app.store.is_muted(story_id)
+    assert bot.app.store.is_muted(story_id, CHANNEL, datetime.now(UTC))
 
 
 def test_a_source_added_through_a_redirect_keeps_its_address_unless_it_moved_for_good(
