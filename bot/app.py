@@ -162,6 +162,20 @@ def wait_for_slack(
         delay = min(delay * 2, longest)
 
 
+def slack_auth(client: WebClient) -> tuple[dict[str, object], str]:
+    """auth.test once: Slack's answer (team, user) and the scopes granted to the token (the
+    `x-oauth-scopes` header, comma-separated). Raises ConfigError when Slack refuses the
+    token; a network failure propagates (the caller says Slack could not be reached)."""
+    try:
+        response = client.auth_test()
+    except SlackApiError as exc:
+        error = exc.response.get("error") if exc.response is not None else exc
+        raise ConfigError(f"Slack refused the bot token (auth.test): {error}") from None
+    headers = {k.lower(): v for k, v in (response.headers or {}).items()}
+    scopes = headers.get("x-oauth-scopes", "")
+    return dict(response.data), scopes if isinstance(scopes, str) else ",".join(scopes)  # type: ignore[arg-type]
+
+
 def bolt_app(settings: Settings, client: WebClient, desk: Desk) -> App:
     """The Bolt app with every listener; the token goes to the client only (see
     LIBRARY_NOTES), and a wrong token is a clear error at start. Waits for Slack when it

@@ -167,6 +167,50 @@ def cmd_preview(args: argparse.Namespace) -> int:
     return 1 if report["error"] else 0
 
 
+def cmd_sources(args: argparse.Namespace) -> int:
+    """The Slack command's rules from the terminal: the same checks on a URL (http(s) only,
+    no private addresses unless allowed, read once to tell its kind), the same answers."""
+    import shlex
+
+    from bot.desk import Desk, is_refusal
+    from bot.pipeline.fetch import Fetcher, default_client
+    from bot.slack.mrkdwn import to_plain
+    from storage.db import Store
+
+    settings = _settings(args)
+    store = Store(settings.db_path)
+    try:
+        fetcher = Fetcher(default_client(), allow_private=settings.allow_private_sources)
+        desk = Desk(store, settings, fetcher)
+        words = [args.action, *args.args]
+        answer = desk.sources(None, shlex.join(words), operator=True)
+    finally:
+        store.close()
+    text = "\n".join(
+        to_plain(block["text"]["text"]) for block in answer.blocks if block.get("type") == "section"
+    )
+    print(text or to_plain(answer.text))
+    return 1 if is_refusal(answer) else 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from bot.check import FAIL, Check, check_all, render_table
+
+    try:
+        settings = _settings(args)
+    except ConfigError as exc:
+        print(render_table([Check("settings", FAIL, str(exc))]))
+        return 1
+    from bot.app import slack_auth, slack_client
+    from bot.pipeline.fetch import Fetcher, default_client
+
+    fetcher = Fetcher(default_client(), allow_private=settings.allow_private_sources)
+    auth = None if settings.console_mode else (lambda: slack_auth(slack_client(settings)))
+    rows = check_all(settings, fetcher, auth)
+    print(render_table(rows))
+    return 1 if any(r.status == FAIL for r in rows) else 0
+
+
 def cmd_eval_clusters(args: argparse.Namespace) -> int:
     from bot.evaluate import evaluate_clusters, write_results
 
@@ -317,6 +361,22 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--base", help="for a file: the URL its relative links resolve against")
     preview.add_argument("--env-file", help="settings file (default ./.env, if present)")
     preview.set_defaults(func=cmd_preview)
+
+    sources = sub.add_parser(
+        "sources", help="list, add, remove, pause or resume sources (the rules of /sources)"
+    )
+    sources.add_argument("action", choices=("list", "add", "remove", "pause", "resume"))
+    sources.add_argument("args", nargs="*", help="add: URL [OUTLET NAME]; others: the source id")
+    sources.add_argument(
+        "--env-file", help="settings file; must exist (default ./.env, if present)"
+    )
+    sources.set_defaults(func=cmd_sources)
+
+    check = sub.add_parser(
+        "check", help="check settings, sources file, database, Slack and each source, once"
+    )
+    check.add_argument("--env-file", help="settings file; must exist (default ./.env, if present)")
+    check.set_defaults(func=cmd_check)
 
     evaluate = sub.add_parser("eval", help="score newsdesk against labelled data")
     eval_sub = evaluate.add_subparsers(dest="what", required=True)

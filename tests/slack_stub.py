@@ -44,6 +44,14 @@ class SlackStub:
     hold_seconds: float = 0.0  # delay before answering chat.postMessage (after recording it)
     app_token: str = "xapp-test"
     socket_url: str | None = None  # what apps.connections.open hands out (Socket Mode)
+    # The token's scopes, as the app manifest asks for them (x-oauth-scopes of each answer).
+    scopes: tuple[str, ...] = (
+        "chat:write",
+        "chat:write.public",
+        "commands",
+        "channels:history",
+        "groups:history",
+    )
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -166,7 +174,8 @@ class SlackStub:
             body = self._method(method, params)
         if method == "chat.postMessage" and self.hold_seconds:
             time.sleep(self.hold_seconds)
-        return 200, {}, body
+        # Slack names the token's scopes in a header of every Web API answer.
+        return 200, {"x-oauth-scopes": ",".join(self.scopes)}, body
 
     def _method(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "apps.connections.open":

@@ -141,3 +141,78 @@ def test_stories_and_export_read_what_the_bot_stored(server, tmp_path: Path) -> 
     refused(newsdesk("stories", "--since", "yesterday", env=env, cwd=tmp_path), "yesterday")
     refused(newsdesk("stories", env={"NEWSDESK_DB": "nowhere.db"}, cwd=tmp_path), "nowhere.db")
     assert not (tmp_path / "nowhere.db").exists()
+
+
+def test_check_reports_each_part_and_exits_zero_only_when_all_is_fine(
+    server, tmp_path: Path
+) -> None:
+    from tests.newsroom import SEEDS, publish_feed, serve_article
+    from tests.slack_stub import SlackStub
+
+    prefix, outlet, title = SEEDS[0]
+    from tests.conftest import Reply, seed_text
+
+    url = serve_article(server, "story", outlet, title, seed_text(prefix))
+    publish_feed(server, "ft", [(title, url)])
+    server.routes["/gone/feed.xml"] = Reply(404, b"not found")
+    good = f'[[source]]\noutlet = "FT"\nurl = "{server.url}/ft/feed.xml"\n'
+    bad = f'[[source]]\noutlet = "Gone"\nurl = "{server.url}/gone/feed.xml"\n'
+    (tmp_path / "good.toml").write_text(good)
+    (tmp_path / "both.toml").write_text(good + "\n" + bad)
+    base = {"NEWSDESK_DB": str(tmp_path / "n.db"), "NEWSDESK_ALLOW_PRIVATE_SOURCES": "true"}
+
+    fine = newsdesk("check", env={**base, "NEWSDESK_SOURCES": "good.toml"}, cwd=tmp_path)
+    assert fine.returncode == 0, fine.stdout + fine.stderr
+    assert "source FT" in fine.stdout and "a feed with 1 entries" in fine.stdout
+    assert fine.stdout.rstrip().endswith("all fine")
+
+    failing = newsdesk("check", env={**base, "NEWSDESK_SOURCES": "both.toml"}, cwd=tmp_path)
+    assert failing.returncode == 1
+    [gone] = [line for line in failing.stdout.splitlines() if line.startswith("source Gone")]
+    assert "FAIL" in gone and "HTTP 404" in gone
+    assert not (tmp_path / "n.db").exists()  # checking stores nothing
+
+    slack = SlackStub()
+    try:
+        env = {
+            **base,
+            "NEWSDESK_SOURCES": "good.toml",
+            "SLACK_BOT_TOKEN": slack.token,
+            "SLACK_SIGNING_SECRET": "s",
+            "SLACK_API_URL": slack.api_url,
+            "NEWSDESK_CHANNEL": "C1",
+        }
+        assert newsdesk("check", env=env, cwd=tmp_path).returncode == 0
+        slack.scopes = ("commands",)
+        scopes = newsdesk("check", env=env, cwd=tmp_path)
+        assert scopes.returncode == 1 and "missing chat:write" in scopes.stdout
+        refused_token = newsdesk("check", env={**env, "SLACK_BOT_TOKEN": "xoxb-no"}, cwd=tmp_path)
+        assert refused_token.returncode == 1 and "refused the bot token" in refused_token.stdout
+    finally:
+        slack.close()
+
+
+def test_sources_from_the_terminal_follow_the_slack_rules(server, tmp_path: Path) -> None:
+    from tests.newsroom import publish_feed
+
+    publish_feed(server, "ft", [("Troops to train Ukraine's army", f"{server.url}/a.html")])
+    env = {"NEWSDESK_DB": str(tmp_path / "n.db"), "NEWSDESK_ALLOW_PRIVATE_SOURCES": "true"}
+    feed = f"{server.url}/ft/feed.xml"
+
+    added = newsdesk("sources", "add", feed, "Financial Times", env=env, cwd=tmp_path)
+    assert added.returncode == 0 and "Added source 1: Financial Times, a feed" in added.stdout
+    again = newsdesk("sources", "add", feed, env=env, cwd=tmp_path)
+    assert again.returncode == 0 and "Already watching" in again.stdout
+    assert newsdesk("sources", "pause", "1", env=env, cwd=tmp_path).returncode == 0
+    listed = newsdesk("sources", "list", env=env, cwd=tmp_path)
+    assert "Financial Times" in listed.stdout and "paused" in listed.stdout
+    assert "&amp;" not in listed.stdout and "<http" not in listed.stdout  # plain text
+    assert newsdesk("sources", "remove", "7", env=env, cwd=tmp_path).returncode == 1
+    private = newsdesk(
+        "sources",
+        "add",
+        f"{server.url}/other/feed.xml",
+        cwd=tmp_path,
+        env={**env, "NEWSDESK_ALLOW_PRIVATE_SOURCES": "false"},
+    )
+    assert private.returncode == 1 and "private" in private.stdout

@@ -241,3 +241,21 @@ def plain_when(iso: str | None) -> str:
     if not iso:
         return "time unknown"
     return datetime.fromisoformat(iso).astimezone(UTC).strftime("%d %b %Y %H:%M UTC")
+
+
+_CONTROL = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+
+
+def to_plain(markup: str) -> str:
+    """Mrkdwn as a terminal shows it: `<url|label>` -> "label (url)", a `<!date...|fallback>`
+    -> its fallback, *bold*/_italic_/`code` marks dropped, entities unescaped."""
+
+    def control(match: re.Match[str]) -> str:
+        target, label = match.group(1), match.group(2)
+        if target.startswith("!"):
+            return label or ""
+        return f"{label} ({target})" if label and label != target else target
+
+    text = _CONTROL.sub(control, markup)
+    text = re.sub(r"(?<![\w*_`])[*_`]([^*_`\n]+)[*_`](?![\w*_`])", r"\1", text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
