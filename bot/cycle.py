@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
+from bot import metrics
 from bot.errors import ExtractionError, SourceError, Stopping
 from bot.pipeline.alerts import source_failing_event
 from bot.pipeline.assemble import StoryAssembler
@@ -170,9 +171,10 @@ class Watcher:
             return report
         started = time.monotonic()
         try:
-            result = self.fetcher.fetch(
-                source.url, etag=source.etag, last_modified=source.last_modified
-            )
+            with metrics.timed("fetch"):
+                result = self.fetcher.fetch(
+                    source.url, etag=source.etag, last_modified=source.last_modified
+                )
             if result.not_modified:
                 report.not_modified = True
             elif source.kind in ("feed", "sitemap"):
@@ -329,7 +331,8 @@ class Watcher:
         existing = self.store.article_for(source.id, key)
         if existing and existing.entry_fingerprint == entry_fp:
             return None
-        reading = read_entry(self.fetcher, entry, self._computing)
+        with metrics.timed("page"):
+            reading = read_entry(self.fetcher, entry, self._computing)
         return _Entry(entry, reading.title, reading.page, entry_fp, existing, key)
 
     def _take_article(
@@ -367,7 +370,8 @@ class Watcher:
         now = self.clock()
         published = published or page.published
         seen = min(published, now) if published else now
-        facts = _facts_json(title, page.text)  # read before taking the locks
+        with metrics.timed("facts"):
+            facts = _facts_json(title, page.text)  # read before taking the locks
         with self._placing:
             try:
                 with self.store.transaction():
@@ -390,9 +394,10 @@ class Watcher:
                         },
                         facts,
                     )
-                    placement = self.assembler.place(
-                        str(article_id), source.outlet, title, page.text, seen, embedding
-                    )
+                    with metrics.timed("place"):
+                        placement = self.assembler.place(
+                            str(article_id), source.outlet, title, page.text, seen, embedding
+                        )
                     self.store.touch_story(placement.story, title=title, seen=seen)
                     self.store.place_article(
                         article_id,

@@ -25,13 +25,25 @@ class JsonLineFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
-class _SkippedOverlapFilter(logging.Filter):
-    """Drops APScheduler's "skipped: maximum number of running instances reached": every job
-    runs with max_instances=1 on purpose, so a run skipped while the last one works (the
-    outbox drain while Slack is slow, a poll of a slow source) is normal operation."""
+class _Expected(logging.Filter):
+    """Drops a library's line that describes newsdesk's normal operation, not a problem:
+
+    - APScheduler's "skipped: maximum number of running instances reached": every job runs
+      with max_instances=1 on purpose, so a run skipped while the last one works (the outbox
+      drain while Slack is slow, a poll of a slow source) is normal;
+    - Bolt's "As you gave `client` as well, `token` will be unused": the token goes to the
+      client on purpose (LIBRARY_NOTES), and Bolt reads SLACK_BOT_TOKEN from the
+      environment by itself.
+    """
+
+    LINES = (
+        "maximum number of running instances reached",
+        "`token` will be unused",
+    )
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return "maximum number of running instances reached" not in record.getMessage()
+        message = record.getMessage()
+        return not any(line in message for line in self.LINES)
 
 
 def configure_logging(verbose: bool, log_format: str = "text") -> None:
@@ -52,6 +64,7 @@ def configure_logging(verbose: bool, log_format: str = "text") -> None:
     # slack_sdk logs every failed request as an ERROR; newsdesk logs each one itself, with
     # what it will do about it (the poster's retry, the wait for Slack at start).
     logging.getLogger("slack_sdk.web.base_client").setLevel(logging.CRITICAL)
-    scheduler_log = logging.getLogger("apscheduler.scheduler")
-    if not any(isinstance(f, _SkippedOverlapFilter) for f in scheduler_log.filters):
-        scheduler_log.addFilter(_SkippedOverlapFilter())
+    for name in ("apscheduler.scheduler", "slack_bolt.App"):
+        library = logging.getLogger(name)
+        if not any(isinstance(f, _Expected) for f in library.filters):
+            library.addFilter(_Expected())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -83,6 +84,12 @@ def error_kind(message: str) -> str:
         if re.search(pattern, message, re.IGNORECASE):
             return kind
     return "other"
+
+
+def timed(stage: str) -> Any:
+    """A context manager timing one stage into `newsdesk_stage_seconds{stage}`: fetch (a
+    source's document), page (an entry's page read and extracted), facts, place (grouping)."""
+    return STAGE_SECONDS.labels(stage).time()
 
 
 def observe_poll(outcome: str, error: str | None, seconds: float) -> None:

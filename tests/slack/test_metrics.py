@@ -58,6 +58,9 @@ def test_metrics_count_polls_errors_articles_and_the_outbox(
         assert grew("newsdesk_articles_total", placement="new") == 1
         assert grew("newsdesk_articles_total", placement="joined") == 2
         assert grew("newsdesk_stage_seconds_count", stage="poll") == 4
+        assert grew("newsdesk_stage_seconds_count", stage="fetch") == 8  # with the first polls
+        assert grew("newsdesk_stage_seconds_count", stage="page") == 3
+        assert grew("newsdesk_stage_seconds_count", stage="place") == 3
         pending = app.store.outbox_counts()["pending"]
         assert pending > 0  # the alert and its thread wait for the drain
         assert after[("newsdesk_outbox_pending", ())] == pending
