@@ -8,11 +8,14 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.errors import ConfigError, NewsdeskError
+
+_T = TypeVar("_T")
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -98,17 +101,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
+    from bot.export import render_list, story_list
 
-    from bot.export import parse_span, render_list, story_list
-
-    settings = _settings(args)
-    since = datetime.now(UTC) - parse_span(args.since)
-    store = _existing_store(settings.db_path)
-    try:
-        stories = story_list(store, since)
-    finally:
-        store.close()
+    stories = _read_stored(args, story_list)
     if args.json:
         json.dump({"stories": stories}, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -118,17 +113,9 @@ def cmd_stories(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
+    from bot.export import render_csv, story_records
 
-    from bot.export import parse_span, render_csv, story_records
-
-    settings = _settings(args)
-    since = datetime.now(UTC) - parse_span(args.since)
-    store = _existing_store(settings.db_path)
-    try:
-        records = story_records(store, since)
-    finally:
-        store.close()
+    records = _read_stored(args, story_records)
     if args.format == "csv":
         text = render_csv(records)
     else:
@@ -139,6 +126,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _read_stored(args: argparse.Namespace, read: Callable[[Store, datetime], _T]) -> _T:
+    """`read(store, since)` over the database of the settings, `--since` back from now."""
+    from bot.export import parse_span
+
+    settings = _settings(args)
+    since = datetime.now(UTC) - parse_span(args.since)
+    store = _existing_store(settings.db_path)
+    try:
+        return read(store, since)
+    finally:
+        store.close()
 
 
 def _existing_store(path: str) -> Store:

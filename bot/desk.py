@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.channel_schedule import (
     ChannelSchedule,
@@ -35,6 +34,7 @@ from bot.settings import Settings
 from bot.slack import blocks
 from bot.slack.blocks import Message
 from bot.slack.mrkdwn import clip, escape, when
+from bot.slack.permalinks import thread_permalink
 from bot.stories import LEAD_CHARS, member, queue_digest, story_differences
 from storage.db import ArticleRow, Store, to_iso
 
@@ -182,17 +182,7 @@ class Desk:
         }
 
     def permalink(self, story_id: int) -> str | None:
-        threads = self.store.story_threads(story_id)
-        if not threads or self.client is None:
-            return None
-        try:
-            response = self.client.chat_getPermalink(
-                channel=threads[0]["channel"], message_ts=threads[0]["ts"]
-            )
-            return str(response["permalink"])
-        except SlackApiError as exc:
-            logger.info("no permalink for story %s: %s", story_id, exc)
-            return None
+        return thread_permalink(self.store, self.client, story_id)
 
     def all_differences(self, story_id: int) -> Message:
         rows = self.store.story_members(story_id)

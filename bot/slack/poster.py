@@ -25,6 +25,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot import metrics
 from bot.slack.blocks import render_event
 from bot.slack.notifications import notification_text
+from bot.slack.permalinks import thread_permalink
 from storage.db import OutboxRow, Store
 
 logger = logging.getLogger(__name__)
@@ -119,7 +120,10 @@ class SlackPoster:
         self._pace(entry.channel)
         payload = entry.payload
         if entry.event == "digest_story":
-            payload = {**payload, "thread": self._thread_link(int(payload["story_id"]))}
+            payload = {
+                **payload,
+                "thread": thread_permalink(self.store, self.client, int(payload["story_id"])),
+            }
         message = render_event(entry.event, payload)
         message.text = notification_text(entry.event, payload)
         rendered = message.as_kwargs()
@@ -135,20 +139,6 @@ class SlackPoster:
                 **rendered,
             )
         self._record(entry, str(response["ts"]))
-
-    def _thread_link(self, story_id: int) -> str | None:
-        """A link to the story's alert thread (the first channel's), if it has one."""
-        threads = self.store.story_threads(story_id)
-        if not threads:
-            return None
-        try:
-            response = self.client.chat_getPermalink(
-                channel=threads[0]["channel"], message_ts=threads[0]["ts"]
-            )
-            return str(response["permalink"])
-        except SlackApiError as exc:
-            logger.info("no link to the thread of story %s: %s", story_id, exc)
-            return None
 
     def _record(self, entry: OutboxRow, ts: str) -> None:
         with self.store.transaction():
