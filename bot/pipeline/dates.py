@@ -87,6 +87,12 @@ ZONE_OFFSETS: dict[str, int] = {
 # dateutil fills what a text leaves out from this; year 1 means the text named no year.
 _NO_DATE = datetime(1, 1, 1)
 _ISO_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+# "GMT+2", "UTC+05:30", "GMT +0200", "GMT-4" closing a time: the offset from UTC as people
+# write it (GMT+2 is two hours ahead). dateutil reads "GMT+2" the POSIX TZ way, two hours
+# behind (see its parser docs), so such a zone is rewritten as a plain offset first.
+_NAMED_UTC_OFFSET = re.compile(
+    r"\b(?:GMT|UTC|UT)\s*([+-])(\d{1,2})(?::?(\d{2}))?(?=\s*(?:\(.*\))?\s*$)", re.I
+)
 
 
 class UnreadableZone(ValueError):
@@ -136,6 +142,7 @@ def _from_iso(text: str) -> datetime | None:
 
 
 def _from_text(text: str) -> datetime | None:
+    text = _NAMED_UTC_OFFSET.sub(_as_offset, text)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", dateutil_parser.UnknownTimezoneWarning)
         try:
@@ -147,6 +154,11 @@ def _from_text(text: str) -> datetime | None:
     if parsed.year == _NO_DATE.year:
         return None
     return parsed
+
+
+def _as_offset(match: re.Match[str]) -> str:
+    sign, hours, minutes = match.group(1), int(match.group(2)), match.group(3) or "00"
+    return f"{sign}{hours:02d}{minutes}"
 
 
 def parse_zoned_datetime(value: object) -> datetime | None:

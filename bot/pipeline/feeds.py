@@ -4,6 +4,7 @@ real encoding) and reads its entries the way they were written."""
 
 from __future__ import annotations
 
+import codecs
 import io
 import logging
 import re
@@ -33,6 +34,7 @@ _HTML_START = re.compile(rb"<!doctype html|<html[\s>]", re.I)
 # A relative reference without `/`, `.` or `?` in front is taken as a link only if one of
 # its segments names a page (a file name, a slug, a number): "N/A", "none", "TBD" are not.
 _PAGE_SEGMENT = re.compile(r"[.\-_0-9]")
+_HTTP_SCHEME = re.compile(r"https?://", re.I)
 _BLOCKS = frozenset(
     "address article aside blockquote caption dd details div dl dt figcaption figure footer "
     "form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody thead "
@@ -75,6 +77,8 @@ def parse_feed(
 
     if jsonfeed.looks_like_json(content):
         return jsonfeed.parse_json_feed(content, base_url or "")
+    if not content.strip():
+        raise ExtractionError("the server answered with an empty body instead of the feed")
     parsed = _parse(content, content_type)
     drafts = [_draft(raw, base_url) for raw in parsed.entries]
     drafts = [d for d in drafts if d["url"] or d["guid"] or d["title"] or d["summary"]]
@@ -115,6 +119,11 @@ def _as_served(content: bytes, content_type: str) -> tuple[bytes, str]:
     declared = _declared_encoding(content, content_type)
     if _decodes(content, declared or "utf-8"):
         return content, content_type
+    if (declared or "utf-8").lower().replace("_", "-") in ("utf-8", "utf8"):
+        mended = _utf8_with_stray_cp1252(content)
+        if mended is not None:
+            logger.info("feed is UTF-8 with stray windows-1252 bytes; read them as such")
+            return mended, content_type
     best = charset_normalizer.from_bytes(content).best()
     if best is None:
         return content, content_type
@@ -123,6 +132,45 @@ def _as_served(content: bytes, content_type: str) -> tuple[bytes, str]:
     text = _XML_DECLARATION.sub(rb"\1\2utf-8\2", text, count=1)
     content_type = _CHARSET_PARAM.sub("; charset=utf-8", content_type)
     return text, content_type
+
+
+STRAY_PER_UTF8_CHARACTER = 4
+# A character of more than one byte in valid UTF-8, and a byte that cannot be in UTF-8 text.
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _cp1252_byte(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: each byte UTF-8 cannot read, read as windows-1252 (latin-1 for
+    the five bytes windows-1252 leaves undefined)."""
+    assert isinstance(error, UnicodeDecodeError)
+    chars = []
+    for byte in error.object[error.start : error.end]:
+        try:
+            chars.append(bytes([byte]).decode("cp1252"))
+        except UnicodeDecodeError:
+            chars.append(chr(byte))
+    return "".join(chars), error.end
+
+
+codecs.register_error("newsdesk-cp1252-bytes", _cp1252_byte)
+
+
+def _utf8_with_stray_cp1252(content: bytes) -> bytes | None:
+    """A UTF-8 document with some windows-1252 bytes pasted in (curly quotes and dashes
+    from a word processor: NYPL-Simplified/Simplified-iOS#555), as clean UTF-8; None when
+    the bytes do not read as UTF-8 at heart. In legacy-encoded text, valid multi-byte UTF-8
+    is rare (a letter then a punctuation byte) and bad bytes are every accented letter, so
+    it is taken as UTF-8 when bad bytes are at most STRAY_PER_UTF8_CHARACTER per valid
+    multi-byte character. A detector judging the whole document instead picks a legacy
+    code page and garbles every UTF-8 character ("Café" as "CafĂ©")."""
+    text = content.decode("utf-8", "newsdesk-cp1252-bytes")
+    valid = len(_UTF8_MULTIBYTE.findall(content))
+    stray = len(text) - len(content.decode("utf-8", "ignore"))  # one character per bad byte
+    if valid == 0 or stray > STRAY_PER_UTF8_CHARACTER * valid:
+        return None
+    return text.encode("utf-8")
 
 
 def _starts_with(content: bytes, start: re.Pattern[bytes]) -> bool:
@@ -149,10 +197,13 @@ def _decodes(content: bytes, encoding: str) -> bool:
 
 def _draft(raw: feedparser.FeedParserDict, base_url: str | None) -> dict[str, object]:
     """One entry's fields as newsdesk reads them (FeedEntry's keyword arguments)."""
-    link = _link(raw.get("link"), base_url)
+    # A feed proxied by FeedBurner links to its redirector; <feedburner:origLink> is the
+    # article's own address (passiomatic/coldsweat#7), stable when the proxy is gone.
+    link = resolve_link(raw.get("feedburner_origlink"), base_url)
+    link = link or resolve_link(raw.get("link"), base_url)
     guid = (raw.get("id") or "").strip()
     if not link and raw.get("guidislink"):  # a permalink guid is the entry's link
-        link = _link(guid, base_url)
+        link = resolve_link(guid, base_url)
     if guid and link and guid == raw.get("link"):
         guid = link  # the same permalink, resolved
     summary = ""
@@ -171,11 +222,23 @@ def _draft(raw: feedparser.FeedParserDict, base_url: str | None) -> dict[str, ob
     }
 
 
-def _link(value: object, base_url: str | None) -> str:
-    """An absolute http(s) URL for a link as written, or "" when it is not a link."""
+def resolve_link(value: object, base_url: str | None) -> str:
+    """An absolute http(s) URL for a link as written in a feed, or "" when it is not a link.
+
+    Relative links resolve against `base_url` (when None, they are not links). A URL with
+    spaces inside (RSS-Bridge#1649, martinrotter/rssguard#542) is read as a browser reads
+    it: tabs and line breaks dropped, spaces as %20 (WHATWG URL). Words with spaces and
+    no scheme or leading "/" ("see below", "N/A") are not links.
+    """
     text = str(value or "").strip()
-    if not text or any(c.isspace() for c in text):
+    if not text:
         return ""
+    if any(c.isspace() for c in text):
+        if not (_HTTP_SCHEME.match(text) or text.startswith("/")):
+            return ""
+        text = re.sub(r"[\t\r\n]", "", text).replace(" ", "%20")
+        if any(c.isspace() for c in text):  # other spaces (no-break, ideographic): no URL
+            return ""
     parts = urlsplit(text)
     if not parts.scheme:
         if text.startswith("#"):

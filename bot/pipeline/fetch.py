@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 import urllib.robotparser
+import zlib
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -32,6 +33,8 @@ REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECT_CODES = frozenset({301, 308})
 # Statuses whose Retry-After asks a client to come back later (RFC 9110 10.2.3, RFC 6585 4).
 RETRY_AFTER_CODES = frozenset({429, 503})
+# A body that is itself a gzip file starts with these bytes (RFC 1952 section 2.3.1).
+GZIP_MAGIC = b"\x1f\x8b"
 # How much of an error page is read to tell a bot challenge from a plain refusal: the
 # markers sit in the <head> or the first script of every challenge page seen.
 CHALLENGE_SNIFF_BYTES = 64 * 1024
@@ -168,6 +171,29 @@ def retry_after_seconds(
     return max(0.0, (until - reference).total_seconds())
 
 
+def unpack_gzip(content: bytes, limit: int = MAX_BYTES) -> bytes:
+    """A body that is a gzip file, unpacked; any other body unchanged.
+
+    Servers send gzip files as bodies: sitemap.xml.gz, and feeds or pages compressed twice
+    or compressed without `Content-Encoding` (rbren/rss-parser#280). No text document starts
+    with the gzip magic bytes, so the body itself says what it is. At most `limit` bytes are
+    unpacked (a gzip bomb stays bounded).
+
+    Raises:
+        SourceError: the gzip data is broken, or unpacks to more than `limit` bytes.
+    """
+    if content[:2] != GZIP_MAGIC:
+        return content
+    inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    try:
+        unpacked = inflater.decompress(content, limit)
+    except zlib.error as exc:
+        raise SourceError(f"the body is gzip data that cannot be unpacked ({exc})") from None
+    if inflater.unconsumed_tail:
+        raise SourceError(f"the body is gzip data that unpacks to over {limit:,} bytes")
+    return unpacked
+
+
 def describe_wait(seconds: float) -> str:
     """A wait in words an editor reads at a glance: "45 s", "5 min", "2 h 30 min"."""
     if seconds < 90:
@@ -292,6 +318,7 @@ class Fetcher:
                         f"{url} is {int(declared):,} bytes, over the {self.max_bytes:,} byte cap"
                     )
                 body = self._read_body(url, response, self.max_bytes, deadline)
+                body = unpack_gzip(body, self.max_bytes)
                 return FetchResult(
                     url=original,
                     final_url=url,

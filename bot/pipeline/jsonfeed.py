@@ -9,11 +9,11 @@ import codecs
 import json
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from bot.errors import ExtractionError
 from bot.pipeline.dates import parse_zoned_datetime
-from bot.pipeline.feeds import html_to_text
+from bot.pipeline.feeds import html_to_text, resolve_link
 from bot.pipeline.models import FeedEntry
 
 VERSION_PREFIXES = ("https://jsonfeed.org/version/", "http://jsonfeed.org/version/")
@@ -84,18 +84,21 @@ def _entry(raw: Any, base: str) -> FeedEntry | None:
     if not isinstance(raw, dict):
         return None
     # `url` is the item's own page; `external_url` is what a link post points at.
-    link = _text(raw.get("url")) or _text(raw.get("external_url"))
+    # Links are read as feeds' links are (feeds.resolve_link); `id` is only an identity,
+    # a link only when it is an absolute http(s) URL (manton/JSONFeed#70: "clients
+    # shouldn't assume that id is a URL").
+    link = resolve_link(_text(raw.get("url")), base or None)
+    link = link or resolve_link(_text(raw.get("external_url")), base or None)
     guid = _text(raw.get("id")) if isinstance(raw.get("id"), str | int) else ""
-    if not link and guid.startswith(("http://", "https://")):
-        link = guid
+    if not link and urlsplit(guid).scheme.lower() in ("http", "https"):
+        link = resolve_link(guid, None)
     if not link and not guid:
         return None
-    link = urljoin(base, link) if link and base else link
     # content_text is already plain; content_html and summary may carry markup.
     text = _text(raw.get("content_text")) or html_to_text(_text(raw.get("content_html")))
     text = text or html_to_text(_text(raw.get("summary")))
     return FeedEntry(
-        url=link or guid,
+        url=link,
         guid=guid or link,
         title=" ".join(_text(raw.get("title")).split()),
         summary=text,

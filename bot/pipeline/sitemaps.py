@@ -9,7 +9,6 @@ XML is read here with lxml, entities never expanded and no network access.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,11 +18,10 @@ from lxml import etree
 
 from bot.errors import ExtractionError, SourceError
 from bot.pipeline.dates import parse_zoned_datetime
-from bot.pipeline.fetch import MAX_BYTES, Fetcher
+from bot.pipeline.fetch import MAX_BYTES, Fetcher, unpack_gzip
 from bot.pipeline.models import FeedEntry
 
 MAX_CHILD_SITEMAPS = 3  # sitemaps of an index read per poll, most recently modified first
-GZIP_MAGIC = b"\x1f\x8b"
 
 
 @dataclass(frozen=True)
@@ -142,14 +140,10 @@ def read_sitemap(
 
 
 def _parse(content: bytes) -> etree._Element:
-    if content[:2] == GZIP_MAGIC:  # sitemap.xml.gz is served as a gzip file, not encoded
-        inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
-        try:
-            content = inflater.decompress(content, MAX_BYTES)
-        except zlib.error as exc:
-            raise ExtractionError(f"the gzipped sitemap cannot be unpacked ({exc})") from None
-        if inflater.unconsumed_tail:
-            raise ExtractionError(f"the gzipped sitemap unpacks to over {MAX_BYTES:,} bytes")
+    try:  # sitemap.xml.gz read from a file (the Fetcher unpacks what it fetches)
+        content = unpack_gzip(content, MAX_BYTES)
+    except SourceError as exc:
+        raise ExtractionError(f"the sitemap cannot be read: {exc}") from None
     parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
     try:
         root = etree.fromstring(content, parser)
