@@ -44,6 +44,8 @@ MAX_ENTRIES_PER_POLL = 200
 EMBED_BATCH = 8  # new articles sent to the model together while the next pages are read
 WINDOW_PAGE = 500  # articles read from storage at a time when the window is reloaded
 FAILING_REPORT_AFTER = timedelta(hours=24)
+# How far ahead of our clock a published time may be (servers' clocks drift a little).
+FUTURE_TOLERANCE = timedelta(minutes=15)
 # A permanent redirect (301/308) seen on this many polls in a row moves the source for good;
 # one poll is not enough: sites answer 301 by mistake during a deploy and take it back.
 MOVE_AFTER_POLLS = 2
@@ -369,6 +371,11 @@ class Watcher:
             return
         now = self.clock()
         published = published or page.published
+        if published and published - now > FUTURE_TOLERANCE:
+            # A time ahead of the clock is a wrong zone or a typo, not news from the future:
+            # the item is left undated (the time first seen stands in), as for an unreadable one.
+            logger.info("%s gives a time in the future (%s); left undated", url, published)
+            published = None
         seen = min(published, now) if published else now
         with metrics.timed("facts"):
             facts = _facts_json(title, page.text)  # read before taking the locks

@@ -199,3 +199,18 @@ def test_paragraphs_of_a_feed_only_text_stay_apart(server: LoopbackServer, tmp_p
 def _articles(watcher: Watcher) -> list[ArticleRow]:
     ids = [r[0] for r in watcher.store.db.execute("SELECT id FROM articles ORDER BY id")]
     return [row for i in ids if (row := watcher.store.article(i)) is not None]
+
+
+def test_a_time_in_the_future_is_left_out_not_stored(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    watcher = make_watcher(tmp_path / "n.db")
+    source = watcher.store.add_source(
+        "Harbour Times", serve_feed_file(server, "rss_future_date.xml"), "feed"
+    )
+    before = datetime.now(UTC)
+    assert watcher.poll(source).ok
+    bridge, ferry = sorted(_articles(watcher), key=lambda r: r.title)
+    assert bridge.published is None
+    assert before - timedelta(seconds=1) <= datetime.fromisoformat(bridge.seen_at)
+    assert ferry.published == "2024-05-14T08:05:00+00:00"
