@@ -206,10 +206,10 @@ def create_app(
 ) -> Newsdesk:
     """Everything newsdesk needs to run, from settings. Nothing starts until `start`;
     `clock` (UTC now) is what placing, mutes, quiet hours and digests read the time from."""
+    # The sources file is read first: a bad one stops the start before a database is made.
+    specs = load_sources_file(settings.sources_path, required=settings.sources_named)
     store = Store(settings.db_path)
-    store.sync_file_sources(
-        load_sources_file(settings.sources_path, required=settings.sources_named)
-    )
+    store.sync_file_sources(specs)
     fetcher = Fetcher(
         default_client(), allow_private=settings.allow_private_sources, host_delay=host_delay
     )

@@ -46,7 +46,8 @@ def check_all(
     rows = [Check("settings", OK, _settings_summary(settings))]
     try:
         specs = load_sources_file(settings.sources_path, required=settings.sources_named)
-        rows.append(Check("sources file", OK, f"{settings.sources_path}: {len(specs)} sources"))
+        noun = "source" if len(specs) == 1 else "sources"
+        rows.append(Check("sources file", OK, f"{settings.sources_path}: {len(specs)} {noun}"))
     except NewsdeskError as exc:
         specs = []
         rows.append(Check("sources file", FAIL, str(exc)))
@@ -163,6 +164,7 @@ def _read_source(fetcher: Fetcher, spec: dict[str, object]) -> Check:
     return Check(
         what,
         WARN if reading.error else OK,
-        f"a {opened.kind} with {len(listing.entries)} entries; the first reads "
+        f"a {opened.kind} with {len(listing.entries)} "
+        f"{'entry' if len(listing.entries) == 1 else 'entries'}; the first reads "
         f"{len(reading.page.text.split())} words{note}",
     )

@@ -291,6 +291,17 @@ def cmd_eval_fit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _at_least_one(text: str) -> int:
+    """A whole number of 1 or more (argparse type), as NEWSDESK_MIN_OUTLETS must be."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -318,7 +329,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--env-file", help="with SLACK_BOT_TOKEN set there, post to Slack (default ./.env)"
     )
-    demo.add_argument("--min-outlets", type=int, default=3, help="outlets before a story alerts")
+    demo.add_argument(
+        "--min-outlets", type=_at_least_one, default=3, help="outlets before a story alerts"
+    )
     demo.set_defaults(func=cmd_demo)
 
     analyze = sub.add_parser("analyze", help="group a JSONL file of articles into stories")
@@ -327,8 +340,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="JSONL (or .jsonl.gz, or - for standard input): id, outlet, and "
         "title/text/html, url, published",
     )
-    analyze.add_argument("--json", action="store_true", help="print JSON (DESIGN.md section 7)")
-    analyze.add_argument("--min-outlets", type=int, default=3, help="outlets for a story to alert")
+    analyze.add_argument("--json", action="store_true", help="print JSON (README, Commands)")
+    analyze.add_argument(
+        "--min-outlets", type=_at_least_one, default=3, help="outlets for a story to alert"
+    )
     analyze.add_argument("--window-hours", type=float, default=72.0, help="story activity window")
     analyze.add_argument(
         "--all-differences",
@@ -354,7 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
         "preview", help="what newsdesk would read from a source, storing nothing"
     )
     preview.add_argument("source", metavar="URL_OR_FILE", help="a feed, sitemap, page or homepage")
-    preview.add_argument("--json", action="store_true", help="print JSON (DESIGN.md section 7a)")
+    preview.add_argument("--json", action="store_true", help="print JSON (README, Sources)")
     preview.add_argument(
         "--kind", choices=("feed", "sitemap", "page"), help="read it as this kind of source"
     )

@@ -28,7 +28,8 @@ class StatusLine:
         return (
             f"status: {done['polls']} polls ({done['failed_polls']} failed), "
             f"{now['failing']} of {now['sources']} sources failing; "
-            f"{done['new_articles']} new articles, {now['stories']} stories; "
+            f"{done['new_articles']} new articles, {now['stories']} "
+            f"{'story' if now['stories'] == 1 else 'stories'}; "
             f"{done['queued']} messages queued, {done['sent']} sent, "
             f"{now['outbox_pending']} waiting"
         )

@@ -163,7 +163,7 @@ def test_check_reports_each_part_and_exits_zero_only_when_all_is_fine(
 
     fine = newsdesk("check", env={**base, "NEWSDESK_SOURCES": "good.toml"}, cwd=tmp_path)
     assert fine.returncode == 0, fine.stdout + fine.stderr
-    assert "source FT" in fine.stdout and "a feed with 1 entries" in fine.stdout
+    assert "source FT" in fine.stdout and "a feed with 1 entry" in fine.stdout
     assert fine.stdout.rstrip().endswith("all fine")
 
     failing = newsdesk("check", env={**base, "NEWSDESK_SOURCES": "both.toml"}, cwd=tmp_path)

@@ -19,7 +19,7 @@ def test_the_status_line_counts_since_the_last_one(server: LoopbackServer, tmp_p
     server.routes["/gone/feed.xml"] = Reply(404, b"not found")
     watcher.poll(add_feed(watcher, server, "gone", "Gone"))
     line = status.text()
-    assert "4 polls (1 failed), 1 of 5 sources failing; 3 new articles, 1 stories" in line
+    assert "4 polls (1 failed), 1 of 5 sources failing; 3 new articles, 1 story" in line
     queued = int(re.search(r"(\d+) messages queued", line).group(1))  # type: ignore[union-attr]
     assert queued > 0 and f"{queued} waiting" in line
     assert status.text().startswith("status: 0 polls (0 failed)")

@@ -115,9 +115,13 @@ def parse_datetime(value: object) -> datetime | None:
         return None
 
 
-def read_datetime(value: object) -> datetime | None:
+def read_datetime(value: object, *, zone_required: bool = False) -> datetime | None:
     """Like `parse_datetime`, but raises UnreadableZone where that returns None for a zone,
-    so callers can tell "no date" from "a date in an unknown zone"."""
+    so callers can tell "no date" from "a date in an unknown zone".
+
+    With `zone_required` (feeds: RFC 822 and RFC 3339 both require the zone), a time or a
+    bare date written without one raises UnreadableZone too: its hour is unknown, and taking
+    it as UTC could make the wrong outlet first."""
     if not value:
         return None
     if isinstance(value, datetime):
@@ -130,6 +134,8 @@ def read_datetime(value: object) -> datetime | None:
         if parsed is None:
             return None
     if parsed.tzinfo is None:
+        if zone_required:
+            raise UnreadableZone(f"{value!r} has no zone")
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
 

@@ -279,7 +279,7 @@ def _entry_time(raw: feedparser.FeedParserDict) -> datetime | None:
         if not written:
             continue
         try:
-            value = read_datetime(written)
+            value = read_datetime(written, zone_required=True)
         except UnreadableZone as exc:
             logger.info("entry time %r left unread: %s", written, exc)
             continue
