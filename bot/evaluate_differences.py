@@ -23,8 +23,8 @@ from bot.analysis import InputArticle, analyze
 from bot.errors import InputError
 from bot.pipeline.compare import Difference, changed_words
 from bot.pipeline.dates import parse_datetime
-from bot.pipeline.facts import extract_facts
 from bot.pipeline.furniture import clean_text
+from bot.pipeline.quantities import parse_amount
 
 _QUOTED_EXAMPLE = re.compile(r"(?:(?<=[\s(/])|^)'([^']{2,40})'(?=[\s,.;)/]|$)")
 
@@ -98,8 +98,8 @@ def _violations(must_not: list[dict], differences: list[Difference]) -> list[str
         if d.kind != "only_in" and len(set(outlets)) < 2:
             problems.append(f"compares an outlet with itself: {d.summary}")
         if d.kind == "number":
-            amounts = [extract_facts(v.value).numbers for v in d.variants]
-            if all(amounts) and amounts[0][0].same_amount(amounts[1][0]):
+            amounts = [parse_amount(v.value) for v in d.variants]
+            if all(amounts) and len(set(amounts)) < len(amounts):
                 problems.append(f"equal amounts reported as different: {d.summary}")
         if d.kind == "quote" and len(d.variants) == 2:
             a, b = changed_words(d.variants[0].value, d.variants[1].value)

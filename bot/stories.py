@@ -54,6 +54,7 @@ def story_differences(
                 r.title,
                 r.text,
                 ArticleFacts.from_json(raw) if (raw := facts.get(r.id)) else None,
+                r.published,
             )
             for r in rows
         ]

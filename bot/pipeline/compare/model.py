@@ -1,0 +1,204 @@
+"""What comparison works on and what it produces: outlet texts, differences, their variants.
+
+Also the story-wide reading every kind of difference shares: one sentence index over all
+outlets (so a story of 200 outlets is searched once, not pair by pair) and the story's core
+terms (what most outlets talk about), which tell a central sentence from background.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.pipeline.facts import ArticleFacts, Sentence, article_text, extract_facts
+from bot.pipeline.quantities import Quantity, read_quantities
+from bot.pipeline.text import sentence_terms
+
+
+@dataclass
+class OutletText:
+    """One outlet's article; `facts` are read from `text` unless given (stored ones).
+    `headline` is True when the text's first sentence is the article's title (a title is
+    never a claim of its own); `published` orders figures that grow into updates."""
+
+    outlet: str
+    article: str
+    text: str
+    facts: ArticleFacts | None = None
+    published: datetime | None = None
+    headline: bool = False
+    _quantities: tuple[Quantity, ...] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.facts is None:
+            self.facts = extract_facts(self.text)
+
+    @property
+    def quantities(self) -> tuple[Quantity, ...]:
+        """Typed figures (spaCy), read on first use and cached per text."""
+        if self._quantities is None:
+            self._quantities = read_quantities(self.text, self.facts.sentences)
+        return self._quantities
+
+    def body_sentences(self) -> list[tuple[int, Sentence]]:
+        """(index, sentence) without the headline."""
+        return [
+            (i, s) for i, s in enumerate(self.facts.sentences) if not (self.headline and i == 0)
+        ]
+
+
+@dataclass
+class Variant:
+    value: str
+    outlets: list[str]
+    evidence: list[dict[str, str]]
+
+    def add(self, outlet: str, evidence: dict[str, str]) -> bool:
+        """Count `outlet` on this side with its first evidence; False if it already was."""
+        if outlet in self.outlets:
+            return False
+        self.outlets.append(outlet)
+        self.evidence.append(evidence)
+        return True
+
+    def to_json(self) -> dict[str, object]:
+        return {"value": self.value, "outlets": self.outlets, "evidence": self.evidence}
+
+
+@dataclass
+class Difference:
+    """One item of the report (DESIGN.md section 6). `importance` (0-1) is set by the
+    module that finds the item and adjusted in one place, `rank.py`."""
+
+    kind: str
+    subject: str
+    summary: str
+    variants: list[Variant]
+    importance: float
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "subject": self.subject,
+            "summary": self.summary,
+            "variants": [v.to_json() for v in self.variants],
+            "importance": round(self.importance, 3),
+        }
+
+
+@dataclass(frozen=True)
+class StoryText:
+    """One member of a story as comparison sees it; `facts` when already read and stored."""
+
+    outlet: str
+    article: str
+    placement: str
+    title: str
+    text: str
+    facts: ArticleFacts | None = None
+    published: datetime | None = None
+
+
+def one_text_per_outlet(members: list[StoryText]) -> list[OutletText]:
+    """The texts a story compares: one per outlet (its longest), never the same outlet's
+    repeats nor another outlet's copy, so neither is ever compared with its original."""
+    by_outlet: dict[str, StoryText] = {}
+    for member in members:
+        if member.placement in ("same_article", "copy") or not member.text:
+            continue
+        known = by_outlet.get(member.outlet)
+        if known is None or len(member.text) > len(known.text):
+            by_outlet[member.outlet] = member
+    return [
+        OutletText(
+            m.outlet,
+            m.article,
+            article_text(m.title, m.text),
+            m.facts,
+            published=m.published,
+            headline=bool(m.title),
+        )
+        for m in by_outlet.values()
+    ]
+
+
+def evidence(text: OutletText, sentence: Sentence) -> dict[str, str]:
+    return {"article": text.article, "text": sentence.text}
+
+
+def lead_weight(sentence_index: int) -> float:
+    """1.0 for the opening sentence, falling to 0.4 deep in the article."""
+    return max(0.4, 1.0 - 0.03 * sentence_index)
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def outlets_label(outlets: list[str], shown: int = 4) -> str:
+    """ "A, B, C and 12 more": a side of a large story stays one line."""
+    if len(outlets) <= shown:
+        return ", ".join(outlets)
+    return f"{', '.join(outlets[:shown])} and {len(outlets) - shown} more"
+
+
+# Terms in a postings list longer than this carry little signal and cost the most.
+_COMMON_POSTINGS = 400
+
+
+class Story:
+    """The story-wide reading: every outlet's sentences in one index, and core terms."""
+
+    def __init__(self, texts: list[OutletText]) -> None:
+        self.texts = texts
+        self.rows: list[tuple[int, int]] = []  # (text index, sentence index)
+        self.postings: dict[str, list[int]] = {}
+        usage: Counter[str] = Counter()
+        for t, text in enumerate(texts):
+            seen: set[str] = set()
+            for s, sentence in enumerate(text.facts.sentences):
+                row = len(self.rows)
+                self.rows.append((t, s))
+                terms = sentence_terms(sentence.text)
+                seen |= terms
+                for term in terms:
+                    self.postings.setdefault(term, []).append(row)
+            usage.update(seen)
+        outlets = len({t.outlet for t in texts})
+        # Core: terms most outlets use (at least two, and half of a larger story).
+        self.core = frozenset(term for term, n in usage.items() if n >= max(2, (outlets + 1) // 2))
+        self.outlet_terms: list[frozenset[str]] = []
+        for text in texts:
+            self.outlet_terms.append(
+                frozenset().union(*(sentence_terms(s.text) for s in text.facts.sentences))
+                if text.facts.sentences
+                else frozenset()
+            )
+        self.term_outlets: Counter[str] = usage
+
+    def similar_sentences(self, t: int, sentence: str, count: int = 5) -> list[tuple[int, int]]:
+        """The other outlets' sentences sharing the most terms with `sentence`, best first,
+        as (text index, sentence index)."""
+        hits: Counter[int] = Counter()
+        outlet = self.texts[t].outlet
+        for term in sentence_terms(sentence):
+            posting = self.postings.get(term, ())
+            if len(posting) > _COMMON_POSTINGS:
+                continue
+            hits.update(posting)
+        found = []
+        for row, _ in hits.most_common(count * 4):
+            other, index = self.rows[row]
+            if self.texts[other].outlet != outlet:
+                found.append((other, index))
+                if len(found) == count:
+                    break
+        return found
+
+    def central(self, sentence: str) -> bool:
+        """About the story's own actors and event: at least two of its core terms, or one in
+        a short sentence ("Russia strongly denied such allegations")."""
+        terms = sentence_terms(sentence)
+        shared = len(terms & self.core)
+        return shared >= 2 or (shared == 1 and len(terms) <= 4)

@@ -1,0 +1,158 @@
+"""What only some outlets report: sentences no other outlet covers, and named sources or
+venues only one outlet gives. "Only in" means central and new: a claim, quote, figure, named
+source or denial about the story's own actors and event (a sentence sharing the story's core
+terms), not background, biography, pleasantries, headlines or page furniture."""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from bot.pipeline.compare.model import (
+    Difference,
+    Story,
+    Variant,
+    evidence,
+    lead_weight,
+    outlets_label,
+    shorten,
+)
+from bot.pipeline.text import content_terms, entity_candidates
+
+# A sentence is covered by another outlet when one of its sentences is this similar.
+COVERED = 55
+_REBUTTAL = re.compile(
+    r"\b(?:den(?:y|ied|ies|ial)|reject(?:ed|s)?|refut(?:ed|es)|disput(?:ed|es)|dismiss(?:ed|es)|"
+    r"contradict(?:ed|s|ory)?|false(?:ly)?)\b",
+    re.IGNORECASE,
+)
+# Reported speech: a claim credited to someone ("Healey said he would deliver...").
+_CLAIM = re.compile(
+    r"\b(?:said|says|told|announced|pledged|promised|vowed|warned|confirmed|claimed|stated|"
+    r"insisted|admitted|acknowledged|alleged|accused)\b"
+)
+_ACCORDING_TO = re.compile(
+    r"\baccording to (?:the )?(?P<source>[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*){0,3})"
+)
+# Lines a page carries around an article, which are never news: calls to watch, subscribe,
+# sign up, download or follow; promotions; bylines and copyright.
+FURNITURE = re.compile(
+    r"\b(?:watch|stream|listen)\b.{0,40}\b(?:free|live|now|anywhere|wherever)\b"
+    r"|\b(?:subscribe|sign up|signup|newsletter|download (?:the|our) app|follow us|promo code|"
+    r"click here|read more|all rights reserved|copyright|©|terms of (?:use|service)|"
+    r"privacy policy|cookies?|advertisement|sponsored|get the latest|share this|"
+    r"thank you for (?:reading|watching)|look forward to)\b"
+    r"|\b\d+\s?% off\b",
+    re.IGNORECASE,
+)
+
+
+def is_furniture(sentence: str) -> bool:
+    return bool(FURNITURE.search(sentence))
+
+
+def sources_only_in(story: Story) -> list[Difference]:
+    """Named sources and venues ("told LBC", "according to the Pentagon") only one outlet
+    gives, in a sentence about the story itself."""
+    lowered = {t.outlet: t.text.lower() for t in story.texts}
+    found = []
+    for text in story.texts:
+        named: dict[str, tuple[int, str]] = {}
+        for quote in text.facts.quotes:
+            if quote.venue:
+                named.setdefault(quote.venue, (quote.sentence, ""))
+        for index, sentence in text.body_sentences():
+            for match in _ACCORDING_TO.finditer(sentence.text):
+                named.setdefault(match.group("source"), (index, ""))
+        for source, (index, _) in named.items():
+            sentence = text.facts.sentences[index]
+            key = source.lower()
+            head = key.split()[-1] if key.split() else key
+            if key == text.outlet.lower() or is_furniture(sentence.text):
+                continue
+            if any(head in low for outlet, low in lowered.items() if outlet != text.outlet):
+                continue  # another outlet names it too (perhaps in other words)
+            if not story.central(sentence.text):
+                continue
+            found.append(
+                Difference(
+                    "only_in",
+                    source,
+                    f"Only {text.outlet} names {source}: {shorten(sentence.text, 160)}",
+                    [Variant(source, [text.outlet], [evidence(text, sentence)])],
+                    0.5,
+                )
+            )
+    return found
+
+
+def sentences_only_in(story: Story) -> list[Difference]:
+    """Sentences no other outlet covers, central to the story and worth reading: with a quote,
+    a denial, a named source or a figure of its own."""
+    found = []
+    for t, text in enumerate(story.texts):
+        other_terms: set[str] = set()
+        for u, other in enumerate(story.texts):
+            if other.outlet != text.outlet:
+                other_terms |= story.outlet_terms[u]
+        quoted = {q.sentence for q in text.facts.quotes}
+        figures = {q.sentence for q in text.quantities}
+        credited = {a.sentence for a in text.facts.attributions}
+        for index, sentence in text.body_sentences():
+            if len(sentence.text.split()) < 4 or is_furniture(sentence.text):
+                continue
+            rebuttal = bool(_REBUTTAL.search(sentence.text))
+            new_terms = [
+                w
+                for w in dict.fromkeys(content_terms(sentence.text))
+                if w not in other_terms and w.isalpha()
+            ]
+            new_names = [
+                n
+                for n in dict.fromkeys(entity_candidates(sentence.text))
+                if any(part in new_terms for part in n.split())
+            ]
+            worth = (
+                index in quoted
+                or index in figures
+                or index in credited
+                or rebuttal
+                or new_names
+                or _CLAIM.search(sentence.text)
+            )
+            if not worth or not new_terms or not story.central(sentence.text):
+                continue
+            if _covered(story, t, sentence.text):
+                continue
+            # A quote or a claim credited to someone, a denial, a figure, a named source.
+            said = 0.25 if index in quoted else 0.15 if _CLAIM.search(sentence.text) else 0.0
+            score = 0.1 + 0.2 * (index in figures) + said + 0.35 * rebuttal
+            score += 0.1 * (index in credited) + 0.15 * min(len(new_names), 2)
+            score += 0.05 * min(len(new_terms), 5) / 5
+            score *= 0.6 + 0.4 * lead_weight(index)
+            value = ", ".join((new_names or new_terms)[:4])
+            found.append(
+                Difference(
+                    "only_in",
+                    value,
+                    f"Only {outlets_label([text.outlet])}: {shorten(sentence.text, 160)}",
+                    [Variant(value, [text.outlet], [evidence(text, sentence)])],
+                    score,
+                )
+            )
+    return found
+
+
+def _covered(story: Story, t: int, sentence: str) -> bool:
+    """Does another outlet have a sentence saying much the same? Only the few sentences
+    sharing the most words are scored, so long stories stay fast."""
+    mine = sentence.lower()
+    for other, index in story.similar_sentences(t, sentence):
+        theirs = story.texts[other].facts.sentences[index].text.lower()
+        if (
+            fuzz.token_set_ratio(mine, theirs) >= COVERED
+            and fuzz.partial_ratio(mine, theirs) >= COVERED
+        ):
+            return True
+    return False
