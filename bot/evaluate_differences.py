@@ -179,3 +179,88 @@ def _shows_conflict(difference: Difference, claims: list[dict]) -> bool:
         sides.append(outlets)
     shown = [s for s in sides if s]
     return len(shown) >= 2 and len(set().union(*shown)) >= 2
+
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@dataclass
+class JudgedScore:
+    reported: int
+    judged: dict[str, int]  # judgement -> items
+    unjudged: list[dict[str, str]]  # reported items with no judgement yet
+
+    @property
+    def precision(self) -> float | None:
+        total = sum(self.judged.values())
+        return self.judged.get("good", 0) / total if total else None
+
+
+def item_key(story: str, difference: Difference) -> str:
+    """A reported item's stable key: its story, kind and each side's value with its
+    outlets (not its wording or rank, which change as the method improves)."""
+    import hashlib
+
+    sides = sorted(f"{v.value.lower()}|{','.join(sorted(v.outlets))}" for v in difference.variants)
+    raw = "\n".join([story, difference.kind, *sides])
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:12]
+
+
+def evaluate_judged(
+    path: str | Path, data: str | Path | None = None, limit: int | None = None, record: bool = False
+) -> JudgedScore:
+    """Each judged story's report (rebuilt from its labelled file in `data`, default
+    ../shared/data; the story's articles only, in file order) matched item by item to the
+    judgements stored in `path` by `item_key`. With `record`, reported items not in the file
+    are added to it with an empty judgement, for a reader to judge."""
+    from bot.analysis import read_articles
+    from bot.pipeline.compare import DEFAULT_LIMIT
+
+    path = Path(path)
+    folder = Path(data) if data else DATA
+    judged_file = json.loads(path.read_text(encoding="utf-8"))
+    known = {item["key"]: item for item in judged_file.get("items", [])}
+    counts: dict[str, int] = {}
+    unjudged: list[dict[str, str]] = []
+    reported = 0
+    cache: dict[str, list] = {}
+    for entry in judged_file["stories"]:
+        dataset = entry["dataset"]
+        if dataset not in cache:
+            source = folder / dataset
+            if not source.exists():
+                raise InputError(f"{path.name}: the labelled file {source} does not exist")
+            cache[dataset] = list(read_articles(source, []))
+        labels = gold_labels_of(folder / dataset)
+        articles = [a for a in cache[dataset] if labels.get(a.id) == entry["story"]]
+        result = analyze(articles)
+        for story in result.stories:
+            if len(story.outlets) < 2:
+                continue
+            for difference in story.differences(limit if limit is not None else DEFAULT_LIMIT):
+                reported += 1
+                key = item_key(entry["story"], difference)
+                judgement = known.get(key, {}).get("judgement", "")
+                if judgement:
+                    counts[judgement] = counts.get(judgement, 0) + 1
+                    continue
+                item = {
+                    "key": key,
+                    "story": entry["story"],
+                    "kind": difference.kind,
+                    "summary": difference.summary,
+                    "judgement": "",
+                }
+                unjudged.append(item)
+                if record and key not in known:
+                    known[key] = item
+    if record:
+        judged_file["items"] = list(known.values())
+        path.write_text(json.dumps(judged_file, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    return JudgedScore(reported, counts, unjudged)
+
+
+def gold_labels_of(path: Path) -> dict[str, str]:
+    from bot.evaluate import gold_labels
+
+    return gold_labels(path)
