@@ -263,8 +263,11 @@ def _hedge_difference(members: list[_Mention]) -> Difference | None:
     for m in members:
         variant = by_hedge.setdefault(m.quantity.hedge, Variant(label(m.quantity), [], []))
         variant.add(m.text.outlet, evidence(m.text, m.text.facts.sentences[m.quantity.sentence]))
-    if len(by_hedge) < 2 or not ({"", "as many as", "up to"} & by_hedge.keys()):
+    bounds = {"as many as", "up to", "at least", "more than", "fewer than", "less than"}
+    if len(by_hedge) < 2 or not (bounds & by_hedge.keys()):
         return None
+    if len({round(m.quantity.value, 6) for m in members}) > 1:
+        return None  # told approximately, not hedged differently
     sides = list(by_hedge.values())
     if any(not set(v.outlets).isdisjoint(w.outlets) for v in sides for w in sides if v is not w):
         return None
