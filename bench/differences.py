@@ -34,7 +34,9 @@ def main(paths: list[Path]) -> int:
     for text in texts:
         text.quantities  # noqa: B018 - read once, as a story's first comparison would
     parse = time.perf_counter() - started
-    print(f"spaCy figures for {len(texts)} articles ({words} words): {parse:.2f} s, once per revision")
+    print(
+        f"spaCy figures for {len(texts)} articles ({words} words): {parse:.2f} s, once per revision"
+    )
     for count in SIZES:
         if count > len(texts):
             break
