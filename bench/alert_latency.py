@@ -64,7 +64,14 @@ def main() -> None:
             "NEWSDESK_ALLOW_PRIVATE_SOURCES": "true",
         }
         bot = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run", "--env-file", str(Path(work) / "none")],
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "run",
+                "--env-file",
+                os.devnull,
+            ],  # no settings file: the environment alone
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

@@ -150,7 +150,14 @@ def main() -> None:
         }
         log = open(Path(work) / "out.txt", "w+")  # noqa: SIM115
         bot = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run", "--env-file", str(Path(work) / "none")],
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "run",
+                "--env-file",
+                os.devnull,
+            ],  # no settings file: the environment alone
             cwd=ROOT,
             env=env,
             stdout=log,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from bot.errors import ExtractionError, InputError
 from bot.pipeline.assemble import Placement, StoryAssembler
@@ -101,14 +104,37 @@ class AnalysisResult:
         return {"stories": stories, "duplicates": [list(pair) for pair in self.duplicates]}
 
 
+def open_input(path: str | Path) -> TextIO:
+    """A JSONL input as text: `-` is standard input, a name ending in `.gz` is gunzipped.
+
+    Raises InputError for a directory or a file that cannot be read.
+    """
+    if str(path) == "-":
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+    file = Path(path)
+    if not file.exists():
+        raise InputError(f"no such file: {file}")
+    if file.is_dir():
+        raise InputError(f"{file} is a folder; give a JSONL file (one article a line)")
+    try:
+        if file.suffix == ".gz":
+            return gzip.open(file, "rt", encoding="utf-8", errors="replace")
+        return open(file, encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise InputError(f"cannot read {file}: {exc.strerror or exc}") from None
+
+
 def read_articles(path: str | Path, warnings: list[str]) -> Iterator[InputArticle]:
-    """Articles of a JSONL file in file order; bad lines are reported in `warnings` and skipped."""
+    """Articles of a JSONL file (or `-`, or `.jsonl.gz`) in file order; bad lines are
+    reported in `warnings` and skipped."""
     seen_ids: set[str] = set()
-    with open(path, encoding="utf-8", errors="replace") as handle:
+    with open_input(path) as handle:
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():
                 continue
             try:
+                if "\x00" in raw:
+                    raise InputError(f"line {number}: binary data, not JSON text")
                 article = _parse_line(raw, number)
                 if article.id in seen_ids:
                     raise InputError(f"line {number}: id {article.id!r} was already used")
@@ -135,15 +161,16 @@ def _parse_line(raw: str, number: int) -> InputArticle:
     if not isinstance(title, str) or not isinstance(text, str):
         raise InputError(f"line {number}: 'title' and 'text' must be strings")
     html = record.get("html")
+    page_text = None
     if isinstance(html, str) and html.strip():
         try:
             page = extract_page(html, record.get("url"))
-            title = title or page.title
-            text = page.text
+            title, page_text = title or page.title, page.text
         except ExtractionError as exc:
             if not text:
                 raise InputError(f"line {number}: {exc}") from None
-    text = clean_text(text, title=title) if text else ""
+    # A page's text has had its furniture taken out already; plain text has not.
+    text = page_text if page_text is not None else clean_text(text, title=title) if text else ""
     if not title and not text:
         raise InputError(f"line {number}: no title, text or html")
     return InputArticle(

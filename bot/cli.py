@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
+import os
 import signal
 import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.errors import NewsdeskError
+from bot.errors import ConfigError, NewsdeskError
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from storage.db import Store
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.app import create_app
-    from bot.settings import Settings
 
-    settings = Settings.from_env(args.env_file)
+    settings = _settings(args)
     app = create_app(settings)
     sources = app.store.active_sources()
     if settings.console_mode:
@@ -44,11 +48,24 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    from bot.demo.run import run_demo
+def _settings(args: argparse.Namespace) -> Settings:
+    """Settings from `--env-file` (which must exist when given) or ./.env when present; the
+    log format they name takes effect at once."""
+    from bot.logs import configure_logging
     from bot.settings import Settings
 
-    settings = Settings.from_env(args.env_file)
+    if args.env_file is None:
+        settings = Settings.from_env(".env")
+    else:
+        settings = Settings.from_env(args.env_file, required=True)
+    configure_logging(args.verbose, settings.log_format)
+    return settings
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.demo.run import run_demo
+
+    settings = _settings(args)
     slack = None if settings.console_mode else settings
     return run_demo(sys.stdout, once=args.once, min_outlets=args.min_outlets, slack=slack)
 
@@ -58,8 +75,17 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from bot.pipeline.compare import DEFAULT_LIMIT
 
     result = analyze_file(args.file, window_hours=args.window_hours)
-    for warning in result.warnings:
+    for warning in result.warnings[:50]:
         print(f"newsdesk analyze: skipped {warning}", file=sys.stderr)
+    if len(result.warnings) > 50:
+        print(f"newsdesk analyze: ... and {len(result.warnings) - 50} more", file=sys.stderr)
+    if result.articles == 0:
+        print(
+            f"newsdesk analyze: no article could be read from {args.file}; it needs one JSON "
+            "object a line, each with id and outlet (README, Commands)",
+            file=sys.stderr,
+        )
+        return 1
     if args.json:
         limit = None if args.all_differences else DEFAULT_LIMIT
         json.dump(result.to_json(args.min_outlets, limit), sys.stdout, ensure_ascii=False, indent=1)
@@ -69,6 +95,76 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             render_report(result, args.min_outlets, None if args.all_differences else DEFAULT_LIMIT)
         )
     return 0
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from bot.export import parse_span, render_list, story_list
+
+    settings = _settings(args)
+    since = datetime.now(UTC) - parse_span(args.since)
+    store = _existing_store(settings.db_path)
+    try:
+        stories = story_list(store, since)
+    finally:
+        store.close()
+    if args.json:
+        json.dump({"stories": stories}, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        print(render_list(stories))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from bot.export import parse_span, render_csv, story_records
+
+    settings = _settings(args)
+    since = datetime.now(UTC) - parse_span(args.since)
+    store = _existing_store(settings.db_path)
+    try:
+        records = story_records(store, since)
+    finally:
+        store.close()
+    if args.format == "csv":
+        text = render_csv(records)
+    else:
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"{len(records)} stories written to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _existing_store(path: str) -> Store:
+    """The database named in the settings; reading commands never create an empty one."""
+    from storage.db import Store
+
+    if path != ":memory:" and not Path(path).is_file():
+        raise ConfigError(f"no database at {path} (NEWSDESK_DB); `newsdesk run` creates it")
+    return Store(path)
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    from bot.pipeline.fetch import Fetcher, default_client
+    from bot.preview import preview, render
+
+    settings = _settings(args)
+    fetcher = Fetcher(default_client(), allow_private=settings.allow_private_sources)
+    report = preview(fetcher, args.source, kind=args.kind, base=args.base)
+    if args.json:
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        print(render(report))
+    if report["error"]:
+        print(f"newsdesk preview: {report['error']}", file=sys.stderr)
+    return 1 if report["error"] else 0
 
 
 def cmd_eval_clusters(args: argparse.Namespace) -> int:
@@ -143,6 +239,18 @@ def cmd_eval_conflicts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval_extraction(args: argparse.Namespace) -> int:
+    from bot.evaluate_extraction import evaluate_extraction, render
+
+    evaluation = evaluate_extraction(args.folder, ablate=args.ablate)
+    if args.json:
+        json.dump(evaluation.to_json(), sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    else:
+        print(render(evaluation))
+    return 0
+
+
 def cmd_eval_fit(args: argparse.Namespace) -> int:
     from bot.fitting import fit, write_model
     from bot.pipeline.cluster import FEATURES, MODEL_PATH
@@ -160,28 +268,42 @@ def cmd_eval_fit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("newsdesk")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsdesk",
         description="Tells a newsroom when several outlets cover the same story, and where they differ.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log what newsdesk does")
+    parser.add_argument("--version", action="version", version=f"newsdesk {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="watch the configured sources and alert")
-    run.add_argument("--env-file", default=".env", help="settings file (default .env)")
+    run.add_argument("--env-file", help="settings file; must exist (default ./.env, if present)")
     run.set_defaults(func=cmd_run)
 
     demo = sub.add_parser("demo", help="watch a bundled local news site while a story spreads")
     demo.add_argument("--once", action="store_true", help="run the sequence at full speed and exit")
     demo.add_argument(
-        "--env-file", default=".env", help="with SLACK_BOT_TOKEN set there, post to Slack"
+        "--env-file", help="with SLACK_BOT_TOKEN set there, post to Slack (default ./.env)"
     )
     demo.add_argument("--min-outlets", type=int, default=3, help="outlets before a story alerts")
     demo.set_defaults(func=cmd_demo)
 
     analyze = sub.add_parser("analyze", help="group a JSONL file of articles into stories")
-    analyze.add_argument("file", help="JSONL: id, outlet, and title/text/html, url, published")
+    analyze.add_argument(
+        "file",
+        help="JSONL (or .jsonl.gz, or - for standard input): id, outlet, and "
+        "title/text/html, url, published",
+    )
     analyze.add_argument("--json", action="store_true", help="print JSON (DESIGN.md section 7)")
     analyze.add_argument("--min-outlets", type=int, default=3, help="outlets for a story to alert")
     analyze.add_argument("--window-hours", type=float, default=72.0, help="story activity window")
@@ -191,6 +313,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="every difference of each story, not only the 15 most important",
     )
     analyze.set_defaults(func=cmd_analyze)
+
+    stories = sub.add_parser("stories", help="list the stored stories active in a span of time")
+    stories.add_argument("--since", default="24h", help="span back from now: 30m, 24h, 7d, 2w")
+    stories.add_argument("--json", action="store_true", help='print {"stories": [...]}')
+    stories.add_argument("--env-file", help="settings file (default ./.env, if present)")
+    stories.set_defaults(func=cmd_stories)
+
+    export = sub.add_parser("export", help="stories, their articles and differences, as a file")
+    export.add_argument("--since", default="7d", help="span back from now: 30m, 24h, 7d, 2w")
+    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    export.add_argument("--out", help="write here instead of standard output")
+    export.add_argument("--env-file", help="settings file (default ./.env, if present)")
+    export.set_defaults(func=cmd_export)
+
+    preview = sub.add_parser(
+        "preview", help="what newsdesk would read from a source, storing nothing"
+    )
+    preview.add_argument("source", metavar="URL_OR_FILE", help="a feed, sitemap, page or homepage")
+    preview.add_argument("--json", action="store_true", help="print JSON (DESIGN.md section 7a)")
+    preview.add_argument(
+        "--kind", choices=("feed", "sitemap", "page"), help="read it as this kind of source"
+    )
+    preview.add_argument("--base", help="for a file: the URL its relative links resolve against")
+    preview.add_argument("--env-file", help="settings file (default ./.env, if present)")
+    preview.set_defaults(func=cmd_preview)
 
     evaluate = sub.add_parser("eval", help="score newsdesk against labelled data")
     eval_sub = evaluate.add_subparsers(dest="what", required=True)
@@ -209,7 +356,9 @@ def build_parser() -> argparse.ArgumentParser:
         "differences", help="score the differences report against a gold file"
     )
     differences.add_argument(
-        "gold", nargs="?", help="gold JSON (the form of shared/gold/seed_story.json)"
+        "gold",
+        nargs="?",
+        help="gold JSON: the story's documents, expected and must-not items",
     )
     differences.add_argument(
         "--judged",
@@ -219,13 +368,15 @@ def build_parser() -> argparse.ArgumentParser:
     differences.add_argument(
         "--record", action="store_true", help="with --judged: add unjudged items to the file"
     )
-    differences.add_argument("--seeds", help="folder of its documents (default: ../seeds)")
+    differences.add_argument(
+        "--seeds", help="folder of its documents (default: the gold file's ../seeds)"
+    )
     differences.set_defaults(func=cmd_eval_differences)
     conflicts = eval_sub.add_parser(
         "conflicts", help="check real cross-outlet conflicts surface in their stories' reports"
     )
     conflicts.add_argument(
-        "file", help="JSONL of conflicts (shared/data/conflict_examples_dev.jsonl)"
+        "file", help="JSONL of conflicts: event_id and each outlet's claim snippet"
     )
     conflicts.add_argument(
         "--all-differences",
@@ -233,6 +384,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="look among every difference, not only the report's first 15",
     )
     conflicts.set_defaults(func=cmd_eval_conflicts)
+    extraction = eval_sub.add_parser(
+        "extraction",
+        help="article text of real pages against hand-written bodies, with trafilatura's",
+    )
+    extraction.add_argument("folder", help="ground-truth.json and html/<id>.html.gz")
+    extraction.add_argument("--json", action="store_true", help="print the scores as JSON")
+    extraction.add_argument(
+        "--ablate", action="store_true", help="also score newsdesk without each furniture rule"
+    )
+    extraction.set_defaults(func=cmd_eval_extraction)
     fitting = eval_sub.add_parser(
         "fit", help="learn the grouping model's weights and thresholds from the fit half"
     )
@@ -244,11 +405,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from bot.logs import configure_logging
+
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(args.verbose, os.environ.get("NEWSDESK_LOG_FORMAT", "text").lower())
     try:
         return int(args.func(args))
     except NewsdeskError as exc:
@@ -259,6 +419,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (`newsdesk analyze ... | head`)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import threading
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from bot.slack.blocks import article_url
 from storage.db import Store
 
 
@@ -59,6 +60,19 @@ def render_entry(event: str, payload: dict[str, Any]) -> str:
         return "\n".join(lines)
     if event == "source_failing":
         return f"!!! source {payload['outlet']} ({payload['url']}) failing since {payload['failing_since']}: {payload['error']}"
+    if event == "digest":
+        return f"=== DIGEST: {payload.get('reason', '')}, {len(payload.get('stories', []))} stories"
+    if event == "digest_story":
+        top = payload.get("difference")
+        lines = [
+            f"    - {payload['title']} ({payload['outlet_count']} outlets: "
+            f"{', '.join(payload.get('outlets', []))})"
+        ]
+        return "\n".join(lines + ([f"      top difference: {top['summary']}"] if top else []))
+    if event == "muted_news":
+        return (
+            f"--- muted until {format_time(payload.get('until'))}, but has news: {payload['title']}"
+        )
     return f"--- {event}: {payload.get('title', '')}"
 
 
@@ -68,7 +82,7 @@ def _coverage_line(item: dict[str, Any]) -> str:
     )
     return (
         f"      - {item['outlet']}{label}, {format_time(item.get('published'))}: "
-        f"{item['title']}\n        {item['url']}"
+        f"{item['title']}\n        {article_url(item)}"
     )
 
 
@@ -79,12 +93,19 @@ class ConsolePoster:
         self.store = store
         self.out = out or sys.stdout
         self._draining = threading.Lock()
+        self._stopping = threading.Event()
+
+    def stop(self) -> None:
+        """A drain in progress ends after the entry in hand; later drains do nothing."""
+        self._stopping.set()
 
     def drain(self) -> int:
         """Print what is pending; one drain at a time, so nothing is printed twice."""
         with self._draining:
             sent = 0
             for entry in self.store.pending_outbox(datetime.now(UTC)):
+                if self._stopping.is_set():
+                    break
                 print(render_entry(entry.event, entry.payload), file=self.out, flush=True)
                 self.store.mark_sent(entry.id, f"console-{entry.id}")
                 sent += 1

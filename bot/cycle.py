@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from bot.errors import ExtractionError, SourceError
+from bot.errors import ExtractionError, SourceError, Stopping
 from bot.pipeline.alerts import source_failing_event
 from bot.pipeline.assemble import StoryAssembler
 from bot.pipeline.dates import parse_datetime
@@ -27,12 +27,11 @@ from bot.pipeline.edits import (
     revision_changes,
 )
 from bot.pipeline.facts import article_text, extract_facts
-from bot.pipeline.feeds import parse_feed
 from bot.pipeline.fetch import Fetcher
-from bot.pipeline.furniture import clean_text
+from bot.pipeline.identity import article_key
 from bot.pipeline.models import FeedEntry, PageContent
 from bot.pipeline.pages import extract_page
-from bot.pipeline.urls import canonical_url
+from bot.reading import read_entry, read_listing
 from bot.settings import Settings
 from bot.stories import queue_edit_events, queue_story_events
 from storage.db import ArticleRow, SourceRow, StorageError, Store, to_iso
@@ -44,6 +43,9 @@ MAX_ENTRIES_PER_POLL = 200
 EMBED_BATCH = 8  # new articles sent to the model together while the next pages are read
 WINDOW_PAGE = 500  # articles read from storage at a time when the window is reloaded
 FAILING_REPORT_AFTER = timedelta(hours=24)
+# A permanent redirect (301/308) seen on this many polls in a row moves the source for good;
+# one poll is not enough: sites answer 301 by mistake during a deploy and take it back.
+MOVE_AFTER_POLLS = 2
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class _Entry:
     page: PageContent
     fingerprint: str
     existing: ArticleRow | None
+    key: str
 
 
 def fingerprint(*parts: str | None) -> str:
@@ -172,33 +175,67 @@ class Watcher:
             )
             if result.not_modified:
                 report.not_modified = True
-            elif source.kind == "feed":
-                self._read_feed(source, parse_feed(result.content, result.content_type), report)
+            elif source.kind in ("feed", "sitemap"):
+                entries = read_listing(self.fetcher, source.kind, result).entries
+                self._read_feed(source, entries, report)
             else:
                 page = extract_page(result.content, result.final_url)
                 self._take_article(source, result.final_url, page.title, page, None, report)
-        except (SourceError, ExtractionError, StorageError) as exc:
+        except Stopping:
+            # Cut short by a shutdown: nothing is recorded (not the ETag, not the backfill),
+            # so the next start reads this feed again and takes what was not yet placed.
+            report.skipped = "newsdesk stopped during the poll"
+            return report
+        except SourceError as exc:
+            return self._fail(source, report, str(exc), started, exc.retry_after)
+        except (ExtractionError, StorageError) as exc:
             return self._fail(source, report, str(exc), started)
         except Exception as exc:  # one source's surprise must not stop the others
             logger.exception("unexpected error polling %s", source.url)
             return self._fail(
                 source, report, f"unexpected error: {exc.__class__.__name__}: {exc}", started
             )
-        self.store.record_fetch_success(
+        if self.fetcher.stopping:  # entries were skipped for the shutdown: as above
+            report.skipped = "newsdesk stopped during the poll"
+            return report
+        moved_polls = self.store.record_fetch_success(
             source.id,
             etag=result.etag,
             last_modified=result.last_modified,
             new_items=len(report.placed),
             elapsed_ms=_ms_since(started),
             backfilled=True,
+            moved_to=result.moved_to,
         )
+        if result.moved_to and moved_polls >= MOVE_AFTER_POLLS:
+            self._move(source, result.moved_to)
         return report
 
+    def _move(self, source: SourceRow, url: str) -> None:
+        if self.store.move_source(source.id, url):
+            logger.warning("source %s moved for good: %s is now %s", source.id, source.url, url)
+        else:
+            logger.warning(
+                "source %s (%s) moved for good to %s, which is already another source; "
+                "keeping the old address",
+                source.id,
+                source.url,
+                url,
+            )
+
     def _fail(
-        self, source: SourceRow, report: PollReport, error: str, started: float
+        self,
+        source: SourceRow,
+        report: PollReport,
+        error: str,
+        started: float,
+        retry_after: float | None = None,
     ) -> PollReport:
+        """Record a failed poll; the next attempt waits interval x 2^failures, or as long as
+        the server's Retry-After asked if that is longer, never more than MAX_BACKOFF."""
         interval = source.interval or self.settings.poll_seconds
-        delay = min(timedelta(seconds=interval * 2 ** min(source.failures, 10)), MAX_BACKOFF)
+        backoff = interval * 2 ** min(source.failures, 10)
+        delay = min(timedelta(seconds=max(backoff, retry_after or 0)), MAX_BACKOFF)
         logger.warning("source %s (%s) failed: %s", source.id, source.url, error)
         try:
             self.store.record_fetch_failure(
@@ -254,19 +291,27 @@ class Watcher:
                             e.entry.published or e.page.published,
                             report,
                             entry_fp=e.fingerprint,
-                            guid=e.entry.guid,
+                            guid=e.entry.guid or None,
+                            key=e.key,
                             existing=e.existing,
                             embedding=next(vectors) if e.existing is None else None,
                         )
 
-        for entry in entries[:MAX_ENTRIES_PER_POLL]:
+        # The cap counts entries whose page is read: known, unchanged entries cost a lookup
+        # only, so new items at the end of a long feed are reached (the next poll goes on).
+        read = 0
+        for entry in entries:
+            if read >= MAX_ENTRIES_PER_POLL:
+                break
             try:
-                taken = self._read_entry(entry)
+                taken = self._read_entry(source, entry)
             except (SourceError, ExtractionError) as exc:
-                report.entry_errors.append(f"{entry.url}: {exc}")
+                read += 1
+                report.entry_errors.append(f"{entry.url or entry.title}: {exc}")
                 logger.info("entry %s of source %s skipped: %s", entry.url, source.id, exc)
                 continue
             if taken is not None:
+                read += 1
                 batch.append(taken)
             if len(batch) >= EMBED_BATCH:
                 send_batch()
@@ -275,26 +320,17 @@ class Watcher:
             send_batch()
         place_ready(block=True)
 
-    def _read_entry(self, entry: FeedEntry) -> _Entry | None:
+    def _read_entry(self, source: SourceRow, entry: FeedEntry) -> _Entry | None:
         """The entry's page, read unless the entry is unchanged since it was last taken (the
-        feed's own text stands in when the page cannot be read)."""
-        url = canonical_url(entry.url)
+        feed's own text stands in when the page cannot be read, or when the entry has no
+        link: it is kept under its guid or its words, see `identity.article_key`)."""
+        key = article_key(entry.url, entry.guid, entry.title, entry.summary)
         entry_fp = fingerprint(entry.title, entry.summary, to_iso(entry.published))
-        existing = self.store.article_by_url(url)
+        existing = self.store.article_for(source.id, key)
         if existing and existing.entry_fingerprint == entry_fp:
             return None
-        page: PageContent | None = None
-        try:
-            result = self.fetcher.fetch(entry.url)
-            with self._computing:
-                page = extract_page(result.content, result.final_url)
-        except (SourceError, ExtractionError) as exc:
-            if not entry.summary:
-                raise
-            logger.info("page %s unreadable (%s); using the feed's text", entry.url, exc)
-        if page is None:
-            page = PageContent(title=entry.title, text=clean_text(entry.summary, entry.title))
-        return _Entry(entry, entry.title or page.title, page, entry_fp, existing)
+        reading = read_entry(self.fetcher, entry, self._computing)
+        return _Entry(entry, reading.title, reading.page, entry_fp, existing, key)
 
     def _take_article(
         self,
@@ -307,13 +343,18 @@ class Watcher:
         *,
         entry_fp: str | None = None,
         guid: str | None = None,
+        key: str | None = None,
         existing: ArticleRow | None = None,
         embedding: np.ndarray | None = None,
     ) -> None:
-        url_key = canonical_url(url)
-        if page.canonical_url and urlsplit(page.canonical_url).netloc == urlsplit(url).netloc:
-            url_key = canonical_url(page.canonical_url)
-        existing = existing or self.store.article_by_url(url_key)
+        url_key = key or article_key(url)
+        if (
+            url
+            and page.canonical_url
+            and urlsplit(page.canonical_url).netloc == urlsplit(url).netloc
+        ):
+            url_key = article_key(page.canonical_url)
+        existing = existing or self.store.article_for(source.id, url_key)
         title = title or page.title or page.text[:120]
         text_fp = fingerprint(title, page.text)
         if existing is not None:
@@ -361,7 +402,12 @@ class Watcher:
                         why=placement.why,
                     )
                     state, _ = queue_story_events(
-                        self.store, self.settings, self.channel, placement.story, article_id
+                        self.store,
+                        self.settings,
+                        self.channel,
+                        placement.story,
+                        article_id,
+                        now=now,
                     )
             except StorageError:
                 # The database kept nothing of it, so memory must not either: rebuild it.
@@ -411,6 +457,7 @@ class Watcher:
                     revision,
                     changes,
                     notes,
+                    now=self.clock(),
                 )
 
     def recheck_due(self, limit: int = 50) -> int:
@@ -433,6 +480,8 @@ class Watcher:
                 text_fp = fingerprint(row.title, page.text)
                 if text_fp != row.fingerprint and page.text:
                     self._revise(row, row.title, page.text, text_fp, None)
+            except Stopping:
+                return fetched  # this article stays due: the next start checks it
             except (SourceError, ExtractionError) as exc:
                 logger.info("recheck of article %s (%s) failed: %s", row.id, row.url, exc)
             except Exception:  # one article's surprise must not stop the others

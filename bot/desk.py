@@ -6,10 +6,12 @@ The handlers in `handlers/` only acknowledge, call one method here and send its 
 from __future__ import annotations
 
 import logging
+import re
 import shlex
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,17 +19,24 @@ from rapidfuzz import fuzz, process
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.channel_schedule import (
+    ChannelSchedule,
+    ScheduleError,
+    parse_digest,
+    parse_quiet,
+)
 from bot.errors import ExtractionError, SourceError
 from bot.pipeline.alerts import counted_outlets, words
-from bot.pipeline.feeds import feed_title, parse_feed
 from bot.pipeline.fetch import Fetcher, check_url_allowed
 from bot.pipeline.pages import extract_page
+from bot.pipeline.urls import canonical_url
+from bot.reading import open_source, read_listing
 from bot.settings import Settings
 from bot.slack import blocks
 from bot.slack.blocks import Message
-from bot.slack.mrkdwn import clip, escape
-from bot.stories import LEAD_CHARS, member, story_differences
-from storage.db import ArticleRow, Store
+from bot.slack.mrkdwn import clip, escape, when
+from bot.stories import LEAD_CHARS, member, queue_digest, story_differences
+from storage.db import ArticleRow, Store, to_iso
 
 logger = logging.getLogger(__name__)
 
@@ -39,13 +48,22 @@ FUZZY_POOL = 1000
 FUZZY_CUTOFF = 75
 VOCABULARY_SECONDS = 60
 LATEST = 8
+# Mutes: how long when the editor does not say, and the longest allowed.
+MUTE_DEFAULT = timedelta(hours=24)
+MUTE_LONGEST = timedelta(days=30)
+STATUS_MUTES = 15  # mutes listed by /newsdesk status, soonest to end first
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*(m|min|mins|minutes?|h|hours?|d|days?|w|weeks?)$")
+_UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 HELP = """*newsdesk* tells this channel when several outlets cover one story, and where they differ.
 • `/story <words>`: find a story; `/story` alone lists the latest ones
 • `/sources list | add <url> [outlet] | remove <id> | pause <id> | resume <id>` (admins)
 • `/newsdesk status`: what newsdesk is watching and how it is doing
 • `/newsdesk threshold <N>`: alert this channel when a story reaches N outlets
-• `/newsdesk watch <words>` / `unwatch <words>`: this channel hears only stories with these words"""
+• `/newsdesk watch <words>` / `unwatch <words>`: this channel hears only stories with these words
+• `/newsdesk mute <story> [24h | 3d | 1w]` / `unmute <story>`: silence one story here for a while (a story id from `/newsdesk status` or a muted message, or words of its headline)
+• `/newsdesk quiet 22:00-07:00 Europe/London` / `quiet off`: hold alerts in those hours, then send them as one digest
+• `/newsdesk digest daily 08:00 Europe/London` / `digest hourly` / `digest off`: one digest instead of one alert per story"""
 
 
 @dataclass
@@ -55,6 +73,9 @@ class Desk:
     fetcher: Fetcher
     client: WebClient | None = None
     on_sources_changed: Callable[[], object] = lambda: None
+    # Called after a channel's quiet hours or digest change (the scheduler's digest jobs).
+    on_channels_changed: Callable[[], object] = lambda: None
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     _vocabulary: tuple[float, set[str]] = field(default=(0.0, set()), repr=False)
 
     # --- /story ---------------------------------------------------------------------------
@@ -134,7 +155,14 @@ class Desk:
         if story is None:
             return blocks.notice(f"Story {story_id} is no longer stored.")
         diffs = story_differences(self.store, story_id, rows, limit=None)
-        return blocks.story_card(story, diffs, self.permalink(story_id), others or [])
+        card = blocks.story_card(story, diffs, self.permalink(story_id), others or [])
+        if len(story["outlets"]) == 1:
+            card.blocks.insert(1, blocks.single_outlet_note(story["outlets"][0]))
+            card.text = (
+                f"“{escape(clip(story['title'], 150))}” is covered by "
+                f"{escape(story['outlets'][0])} alone so far."
+            )
+        return card
 
     def story_summary(
         self, story_id: int, rows: list[ArticleRow] | None = None
@@ -177,13 +205,28 @@ class Desk:
             return blocks.notice(f"No differences found in “{escape(summary['title'])}”.")
         return blocks.differences({"differences": diffs}, title)
 
-    def mute(self, story_id: int, user: str | None) -> Message:
+    def mute(
+        self, channel: str, story_id: int, user: str | None, period: timedelta = MUTE_DEFAULT
+    ) -> Message:
+        """Mute the story in `channel` for `period`; it tells the channel once if the story
+        has news meanwhile."""
         summary = self.story_summary(story_id)
         if summary is None:
             return blocks.notice(f"Story {story_id} is no longer stored.")
-        self.store.mute_story(story_id, user)
+        now = self.clock()
+        until = now + period
+        self.store.mute_story(story_id, channel, user, at=now, until=until)
+        return blocks.muted_notice(summary, to_iso(until) or "", period.total_seconds() / 3600)
+
+    def unmute(self, channel: str, story_id: int) -> Message:
+        summary = self.story_summary(story_id)
+        if summary is None:
+            return blocks.notice(f"Story {story_id} is no longer stored.")
+        title = escape(clip(summary["title"], 150))
+        if not self.store.unmute_story(story_id, channel, self.clock()):
+            return blocks.notice(f"“{title}” was not muted in this channel.")
         return blocks.notice(
-            f"Muted “{escape(clip(summary['title'], 150))}”: newsdesk posts nothing more about it."
+            f"Unmuted “{title}”: this channel hears of it again from its next development."
         )
 
     # --- /sources -------------------------------------------------------------------------
@@ -223,34 +266,74 @@ class Desk:
         return blocks.notice(f"{past} source {source_id}: *{escape(source.outlet)}*.")
 
     def add_source(self, url: str, outlet: str) -> Message:
-        """Check the URL, read it once to tell feed from page, and add it; its present items
-        are stored silently at its first poll (backfill)."""
+        """Check the URL, read it once to tell a feed, a sitemap and an article page apart (a
+        homepage is followed to the feed it links to), and add it; its present items are
+        stored silently at its first poll (backfill)."""
         url = url.strip("<>").split("|", 1)[0]  # Slack sends links as <url> or <url|label>
+        if (watched := self.watched_source(url)) is not None:
+            return watched
         try:
             check_url_allowed(url, self.settings.allow_private_sources)
-            result = self.fetcher.fetch(url)
+            opened = open_source(self.fetcher, url)
+            document = opened.document
+            if opened.kind == "page":
+                page = extract_page(document.content, document.final_url)
+                found, name = f"an article page, “{escape(clip(page.title, 120))}”", page.site_name
+            else:
+                listing = read_listing(self.fetcher, opened.kind, document, with_title=True)
+                count, name = len(listing.entries), listing.title
+                found = (
+                    f"a feed with {count} items"
+                    if opened.kind == "feed"
+                    else f"a news sitemap with {count} articles"
+                )
         except SourceError as exc:
             return blocks.notice(f"Cannot add {escape(url)}: {escape(str(exc))}")
-        kind, found, name = "page", "", ""
-        try:
-            entries = parse_feed(result.content, result.content_type)
-            kind, found = "feed", f"a feed with {len(entries)} items"
-            name = feed_title(result.content, result.content_type)
-        except ExtractionError:
-            try:
-                page = extract_page(result.content, result.final_url)
-            except ExtractionError as exc:
-                return blocks.notice(
-                    f"Cannot add {escape(url)}: it is neither a feed nor a readable article "
-                    f"page ({escape(str(exc))})."
-                )
-            found, name = f"an article page, “{escape(clip(page.title, 120))}”", page.site_name
-        outlet = outlet.strip() or (name or "").strip() or _host(result.final_url)
-        source_id = self.store.add_source(outlet, result.final_url, kind, origin="slack")
+        except ExtractionError as exc:
+            return blocks.notice(
+                f"Cannot add {escape(url)}: it is not a feed, a sitemap or a readable article "
+                f"page ({escape(str(exc))})."
+            )
+        for address in (document.url, document.final_url):  # a homepage's feed, a redirect
+            if (watched := self.watched_source(address, url)) is not None:
+                return watched
+        if opened.via:
+            found += f" at {escape(document.final_url)}, found through {escape(opened.via)}"
+            others = [f for f in opened.feeds if f != document.url]
+            if others:
+                found += f" (it also links to {', '.join(escape(f) for f in others[:3])})"
+        outlet = outlet.strip() or (name or "").strip() or _host(document.final_url)
+        # A permanent move is followed now; a temporary redirect keeps the address asked for.
+        stored = document.moved_to or document.url
+        source_id = self.store.add_source(outlet, stored, opened.kind, origin="slack")
         self.on_sources_changed()
         return blocks.notice(
             f"Added source {source_id}: *{escape(outlet)}*, {found}. What it holds now is "
             "stored without alerts; new items count from its next poll."
+        )
+
+    def watched_source(self, url: str, asked: str | None = None) -> Message | None:
+        """The answer when `url` (as typed, or its canonical form) is already watched: which
+        source it is; nothing is changed. None when it is not watched."""
+        candidates = [url]
+        try:
+            candidates.append(canonical_url(url))
+        except ValueError:
+            pass
+        source = next(
+            (s for c in candidates if (s := self.store.source_by_url(c)) is not None), None
+        )
+        if source is None:
+            return None
+        paused = (
+            f" It is paused: `/sources resume {source.id}` starts it again."
+            if source.paused
+            else ""
+        )
+        via = f" ({escape(asked)} leads there)" if asked and asked != source.url else ""
+        return blocks.notice(
+            f"Already watching {escape(source.url)}{via}: source {source.id}, "
+            f"*{escape(source.outlet)}* ({source.kind}). Nothing was changed.{paused}"
         )
 
     # --- /newsdesk ------------------------------------------------------------------------
@@ -263,6 +346,10 @@ class Desk:
             return blocks.notice(HELP)
         if verb == "status":
             return self.status(channel)
+        if verb in ("mute", "unmute"):
+            return self.mute_command(channel, user, verb, words[1:])
+        if verb in ("quiet", "digest"):
+            return self.schedule_command(channel, user, verb, words[1:])
         if verb == "threshold":
             if not rest.isdigit() or not 1 <= int(rest) <= 50:
                 return blocks.notice("Usage: `/newsdesk threshold <N>`, N from 1 to 50.")
@@ -283,18 +370,112 @@ class Desk:
             return blocks.notice(f"This channel now watches: {shown}.")
         return blocks.notice(f"Unknown `/newsdesk {escape(verb)}`.\n{HELP}")
 
+    def mute_command(self, channel: str, user: str | None, verb: str, words: list[str]) -> Message:
+        """`mute <story> [period]` / `unmute <story>`: a story id or words of its headline."""
+        period = MUTE_DEFAULT
+        if verb == "mute" and len(words) > 1 and (typed := _duration(words[-1])) is not None:
+            period, words = typed, words[:-1]
+            if words and words[-1].lower() == "for":
+                words = words[:-1]
+        if period > MUTE_LONGEST or period <= timedelta(0):
+            return blocks.notice("A mute lasts from a minute to 30 days (`24h`, `3d`, `1w`).")
+        query = " ".join(words).strip()
+        if not query:
+            return blocks.notice(
+                f"Usage: `/newsdesk {verb} <story id or headline words>`"
+                + (" [for 24h | 3d | 1w]` (default 24 hours)." if verb == "mute" else "`.")
+            )
+        story_id = self.find_story(query, channel if verb == "unmute" else None)
+        if story_id is None:
+            where = " among this channel's muted stories" if verb == "unmute" else ""
+            return blocks.notice(f"No story matches “{escape(clip(query, 100))}”{where}.")
+        if verb == "unmute":
+            return self.unmute(channel, story_id)
+        return self.mute(channel, story_id, user, period)
+
+    def find_story(self, query: str, muted_in: str | None = None) -> int | None:
+        """A story id typed as is, or the story whose headline best matches the words; with
+        `muted_in`, only among the stories muted in that channel."""
+        if query.isdigit():
+            return int(query)
+        if muted_in is not None:
+            mutes = self.store.channel_mutes(muted_in, self.clock())
+            scored = [
+                (fuzz.token_set_ratio(query.lower(), m["title"].lower()), m["story_id"])
+                for m in mutes
+            ]
+            best = max(scored, default=(0, None))
+            return int(best[1]) if best[1] is not None and best[0] >= 60 else None
+        found = self.search(query)
+        return int(found[0]["id"]) if found else None
+
+    def schedule_command(
+        self, channel: str, user: str | None, verb: str, words: list[str]
+    ) -> Message:
+        """`quiet <start-end> [zone] | off` and `digest daily <time> [zone] | hourly [zone] |
+        off`; a schedule turned off sends what it held at once."""
+        off = bool(words) and words[0].lower() == "off"
+        try:
+            value = (
+                None if off else (parse_quiet(words) if verb == "quiet" else parse_digest(words))
+            )
+        except ScheduleError as exc:
+            return blocks.notice(escape(str(exc)))
+        self.store.set_channel_schedule(
+            channel, user=user, field=verb, value=value.to_json() if value else None
+        )
+        sent = queue_digest(self.store, channel, self.clock()) if off else []
+        self.on_channels_changed()
+        held = " What it was holding goes out now." if sent else ""
+        if verb == "quiet":
+            if value is None:
+                return blocks.notice(f"Quiet hours are off: alerts come as they happen.{held}")
+            return blocks.notice(
+                f"Quiet hours {escape(value.describe())}: alerts in those hours are held and "
+                "sent as one digest when the quiet ends. `/newsdesk quiet off` undoes it."
+            )
+        if value is None:
+            return blocks.notice(f"Digest off: this channel gets one alert per story.{held}")
+        return blocks.notice(
+            f"This channel now gets a digest {escape(value.describe())} of the stories that "
+            "reach its threshold, instead of one alert per story. `/newsdesk digest off` "
+            "undoes it."
+        )
+
     def status(self, channel: str) -> Message:
         counts = self.store.counts()
         outbox = self.store.outbox_counts()
         own = self.store.channel_settings().get(channel, {})
         threshold = own.get("threshold") or self.settings.min_outlets
         watch = ", ".join(f"“{escape(w)}”" for w in own.get("watch", [])) or "everything"
+        schedule = ChannelSchedule.from_settings(own)
         lines = [
             f"Watching {counts['sources']} sources ({counts['failing']} failing); "
             f"{counts['articles']} articles in {counts['stories']} stories.",
             f"Messages waiting to be posted: {outbox['pending']}; posted: {outbox['sent']}.",
             f"This channel: alerts at {threshold} outlets, watching {watch}.",
+            "Quiet hours: "
+            + (escape(schedule.quiet.describe()) if schedule.quiet else "none")
+            + "; digest: "
+            + (escape(schedule.digest.describe()) if schedule.digest else "off")
+            + ".",
         ]
+        held = self.store.pending_digest(channel)
+        if held:
+            stories = "1 story" if len(held) == 1 else f"{len(held)} stories"
+            lines.append(f"Held for the next digest: {stories}.")
+        mutes = self.store.channel_mutes(channel, self.clock())
+        if mutes:
+            lines.append(f"Muted here ({len(mutes)}):")
+            lines += [
+                f"• `{m['story_id']}` {escape(clip(m['title'], 120))}, until {when(m['until'])}"
+                + (f" (by <@{escape(m['muted_by'])}>)" if m.get("muted_by") else "")
+                for m in mutes[:STATUS_MUTES]
+            ]
+            if len(mutes) > STATUS_MUTES:
+                lines.append(f"…and {len(mutes) - STATUS_MUTES} more, ending later.")
+        else:
+            lines.append("No story is muted here.")
         return blocks.notice("\n".join(lines))
 
 
@@ -303,6 +484,14 @@ def _split(text: str) -> list[str]:
         return shlex.split(text or "")
     except ValueError:
         return (text or "").split()
+
+
+def _duration(text: str) -> timedelta | None:
+    """ "24h", "3 d", "1w", "90m" as a period; None when it is not one."""
+    match = _DURATION.match(text.strip().lower())
+    if not match:
+        return None
+    return timedelta(seconds=float(match.group(1)) * _UNIT_SECONDS[match.group(2)[0]])
 
 
 def _host(url: str) -> str:

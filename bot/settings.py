@@ -33,7 +33,10 @@ ENV_VARS: dict[str, str] = {
     "NEWSDESK_POST_INTERVAL": "post_interval",
     "NEWSDESK_ADMINS": "admins",
     "NEWSDESK_ALLOW_PRIVATE_SOURCES": "allow_private_sources",
+    "NEWSDESK_LOG_FORMAT": "log_format",
 }
+
+LOG_FORMATS = ("text", "json")
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -56,6 +59,10 @@ class Settings:
     post_interval: float = 1.0
     admins: frozenset[str] = field(default_factory=frozenset)
     allow_private_sources: bool = False
+    log_format: str = "text"
+    # True when NEWSDESK_SOURCES was set: then the file must exist. The default path is
+    # read only when present, for a bot whose sources are all added from Slack.
+    sources_named: bool = False
 
     @property
     def console_mode(self) -> bool:
@@ -75,20 +82,35 @@ class Settings:
             if raw is None or (raw.strip() == "" and name not in ("allow_private_sources",)):
                 continue
             values[name] = _convert(var, name, raw.strip())
+        values["sources_named"] = "sources_path" in values
         settings = cls(**values)  # type: ignore[arg-type]
         settings.validate()
         return settings
 
     @classmethod
-    def from_env(cls, dotenv_path: str | Path | None = ".env") -> Settings:
-        """Read `.env` (if present) under the process environment, which wins."""
+    def from_env(
+        cls, dotenv_path: str | Path | None = ".env", *, required: bool = False
+    ) -> Settings:
+        """Read `.env` (if present) under the process environment, which wins.
+
+        Raises:
+            ConfigError: `required` is set (a file named with `--env-file`) and the file is
+                missing, or a value is malformed.
+        """
         merged: dict[str, str] = {}
-        if dotenv_path and Path(dotenv_path).is_file():
+        if required and dotenv_path and not Path(dotenv_path).exists():
+            raise ConfigError(
+                f"the settings file {dotenv_path} does not exist; "
+                "copy .env.example there, or leave out --env-file to use ./.env"
+            )
+        if dotenv_path and Path(dotenv_path).exists() and not Path(dotenv_path).is_dir():
             merged.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
         merged.update(os.environ)
         return cls.from_mapping(merged)
 
     def validate(self) -> None:
+        if self.log_format not in LOG_FORMATS:
+            raise ConfigError(f"NEWSDESK_LOG_FORMAT must be text or json, not {self.log_format!r}")
         if self.min_outlets < 1:
             raise ConfigError("NEWSDESK_MIN_OUTLETS must be 1 or more")
         if self.poll_seconds < 1:
@@ -131,6 +153,8 @@ def _convert(var: str, name: str, raw: str) -> object:
         if lowered in _FALSE:
             return False
         raise ConfigError(f"{var} must be true or false, got {raw!r}")
+    if name == "log_format":
+        return raw.lower()
     if name == "admins":
         return frozenset(part.strip() for part in raw.split(",") if part.strip())
     if name == "slack_api_url" and not raw.endswith("/"):

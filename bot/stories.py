@@ -6,14 +6,20 @@ facts compared, channel policies read, and the resulting outbox entries written.
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime
 from typing import Any
 
+from bot.channel_schedule import ChannelSchedule
 from bot.pipeline.alerts import (
+    HELD,
     ChannelPolicy,
     Member,
     OutboxEntry,
     StoryState,
+    counted_outlets,
     difference_key,
+    digest_entries,
     edit_events,
     story_events,
 )
@@ -21,7 +27,9 @@ from bot.pipeline.compare import DEFAULT_LIMIT, StoryText, compare, one_text_per
 from bot.pipeline.dates import parse_datetime
 from bot.pipeline.facts import ArticleFacts
 from bot.settings import Settings
-from storage.db import ArticleRow, Store
+from storage.db import ArticleRow, Store, to_iso
+
+logger = logging.getLogger(__name__)
 
 # How much of an article's text counts toward a channel's watched words.
 LEAD_CHARS = 400
@@ -37,6 +45,7 @@ def member(row: ArticleRow) -> Member:
         row.placement or "new",
         row.backfill,
         row.text[:LEAD_CHARS],
+        row.seen_at,
     )
 
 
@@ -63,8 +72,11 @@ def story_differences(
     return [d.to_json() for d in compare(texts, limit)]
 
 
-def channel_policies(store: Store, settings: Settings, alert_channel: str) -> list[ChannelPolicy]:
-    """The alert channel hears every story; other channels the stories they watch."""
+def channel_policies(
+    store: Store, settings: Settings, alert_channel: str, now: datetime
+) -> list[ChannelPolicy]:
+    """The alert channel hears every story; other channels the stories they watch. A channel
+    in its quiet hours at `now`, or taking digests, holds what it would hear."""
     configured = store.channel_settings()
     policies = []
     own = configured.get(alert_channel, {})
@@ -74,46 +86,62 @@ def channel_policies(store: Store, settings: Settings, alert_channel: str) -> li
             own.get("threshold") or settings.min_outlets,
             tuple(own.get("watch", ())),
             default=True,
+            holds=ChannelSchedule.from_settings(own).holds(now),
         )
     )
     for channel, values in configured.items():
         if channel != alert_channel and values["watch"]:
             policies.append(
                 ChannelPolicy(
-                    channel, values["threshold"] or settings.min_outlets, tuple(values["watch"])
+                    channel,
+                    values["threshold"] or settings.min_outlets,
+                    tuple(values["watch"]),
+                    holds=ChannelSchedule.from_settings(values).holds(now),
                 )
             )
     return policies
 
 
 def story_state(
-    store: Store, story_id: int, policies: list[ChannelPolicy], rows: list[ArticleRow]
+    store: Store,
+    story_id: int,
+    policies: list[ChannelPolicy],
+    rows: list[ArticleRow],
+    now: datetime,
 ) -> StoryState:
-    """The story's state; its differences are read only when some channel will hear them."""
+    """The story's state at `now` (mutes that have ended are gone); its differences are
+    read only when some channel will hear them."""
     state = StoryState(
         story_id,
         [member(r) for r in rows],
         told=store.told_differences(story_id),
         alerted=store.alerted_channels(story_id),
-        muted=store.is_muted(story_id),
+        muted=store.story_mutes(story_id, now),
+        digested=store.digest_channels(story_id),
     )
     lowest = min((p.threshold for p in policies), default=1)
-    if not state.muted and (state.alerted or len(state.outlets) >= lowest):
+    if state.alerted or len(state.outlets) >= lowest:
         state.differences = story_differences(store, story_id, rows, DEFAULT_LIMIT)
     return state
 
 
 def queue_story_events(
-    store: Store, settings: Settings, alert_channel: str, story_id: int, newcomer_id: int | None
+    store: Store,
+    settings: Settings,
+    alert_channel: str,
+    story_id: int,
+    newcomer_id: int | None,
+    *,
+    now: datetime,
 ) -> tuple[StoryState, list[OutboxEntry]]:
-    """Write what the story's change tells each channel into the outbox (call inside the
-    transaction that changed the story)."""
-    policies = channel_policies(store, settings, alert_channel)
+    """Write what the story's change at `now` tells each channel into the outbox (call
+    inside the transaction that changed the story)."""
+    policies = channel_policies(store, settings, alert_channel, now)
     rows = store.story_members(story_id)
-    state = story_state(store, story_id, policies, rows)
+    state = story_state(store, story_id, policies, rows, now)
     newcomer = next((m for m in state.members if m.article_id == newcomer_id), None)
     entries = story_events(state, newcomer, policies)
-    _write(store, state, entries)
+    _write(store, state, entries, now)
     return state, entries
 
 
@@ -126,23 +154,28 @@ def queue_edit_events(
     revision: int,
     changes: list[dict[str, str]],
     corrections: list[str] | None = None,
+    *,
+    now: datetime,
 ) -> list[OutboxEntry]:
     """An edited member is one reply in each thread of the story; new differences follow."""
-    policies = channel_policies(store, settings, alert_channel)
+    policies = channel_policies(store, settings, alert_channel, now)
     rows = store.story_members(story_id)
-    state = story_state(store, story_id, policies, rows)
+    state = story_state(store, story_id, policies, rows, now)
     edited = next((m for m in state.members if m.article_id == article_id), None)
     if edited is None:
         return []
     entries = edit_events(state, edited, revision, changes, corrections or [])
     if entries:
         entries += story_events(state, None, policies)
-    _write(store, state, entries)
+    _write(store, state, entries, now)
     return entries
 
 
-def _write(store: Store, state: StoryState, entries: list[OutboxEntry]) -> None:
+def _write(store: Store, state: StoryState, entries: list[OutboxEntry], now: datetime) -> None:
     for entry in entries:
+        if entry.event == HELD:
+            store.hold_for_digest(entry.channel, state.story_id, now)
+            continue
         store.enqueue(entry.key, state.story_id, entry.channel, entry.event, entry.payload)
     if entries and state.differences:
         store.remember_differences(
@@ -151,3 +184,55 @@ def _write(store: Store, state: StoryState, entries: list[OutboxEntry]) -> None:
         )
     if any(e.event == "alert" for e in entries):
         store.mark_story_alerted(state.story_id)
+
+
+def queue_digest(store: Store, channel: str, now: datetime) -> list[OutboxEntry]:
+    """Write the channel's digest into the outbox when one is due at `now`: some story was
+    held before the schedule's last delivery time (at once when the channel no longer has a
+    schedule). The stories are marked as told in the same transaction, so a digest goes out
+    once however often this runs."""
+    with store.transaction():
+        held = store.pending_digest(channel)
+        if not held:
+            return []
+        schedule = ChannelSchedule.from_settings(store.channel_settings().get(channel, {}))
+        due = schedule.last_delivery(now)
+        if due is None or not any(datetime.fromisoformat(h["held_at"]) <= due for h in held):
+            return []
+        story_ids = [int(h["story_id"]) for h in held]
+        stories = [s for s in (digest_story(store, sid) for sid in story_ids) if s is not None]
+        key = f"digest:{channel}:{to_iso(due)}:{story_ids[0]}"
+        reason = (
+            schedule.describe_reason()
+            if schedule.scheduled
+            else "Held while this channel was quiet"
+        )
+        entries = digest_entries(channel, key, reason, stories) if stories else []
+        for entry in entries:
+            store.enqueue(
+                entry.key, entry.payload.get("story_id"), channel, entry.event, entry.payload
+            )
+        store.mark_digested(channel, story_ids, key)
+    if entries:
+        logger.info("digest for %s: %s stories", channel, len(stories))
+    return entries
+
+
+def digest_story(store: Store, story_id: int) -> dict[str, Any] | None:
+    """A story as a digest tells it: headline (the earliest article's), counted outlets, the
+    first outlet and its top difference (the first disagreement, else the first "only in")."""
+    rows = store.story_members(story_id)
+    if not rows:
+        return None
+    members = [member(r) for r in rows]
+    ranked = story_differences(store, story_id, rows, DEFAULT_LIMIT)
+    # Where the outlets disagree tells more than what only one of them carries.
+    top = [d for d in ranked if d["kind"] != "only_in"] or ranked
+    return {
+        "story_id": story_id,
+        "title": members[0].title,
+        "outlets": counted_outlets(members),
+        "outlet_count": len(counted_outlets(members)),
+        "first": members[0].as_payload(),
+        "difference": top[0] if top else None,
+    }

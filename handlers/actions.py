@@ -1,4 +1,5 @@
-"""Buttons under a /story answer: post it to the channel, show all differences, mute it."""
+"""Buttons: under a /story answer post it to the channel, show all differences, mute it;
+under a mute, unmute it."""
 
 from __future__ import annotations
 
@@ -57,4 +58,11 @@ def register(app: App, desk: Desk) -> None:
     def mute(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
         user = (body.get("user") or {}).get("id")
-        answer(respond, lambda: desk.mute(int(action["value"]), user))
+        channel = (body.get("channel") or {}).get("id", "")
+        answer(respond, lambda: desk.mute(channel, int(action["value"]), user))
+
+    @app.action("story_unmute")
+    def unmute(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        channel = (body.get("channel") or {}).get("id", "")
+        answer(respond, lambda: desk.unmute(channel, int(action["value"])))

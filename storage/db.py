@@ -62,6 +62,9 @@ class SourceRow:
     failures: int
     next_attempt_at: str | None
     items_seen: int
+    moved_to: str | None = None
+    moved_polls: int = 0
+    original_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -118,9 +121,11 @@ class Store:
             # crash or power cut may lose the last commits, which the next poll fetches again.
             # FULL would wait for the disk at every commit: a third of ingest time.
             self.db.execute("PRAGMA synchronous = NORMAL")
-        self.db.execute("PRAGMA foreign_keys = ON")
         self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        # Migrations run before foreign keys are enforced, as SQLite's procedure for
+        # rebuilding a table asks (a table others refer to is dropped and replaced).
         migrations.apply(self.db)
+        self.db.execute("PRAGMA foreign_keys = ON")
         self._busy_timeout_ms = int(busy_timeout_ms)
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
@@ -183,6 +188,14 @@ class Store:
         with self.transaction():
             urls = [spec["url"] for spec in specs]
             for spec in specs:
+                # A source that moved keeps the file's address as `original_url`.
+                moved = self.db.execute(
+                    """UPDATE sources SET outlet = ?, kind = ?, interval = ?, removed = 0
+                       WHERE original_url = ? AND url != ?""",
+                    [spec["outlet"], spec["kind"], spec.get("interval"), spec["url"], spec["url"]],
+                )
+                if moved.rowcount:
+                    continue
                 self.db.execute(
                     """INSERT INTO sources (outlet, url, kind, interval, origin, created_at)
                        VALUES (?, ?, ?, ?, 'file', ?)
@@ -192,15 +205,18 @@ class Store:
                 )
             placeholders = ",".join("?" * len(urls)) or "''"
             self.db.execute(
-                f"UPDATE sources SET removed = 1 WHERE origin = 'file' AND url NOT IN ({placeholders})",
-                urls,
+                f"""UPDATE sources SET removed = 1 WHERE origin = 'file' AND url NOT IN ({placeholders})
+                    AND (original_url IS NULL OR original_url NOT IN ({placeholders}))""",
+                urls + urls,
             )
 
     def add_source(
         self, outlet: str, url: str, kind: str, interval: int | None = None, origin: str = "slack"
     ) -> int:
         with self.transaction():
-            existing = self._rows("SELECT id FROM sources WHERE url = ?", [url])
+            existing = self._rows(
+                "SELECT id FROM sources WHERE url = ? OR original_url = ?", [url, url]
+            )
             if existing:
                 self.db.execute(
                     "UPDATE sources SET removed = 0, paused = 0 WHERE id = ?", [existing[0]["id"]]
@@ -224,6 +240,11 @@ class Store:
         return [
             _source(r) for r in self._rows("SELECT * FROM sources WHERE removed = 0 ORDER BY id")
         ]
+
+    def source_by_url(self, url: str) -> SourceRow | None:
+        """The watched (not removed) source with exactly this URL."""
+        rows = self._rows("SELECT * FROM sources WHERE url = ? AND removed = 0", [url])
+        return _source(rows[0]) if rows else None
 
     def source(self, source_id: int) -> SourceRow | None:
         rows = self._rows("SELECT * FROM sources WHERE id = ?", [source_id])
@@ -253,7 +274,10 @@ class Store:
         new_items: int,
         elapsed_ms: int,
         backfilled: bool,
-    ) -> None:
+        moved_to: str | None = None,
+    ) -> int:
+        """Record a good poll. `moved_to` is where a permanent redirect led this poll (None
+        when there was none); returns on how many polls in a row that same target was seen."""
         at = now_iso()
         with self.transaction():
             self.db.execute(
@@ -261,13 +285,45 @@ class Store:
                      last_polled_at = ?, last_success_at = ?, failures = 0, failing_since = NULL,
                      failure_reported_at = NULL,
                      next_attempt_at = NULL, items_seen = items_seen + ?,
-                     backfilled = MAX(backfilled, ?) WHERE id = ?""",
-                [etag, last_modified, at, at, new_items, int(backfilled), source_id],
+                     backfilled = MAX(backfilled, ?),
+                     moved_polls = CASE WHEN ? IS NULL THEN 0
+                       WHEN moved_to IS ? THEN moved_polls + 1 ELSE 1 END,
+                     moved_to = ? WHERE id = ?""",
+                [
+                    etag,
+                    last_modified,
+                    at,
+                    at,
+                    new_items,
+                    int(backfilled),
+                    moved_to,
+                    moved_to,
+                    moved_to,
+                    source_id,
+                ],
             )
             self.db.execute(
                 "INSERT INTO fetch_log (source_id, at, ok, new_items, elapsed_ms) VALUES (?, ?, 1, ?, ?)",
                 [source_id, at, new_items, elapsed_ms],
             )
+            rows = self._rows("SELECT moved_polls FROM sources WHERE id = ?", [source_id])
+        return int(rows[0]["moved_polls"]) if rows else 0
+
+    def move_source(self, source_id: int, url: str) -> bool:
+        """Give a source its new address (its first one is kept as `original_url`). False,
+        changing nothing, when another source, even a removed one, already has that address."""
+        try:
+            with self.transaction():
+                cur = self.db.execute(
+                    """UPDATE sources SET original_url = COALESCE(original_url, url), url = ?,
+                         moved_to = NULL, moved_polls = 0 WHERE id = ?""",
+                    [url, source_id],
+                )
+                return cur.rowcount > 0
+        except StorageError as exc:
+            if isinstance(exc.__cause__, sqlite3.IntegrityError):
+                return False
+            raise
 
     def record_fetch_failure(
         self, source_id: int, error: str, *, next_attempt_at: datetime, elapsed_ms: int
@@ -304,8 +360,13 @@ class Store:
 
     # --- articles -----------------------------------------------------------------------------
 
-    def article_by_url(self, canonical_url: str) -> ArticleRow | None:
-        rows = self._rows("SELECT * FROM articles WHERE canonical_url = ?", [canonical_url])
+    def article_for(self, source_id: int, key: str) -> ArticleRow | None:
+        """The article `source_id` already holds under `key` (see `bot.pipeline.identity`),
+        or None. The only way to find an article by identity, and it never looks outside
+        the source: another outlet's article is never this one, whatever its URL or guid."""
+        rows = self._rows(
+            "SELECT * FROM articles WHERE source_id = ? AND canonical_url = ?", [source_id, key]
+        )
         return _article(rows[0]) if rows else None
 
     def article(self, article_id: int) -> ArticleRow | None:
@@ -428,12 +489,13 @@ class Store:
     def articles_due_for_check(
         self, now: datetime, since: datetime, limit: int = 100
     ) -> list[ArticleRow]:
-        """Members of told stories, first seen after `since`, whose next check is due."""
+        """Members of told stories, first seen after `since`, whose next check is due
+        (articles with no page, known only from their feed item, have none to check)."""
         return [
             _article(r)
             for r in self._rows(
                 "SELECT a.* FROM articles a JOIN stories s ON s.id = a.story_id "
-                "WHERE s.alerted_at IS NOT NULL AND a.first_seen >= ? "
+                "WHERE s.alerted_at IS NOT NULL AND a.first_seen >= ? AND a.url != '' "
                 "AND (a.next_check_at IS NULL OR a.next_check_at <= ?) "
                 "ORDER BY a.next_check_at IS NOT NULL, a.next_check_at LIMIT ?",
                 [to_iso(since), to_iso(now), limit],
@@ -531,13 +593,23 @@ class Store:
             [max(LATEST_SCAN, limit), min_outlets, limit],
         )
 
+    def stories_active_since(self, since: datetime, limit: int = 10_000) -> list[dict[str, Any]]:
+        """Stories with an article seen at or after `since`, most recently active first, each
+        with `outlet_count` (distinct outlets, copies not counted); at most `limit`."""
+        return self._rows(
+            "SELECT s.*, (SELECT COUNT(DISTINCT outlet) FROM articles a"
+            " WHERE a.story_id = s.id AND a.placement != 'copy') AS outlet_count"
+            " FROM stories s WHERE s.last_seen >= ? ORDER BY s.last_seen DESC LIMIT ?",
+            [to_iso(since), limit],
+        )
+
     def counts(self) -> dict[str, int]:
         row = self._rows(
             "SELECT (SELECT COUNT(*) FROM articles) AS articles, "
             "(SELECT COUNT(*) FROM stories) AS stories, "
             "(SELECT COUNT(*) FROM sources WHERE removed = 0) AS sources, "
             "(SELECT COUNT(*) FROM sources WHERE removed = 0 AND failing_since IS NOT NULL) "
-            "AS failing"
+            "AS failing, (SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL) AS outbox_pending"
         )[0]
         return {k: int(v or 0) for k, v in row.items()}
 
@@ -597,6 +669,45 @@ class Store:
     def outbox(self) -> list[dict[str, Any]]:
         return self._rows("SELECT * FROM outbox ORDER BY id")
 
+    def activity_after(self, marks: dict[str, int]) -> tuple[dict[str, int], dict[str, int]]:
+        """What happened since `marks` (the highest row ids seen last time; empty: since the
+        start): polls, failed polls, new articles, outbox entries queued and delivered. Returns
+        the counts and the marks for next time."""
+        fetch_id, article_id, outbox_id = (
+            marks.get(k, 0) for k in ("fetch_log", "articles", "outbox_queued")
+        )
+        row = self._rows(
+            "SELECT (SELECT COUNT(*) FROM fetch_log WHERE id > ?) AS polls, "
+            "(SELECT COUNT(*) FROM fetch_log WHERE id > ? AND ok = 0) AS failed_polls, "
+            "(SELECT COUNT(*) FROM articles WHERE id > ?) AS new_articles, "
+            "(SELECT COUNT(*) FROM outbox WHERE id > ?) AS queued, "
+            "(SELECT COALESCE(MAX(id), 0) FROM fetch_log) AS fetch_mark, "
+            "(SELECT COALESCE(MAX(id), 0) FROM articles) AS article_mark, "
+            "(SELECT COALESCE(MAX(id), 0) FROM outbox) AS outbox_mark, "
+            "(SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL) AS sent_ever",
+            [fetch_id, fetch_id, article_id, outbox_id],
+        )[0]
+        sent_ever = int(row["sent_ever"])
+        counts = {
+            "polls": int(row["polls"]),
+            "failed_polls": int(row["failed_polls"]),
+            "new_articles": int(row["new_articles"]),
+            "queued": int(row["queued"]),
+            "sent": sent_ever - marks.get("sent_ever", sent_ever),
+        }
+        new_marks = {
+            "fetch_log": int(row["fetch_mark"]),
+            "articles": int(row["article_mark"]),
+            "outbox_queued": int(row["outbox_mark"]),
+            "sent_ever": sent_ever,
+        }
+        return counts, new_marks
+
+    def oldest_unsent(self) -> datetime | None:
+        """When the oldest undelivered outbox entry was queued; None when none waits."""
+        rows = self._rows("SELECT MIN(created_at) AS oldest FROM outbox WHERE sent_at IS NULL")
+        return from_iso(rows[0]["oldest"]) if rows else None
+
     def outbox_counts(self) -> dict[str, int]:
         rows = self._rows(
             "SELECT SUM(sent_at IS NULL) AS pending, SUM(sent_at IS NOT NULL) AS sent FROM outbox"
@@ -631,11 +742,35 @@ class Store:
         )
 
     def channel_settings(self) -> dict[str, dict[str, Any]]:
-        """Per-channel settings: {channel: {"threshold": int | None, "watch": [words, ...]}}."""
+        """Per-channel settings: {channel: {"threshold": int | None, "watch": [words, ...],
+        "quiet": dict | None, "digest": dict | None}} (quiet hours and digest as JSON)."""
         return {
-            r["channel"]: {"threshold": r["threshold"], "watch": json.loads(r["watch"])}
+            r["channel"]: {
+                "threshold": r["threshold"],
+                "watch": json.loads(r["watch"]),
+                "quiet": json.loads(r["quiet"]) if r["quiet"] else None,
+                "digest": json.loads(r["digest"]) if r["digest"] else None,
+            }
             for r in self._rows("SELECT * FROM channel_settings ORDER BY channel")
         }
+
+    def set_channel_schedule(
+        self, channel: str, *, user: str | None, field: str, value: dict[str, Any] | None
+    ) -> None:
+        """Set the channel's `field` ("quiet" or "digest") to `value`; None turns it off."""
+        if field not in ("quiet", "digest"):
+            raise ValueError(f"not a channel schedule: {field}")
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO channel_settings (channel, watch, updated_by, updated_at) "
+                "VALUES (?, '[]', ?, ?) ON CONFLICT(channel) DO NOTHING",
+                [channel, user, now_iso()],
+            )
+            self.db.execute(
+                f"UPDATE channel_settings SET {field} = ?, updated_by = ?, updated_at = ? "
+                "WHERE channel = ?",
+                [json.dumps(value) if value else None, user, now_iso(), channel],
+            )
 
     def update_channel(
         self,
@@ -661,16 +796,52 @@ class Store:
                 ],
             )
 
-    def mute_story(self, story_id: int, user: str | None) -> bool:
+    def mute_story(
+        self, story_id: int, channel: str, user: str | None, *, at: datetime, until: datetime
+    ) -> None:
+        """Mute the story in `channel` until `until`; muting it again sets a new period."""
+        self._write(
+            "INSERT INTO channel_mutes (story_id, channel, muted_by, muted_at, until) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(story_id, channel) DO UPDATE SET "
+            "muted_by = excluded.muted_by, muted_at = excluded.muted_at, until = excluded.until",
+            [story_id, channel, user, to_iso(at), to_iso(until)],
+        )
+
+    def unmute_story(self, story_id: int, channel: str, now: datetime) -> bool:
+        """Lift the story's mute in `channel`; False when it was not muted there (or the
+        mute had already ended)."""
         with self.lock:
             cur = self.db.execute(
-                "INSERT OR IGNORE INTO muted_stories (story_id, muted_by, muted_at) VALUES (?, ?, ?)",
-                [story_id, user, now_iso()],
+                "DELETE FROM channel_mutes WHERE story_id = ? AND channel = ? AND until > ?",
+                [story_id, channel, to_iso(now)],
+            )
+            self.db.execute(
+                "DELETE FROM channel_mutes WHERE story_id = ? AND channel = ?", [story_id, channel]
             )
             return cur.rowcount > 0
 
-    def is_muted(self, story_id: int) -> bool:
-        return bool(self._rows("SELECT 1 FROM muted_stories WHERE story_id = ?", [story_id]))
+    def story_mutes(self, story_id: int, now: datetime) -> dict[str, dict[str, Any]]:
+        """{channel: {muted_by, muted_at, until}} of the story's mutes still running at `now`."""
+        return {
+            r["channel"]: r
+            for r in self._rows(
+                "SELECT channel, muted_by, muted_at, until FROM channel_mutes "
+                "WHERE story_id = ? AND until > ?",
+                [story_id, to_iso(now)],
+            )
+        }
+
+    def is_muted(self, story_id: int, channel: str, now: datetime) -> bool:
+        return channel in self.story_mutes(story_id, now)
+
+    def channel_mutes(self, channel: str, now: datetime) -> list[dict[str, Any]]:
+        """The channel's running mutes, soonest to end first, each with the story's title."""
+        return self._rows(
+            "SELECT m.story_id, m.muted_by, m.muted_at, m.until, s.title FROM channel_mutes m "
+            "JOIN stories s ON s.id = m.story_id WHERE m.channel = ? AND m.until > ? "
+            "ORDER BY m.until",
+            [channel, to_iso(now)],
+        )
 
     def told_differences(self, story_id: int) -> set[str]:
         rows = self._rows("SELECT key FROM differences WHERE story_id = ?", [story_id])
@@ -685,6 +856,49 @@ class Store:
                 "VALUES (?, ?, ?, ?, ?)",
                 [(story_id, key, kind, summary, at) for key, kind, summary in told],
             )
+
+    # --- digests --------------------------------------------------------------------------------
+
+    def hold_for_digest(self, channel: str, story_id: int, at: datetime) -> bool:
+        """Keep the story for the channel's next digest; a story is held once per channel."""
+        with self.lock:
+            cur = self.db.execute(
+                "INSERT OR IGNORE INTO digest_items (channel, story_id, held_at) VALUES (?, ?, ?)",
+                [channel, story_id, to_iso(at)],
+            )
+            return cur.rowcount > 0
+
+    def digest_channels(self, story_id: int) -> set[str]:
+        """Channels where the story is held for a digest or was told in one."""
+        rows = self._rows("SELECT channel FROM digest_items WHERE story_id = ?", [story_id])
+        return {r["channel"] for r in rows}
+
+    def pending_digest(self, channel: str) -> list[dict[str, Any]]:
+        """Stories held for the channel's next digest, in the order they were held."""
+        return self._rows(
+            "SELECT story_id, held_at FROM digest_items WHERE channel = ? AND digest_key IS NULL "
+            "ORDER BY held_at, story_id",
+            [channel],
+        )
+
+    def channels_with_pending_digests(self) -> list[str]:
+        rows = self._rows(
+            "SELECT DISTINCT channel FROM digest_items WHERE digest_key IS NULL ORDER BY channel"
+        )
+        return [r["channel"] for r in rows]
+
+    def mark_digested(self, channel: str, story_ids: Sequence[int], digest_key: str) -> None:
+        """Record the stories as told by the digest `digest_key` (inside `transaction`)."""
+        self.db.conn.executemany(
+            "UPDATE digest_items SET digest_key = ? WHERE channel = ? AND story_id = ? "
+            "AND digest_key IS NULL",
+            [(digest_key, channel, story_id) for story_id in story_ids],
+        )
+
+    def sent_ts(self, key: str) -> str | None:
+        """The Slack ts of the outbox entry `key`, once it has been posted."""
+        rows = self._rows("SELECT ts FROM outbox WHERE key = ? AND sent_at IS NOT NULL", [key])
+        return rows[0]["ts"] if rows else None
 
 
 def _from_row(cls: type[_RowT], row: dict[str, Any]) -> _RowT:

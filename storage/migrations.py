@@ -190,3 +190,122 @@ def article_rechecks(db: Database) -> None:
 def outbox_story_index(db: Database) -> None:
     """Which channels a story has alerted is read at every placement: index it by story."""
     db.execute("CREATE INDEX outbox_story ON outbox(story_id, event)")
+
+
+@migrations(name="0006_article_identity_per_source")
+def article_identity_per_source(db: Database) -> None:
+    """An article is known by (source, key), not by its URL alone: another outlet's item
+    with the same link or guid is another article. The table is rebuilt with the same
+    columns and rows (ids kept, so revisions, stories and the outbox still point at them)."""
+    columns = [row[1] for row in db.execute("PRAGMA table_info(articles)").fetchall()]
+    db.execute("""
+        CREATE TABLE articles_new (
+            id INTEGER PRIMARY KEY,
+            source_id INTEGER REFERENCES sources(id),
+            outlet TEXT NOT NULL,
+            url TEXT NOT NULL,
+            canonical_url TEXT NOT NULL,
+            guid TEXT,
+            title TEXT NOT NULL,
+            author TEXT,
+            site_name TEXT,
+            published TEXT,
+            first_seen TEXT NOT NULL,
+            seen_at TEXT NOT NULL,
+            text TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            entry_fingerprint TEXT,
+            revision INTEGER NOT NULL DEFAULT 1,
+            backfill INTEGER NOT NULL DEFAULT 0,
+            story_id INTEGER REFERENCES stories(id),
+            placement TEXT,
+            duplicate_of INTEGER REFERENCES articles(id),
+            why TEXT,
+            next_check_at TEXT,
+            UNIQUE (source_id, canonical_url)
+        )""")
+    names = ", ".join(columns)
+    db.execute(f"INSERT INTO articles_new ({names}) SELECT {names} FROM articles")
+    # The Store runs migrations before it turns foreign keys on, so the old table can go.
+    db.execute("DROP TABLE articles")
+    db.execute("ALTER TABLE articles_new RENAME TO articles")
+    db.execute("CREATE INDEX articles_story ON articles(story_id)")
+    db.execute("CREATE INDEX articles_seen ON articles(seen_at)")
+    db.execute("CREATE INDEX articles_next_check ON articles(next_check_at)")
+    broken = db.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"rebuilding articles left rows pointing nowhere: {broken[:5]}")
+
+
+@migrations(name="0007_source_moves")
+def source_moves(db: Database) -> None:
+    """A source that moved for good (301/308) follows its new address: the target seen and on
+    how many polls in a row, and the address it was added with (the sources file names it)."""
+    db.execute("ALTER TABLE sources ADD COLUMN moved_to TEXT")
+    db.execute("ALTER TABLE sources ADD COLUMN moved_polls INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE sources ADD COLUMN original_url TEXT")
+
+
+@migrations(name="0008_sitemap_sources", transactional=False)
+def sitemap_sources(db: Database) -> None:
+    """Sources may be news sitemaps: the kind check gains "sitemap".
+
+    SQLite cannot change a CHECK in place, so the table is rebuilt (sqlite.org/lang_altertable,
+    "other kinds of table schema changes"); foreign keys are off meanwhile, which SQLite
+    allows only outside a transaction, so this migration opens its own. It is idempotent,
+    in case the process stops between the rebuild and the migration's record.
+    """
+    (sql,) = db.execute("SELECT sql FROM sqlite_master WHERE name = 'sources'").fetchone()
+    old_check = "CHECK (kind IN ('feed', 'page'))"
+    if old_check not in sql:
+        return
+    new_sql = sql.replace(old_check, "CHECK (kind IN ('feed', 'sitemap', 'page'))").replace(
+        "CREATE TABLE sources", "CREATE TABLE sources_rebuilt", 1
+    )
+    db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute(new_sql)
+            db.execute("INSERT INTO sources_rebuilt SELECT * FROM sources")
+            db.execute("DROP TABLE sources")
+            db.execute("ALTER TABLE sources_rebuilt RENAME TO sources")
+            if db.execute("PRAGMA foreign_key_check").fetchall():
+                raise RuntimeError("rebuilding sources broke a foreign key")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    finally:
+        db.execute("PRAGMA foreign_keys = ON")
+
+
+@migrations(name="0009_editors_channel_mutes_quiet_hours_digests")
+def editors_channel_mutes_quiet_hours_digests(db: Database) -> None:
+    """Mutes belong to a channel and end (`until`); channels may have quiet hours and a digest
+    (JSON in channel_settings); `digest_items` holds, per channel, the stories waiting for
+    its next digest and, once told, the outbox key of the digest that told them.
+
+    The old global mutes had no channel and no end: they are lifted, not guessed at."""
+    db.execute("""
+        CREATE TABLE channel_mutes (
+            story_id INTEGER NOT NULL REFERENCES stories(id),
+            channel TEXT NOT NULL,
+            muted_by TEXT,
+            muted_at TEXT NOT NULL,
+            until TEXT NOT NULL,
+            PRIMARY KEY (story_id, channel)
+        )""")
+    db.execute("CREATE INDEX channel_mutes_channel ON channel_mutes(channel, until)")
+    db.execute("DROP TABLE muted_stories")
+    db.execute("ALTER TABLE channel_settings ADD COLUMN quiet TEXT")
+    db.execute("ALTER TABLE channel_settings ADD COLUMN digest TEXT")
+    db.execute("""
+        CREATE TABLE digest_items (
+            channel TEXT NOT NULL,
+            story_id INTEGER NOT NULL REFERENCES stories(id),
+            held_at TEXT NOT NULL,
+            digest_key TEXT,
+            PRIMARY KEY (channel, story_id)
+        )""")
+    db.execute("CREATE INDEX digest_items_pending ON digest_items(digest_key, channel)")

@@ -66,7 +66,7 @@ def test_trivial_changes_are_not_edits() -> None:
     assert [c["where"] for c in changed] == ["headline", "text"]
 
 
-def test_a_watching_channel_hears_only_matching_stories_and_a_muted_story_nothing(
+def test_a_watching_channel_hears_only_matching_stories_and_a_muted_story_only_its_news_once(
     server: LoopbackServer, tmp_path: Path
 ) -> None:
     watcher = make_watcher(tmp_path / "n.db", channel=ALERTS)
@@ -79,10 +79,15 @@ def test_a_watching_channel_hears_only_matching_stories_and_a_muted_story_nothin
     alerted = {channel for event, channel in events(watcher) if event == "alert"}
     assert alerted == {ALERTS, "C0UKRAINE"}
     story_id = watcher.store.outbox()[0]["story_id"]
-    watcher.store.mute_story(story_id, "U1")
+    now = datetime.now(UTC)
+    for channel in (ALERTS, "C0UKRAINE", "C0STRICT"):
+        watcher.store.mute_story(story_id, channel, "U1", at=now, until=now + timedelta(hours=24))
     count = len(watcher.store.outbox())
     publish_seed(watcher, server, sources, SEEDS[3][0])  # a fourth outlet, but muted
-    assert len(watcher.store.outbox()) == count
+    # No alert, reply or update; at most the one "muted, but it has news" per channel.
+    new = [(row["event"], row["channel"]) for row in watcher.store.outbox()[count:]]
+    assert {event for event, _ in new} <= {"muted_news"}
+    assert len(new) == len(set(new))
 
 
 def test_a_channel_threshold_changes_when_it_hears(server: LoopbackServer, tmp_path: Path) -> None:

@@ -111,7 +111,7 @@ def test_analyze_reads_html_records(tmp_path: Path) -> None:
 
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     result = newsdesk("analyze", str(tmp_path / "nope.jsonl"))
-    assert result.returncode == 2 and "no such file" in result.stderr
+    assert result.returncode == 2 and "no such file" in result.stderr.lower()
 
 
 def test_bcubed_scores() -> None:

@@ -83,7 +83,7 @@ def test_bad_sources_are_recorded_and_the_others_go_on(
         body=b"<!DOCTYPE html><html><body>hi</body></html>", headers={"Content-Type": "text/html"}
     )
     server.routes["/broken/feed.xml"] = Reply(
-        body=b"<?xml version='1.0'?><rss><channel><item><title>x</rss"
+        body=b"<?xml version='1.0'?><rss><channel><title>x</rss"
     )
     server.routes["/slow/feed.xml"] = Reply(body=rss([]), delay=2.0)
     server.routes["/big/feed.xml"] = Reply(body=b"<rss>" + b" " * 300_000 + b"</rss>")

@@ -42,7 +42,15 @@ def test_demo_posts_to_any_slack_compatible_api_when_a_token_is_set(tmp_path) ->
             "NEWSDESK_CHANNEL": "C0DEMO",
         }
         result = subprocess.run(
-            [sys.executable, "-m", "bot", "demo", "--once", "--env-file", str(tmp_path / "none")],
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "demo",
+                "--once",
+                "--env-file",
+                os.devnull,
+            ],  # no settings file: the environment alone
             capture_output=True,
             text=True,
             cwd=ROOT,
@@ -53,8 +61,9 @@ def test_demo_posts_to_any_slack_compatible_api_when_a_token_is_set(tmp_path) ->
         assert "posting to Slack channel C0DEMO" in result.stdout
         [parent] = slack.parents()
         assert parent["channel"] == "C0DEMO" and "outlets" in parent["text"]
-        replies = [m["text"] for m in slack.replies(parent["ts"])]
-        assert replies[0].startswith("Coverage")
+        thread = slack.replies(parent["ts"])
+        replies = [m["text"] for m in thread]
+        assert thread[0]["metadata"]["event_payload"]["key"].split(":")[2] == "coverage"
         assert any("joined" in text for text in replies)
         assert "chat.update" in slack.methods()
     finally:

@@ -1,4 +1,4 @@
-"""The Store's connections: a reader never waits for a writer, and sees only what is committed."""
+"""The Store: a reader never waits for a writer and sees only what is committed; migrations keep every row."""
 
 from __future__ import annotations
 
@@ -40,3 +40,54 @@ def test_a_read_does_not_wait_for_a_transaction_and_sees_only_committed_rows(
     assert seen_inside == [["Before", "During"]]
     assert [s.outlet for s in store.all_sources()] == ["Before", "During"]
     store.close()
+
+
+def test_identity_per_source_migration_keeps_every_row_and_lets_outlets_share_a_link(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    from storage.migrations import migrations
+
+    path = tmp_path / "old.db"
+    old = Database(sqlite3.connect(path, isolation_level=None))
+    old.execute("PRAGMA foreign_keys = ON")
+    migrations.apply(old, stop_before="0006_article_identity_per_source")
+    old.execute(
+        "INSERT INTO sources (id, outlet, url, kind, created_at) VALUES "
+        "(1, 'A', 'http://a.example/rss', 'feed', '2024-05-14T09:00:00+00:00'), "
+        "(2, 'B', 'http://b.example/rss', 'feed', '2024-05-14T09:00:00+00:00')"
+    )
+    old.execute(
+        "INSERT INTO articles (id, source_id, outlet, url, canonical_url, title, first_seen,"
+        " seen_at, text, fingerprint, duplicate_of) VALUES"
+        " (7, 1, 'A', 'http://wire.example/s', 'http://wire.example/s', 'Story', 'x', 'x',"
+        " 'Text.', 'f', NULL), (9, 1, 'A', 'http://a.example/t', 'http://a.example/t', 'T',"
+        " 'x', 'x', 'Text.', 'f', 7)"
+    )
+    old.execute(
+        "INSERT INTO article_revisions (article_id, revision, fetched_at, title, text,"
+        " fingerprint) VALUES (7, 1, 'x', 'Story', 'Text.', 'f')"
+    )
+    old.conn.close()
+    store = Store(path)
+    assert store.article_for(1, "http://wire.example/s").id == 7  # type: ignore[union-attr]
+    assert store.article(9).duplicate_of == 7  # type: ignore[union-attr]
+    assert store.article_for(2, "http://wire.example/s") is None
+    with store.transaction():
+        store.insert_article(
+            {
+                "source_id": 2,
+                "outlet": "B",
+                "url": "http://wire.example/s",
+                "canonical_url": "http://wire.example/s",
+                "title": "Story",
+                "seen_at": "x",
+                "text": "Text.",
+                "fingerprint": "f",
+            }
+        )
+    assert store.counts()["articles"] == 3
+    assert store.db.execute("PRAGMA foreign_key_check").fetchall() == []

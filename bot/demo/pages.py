@@ -7,6 +7,8 @@ import re
 from datetime import datetime
 from email.utils import format_datetime
 
+from bot.pipeline.furniture import clean_text
+
 _BULLET = re.compile(r"^\s*•\s*")
 
 
@@ -37,7 +39,12 @@ def text_to_html_blocks(text: str) -> str:
 def article_page(
     *, outlet: str, title: str, text: str, url: str, published: datetime, author: str | None = None
 ) -> str:
-    """A full article page: site chrome around the article, a 'Most Read' aside, a footer."""
+    """A full article page: site chrome around the article, a 'Most Read' aside, a footer.
+
+    `text` may be a plain-text copy of a whole page (as the seeds are); its article, as
+    `clean_text` finds it, becomes the page's <article>, the way a real outlet's markup keeps
+    the story apart from its menus, tickers and lists.
+    """
     byline = (
         f'<p class="byline">By <span rel="author">{html.escape(author)}</span></p>'
         if author
@@ -58,7 +65,7 @@ def article_page(
 <h1>{html.escape(title)}</h1>
 {byline}
 <time datetime="{published.isoformat()}">{published.strftime("%d %B %Y %H:%M")}</time>
-{text_to_html_blocks(text)}
+{text_to_html_blocks(clean_text(text, title))}
 </article></main>
 <aside><h2>Most Read</h2><ul>
 <li><a href="/other/1">Council approves budget after late-night session</a></li>

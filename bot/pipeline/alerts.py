@@ -10,7 +10,14 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
+
+# An outlet joining a story that had nothing new for this long is news even to a channel that
+# muted the story.
+QUIET_DAY = timedelta(hours=24)
+# The event of an entry that is not posted but kept for the channel's next digest.
+HELD = "held"
 
 
 @dataclass(frozen=True)
@@ -23,6 +30,7 @@ class Member:
     placement: str
     backfill: bool
     lead: str = ""
+    seen: str | None = None  # when newsdesk took it (ISO 8601 UTC)
 
     def as_payload(self) -> dict[str, Any]:
         return {
@@ -46,12 +54,15 @@ class OutboxEntry:
 @dataclass(frozen=True)
 class ChannelPolicy:
     """Who hears about stories: the alert channel hears every story; another channel only
-    stories matching one of its watched phrases. `threshold` overrides the outlet count."""
+    stories matching one of its watched phrases. `threshold` overrides the outlet count;
+    `holds` is true while the channel's new stories wait for a digest (quiet hours, or a
+    channel that takes digests)."""
 
     channel: str
     threshold: int
     watch: tuple[str, ...] = ()
     default: bool = False
+    holds: bool = False
 
     def wants(self, story_words: set[str]) -> bool:
         if self.default and not self.watch:
@@ -68,7 +79,10 @@ class StoryState:
     differences: list[dict[str, Any]] = field(default_factory=list)
     told: set[str] = field(default_factory=set)
     alerted: set[str] = field(default_factory=set)
-    muted: bool = False
+    # {channel: its running mute (muted_by, muted_at, until)}
+    muted: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Channels that hold the story for a digest or have told it in one.
+    digested: set[str] = field(default_factory=set)
 
     @property
     def title(self) -> str:
@@ -123,16 +137,22 @@ def story_events(
     """Outbox entries for a story after `newcomer` joined it (None: its differences changed).
 
     A channel hears a story once it reaches the channel's threshold of counted outlets: one
-    parent message and its replies (coverage, where they differ, only in). After that each
-    new counted outlet is one reply plus an update of the parent, and each difference not
-    told before is told once. Backfilled articles and muted stories tell nothing.
+    parent message and its replies (coverage, where they differ, only in), or, while the
+    channel holds its alerts (quiet hours, digests), a HELD entry for its next digest; a
+    story told in a digest gets no thread there afterwards. After the alert each new
+    counted outlet is one reply plus an update of the parent, and each difference not told
+    before is told once. Backfilled articles tell nothing. A channel that muted the story
+    hears nothing of it, except once per mute, when the story has a new development (a
+    difference not told before, or a new outlet after QUIET_DAY without news), that it is
+    muted and what it is missing.
     """
-    if state.muted or (newcomer is not None and newcomer.backfill):
+    if newcomer is not None and newcomer.backfill:
         return []
     entries: list[OutboxEntry] = []
     story_words: set[str] | None = None
     fresh = [d for d in state.differences if difference_key(d) not in state.told]
     new_outlet = newcomer is not None and _is_new_outlet(state.members, newcomer)
+    woke = new_outlet and newcomer is not None and _after_quiet_day(state.members, newcomer)
     key = f"story:{state.story_id}"
     for policy in channels:
         ch = policy.channel
@@ -142,7 +162,18 @@ def story_events(
             story_words = story_words if story_words is not None else state.words()
             if not policy.wants(story_words):
                 continue
-            entries += alert_entries(state, ch)
+        mute = state.muted.get(ch)
+        if mute is not None:
+            if fresh or woke:
+                entries.append(muted_news_entry(state, ch, mute, newcomer if woke else None, fresh))
+            continue
+        if ch in state.digested:
+            continue
+        if ch not in state.alerted:
+            if policy.holds:
+                entries.append(OutboxEntry(f"{key}:{HELD}:{ch}", HELD, ch, state.base()))
+            else:
+                entries += alert_entries(state, ch)
             continue
         if new_outlet and newcomer is not None:
             base = state.base()
@@ -204,8 +235,9 @@ def edit_events(
     corrections: list[str] | None = None,
 ) -> list[OutboxEntry]:
     """One reply per channel that has the story, saying what an article's revision changed
-    (and the correction or update note the outlet added, if any)."""
-    if state.muted or not changes:
+    (and the correction or update note the outlet added, if any); channels that muted the
+    story hear nothing."""
+    if not changes:
         return []
     payload = {
         "story_id": state.story_id,
@@ -219,7 +251,46 @@ def edit_events(
         OutboxEntry(
             f"story:{state.story_id}:edit:{member.article_id}:{revision}:{ch}", "edit", ch, payload
         )
-        for ch in sorted(state.alerted)
+        for ch in sorted(state.alerted - set(state.muted))
+    ]
+
+
+def muted_news_entry(
+    state: StoryState,
+    channel: str,
+    mute: dict[str, Any],
+    newcomer: Member | None,
+    fresh: list[dict[str, Any]],
+) -> OutboxEntry:
+    """The one message a mute lets through: the story is muted in `channel` and has news (a
+    new outlet after a quiet day, new differences). Its key names the mute, so each mute
+    tells it once; muting again after it ends may tell again."""
+    return OutboxEntry(
+        f"story:{state.story_id}:muted_news:{channel}:{mute['muted_at']}",
+        "muted_news",
+        channel,
+        {
+            **state.base(),
+            "until": mute["until"],
+            "muted_by": mute.get("muted_by"),
+            "article": newcomer.as_payload() if newcomer is not None else None,
+            "differences": fresh,
+        },
+    )
+
+
+def digest_entries(
+    channel: str, key: str, reason: str, stories: list[dict[str, Any]]
+) -> list[OutboxEntry]:
+    """A digest: one message listing the stories, then one reply per story (headline,
+    outlets, top difference). `key` is unique per digest; each reply carries it as
+    "digest", the thread it belongs to."""
+    parent = OutboxEntry(
+        key, "digest", channel, {"digest": key, "reason": reason, "stories": stories}
+    )
+    return [parent] + [
+        OutboxEntry(f"{key}:story:{s['story_id']}", "digest_story", channel, {**s, "digest": key})
+        for s in stories
     ]
 
 
@@ -230,6 +301,18 @@ def source_failing_event(source: dict[str, Any], channel: str, failing_since: st
         channel,
         {**source, "failing_since": failing_since},
     )
+
+
+def _after_quiet_day(members: Sequence[Member], newcomer: Member) -> bool:
+    """Whether the story had nothing new for QUIET_DAY before `newcomer` came."""
+    came = _moment(newcomer.seen)
+    earlier = [_moment(m.seen) for m in members if m.article_id != newcomer.article_id]
+    known = [t for t in earlier if t is not None]
+    return came is not None and bool(known) and came - max(known) >= QUIET_DAY
+
+
+def _moment(iso: str | None) -> datetime | None:
+    return datetime.fromisoformat(iso) if iso else None
 
 
 def _is_new_outlet(members: Sequence[Member], newcomer: Member) -> bool:

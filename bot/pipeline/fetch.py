@@ -5,17 +5,21 @@ The HTTP client is injected (an `httpx.Client`), so tests run against servers on
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import ipaddress
 import socket
 import threading
 import time
 import urllib.robotparser
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from bot.errors import SourceError
+from bot.errors import SourceError, Stopping
 from bot.pipeline.models import FetchResult
 
 USER_AGENT = "newsdesk/0.1 (+https://github.com/newsdesk; story-alert bot for newsrooms)"
@@ -25,6 +29,40 @@ CONNECT_TIMEOUT = 5.0
 TOTAL_TIMEOUT = 20.0
 ROBOTS_TTL_SECONDS = 3600.0
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+PERMANENT_REDIRECT_CODES = frozenset({301, 308})
+# Statuses whose Retry-After asks a client to come back later (RFC 9110 10.2.3, RFC 6585 4).
+RETRY_AFTER_CODES = frozenset({429, 503})
+# How much of an error page is read to tell a bot challenge from a plain refusal: the
+# markers sit in the <head> or the first script of every challenge page seen.
+CHALLENGE_SNIFF_BYTES = 64 * 1024
+
+# Bot-protection services answer a client they take for a bot with a challenge (a script a
+# browser must run, a captcha) or a refusal, under 403, 429 or 503. Each is known by a
+# header it sets on such answers...
+_CHALLENGE_HEADERS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("cf-mitigated", ("challenge",), "Cloudflare"),
+    ("x-vercel-mitigated", ("challenge", "deny"), "Vercel"),
+    ("x-amzn-waf-action", ("challenge", "captcha"), "AWS WAF"),
+    ("x-dd-b", (), "DataDome"),
+)
+# ...or by what its page holds (lower case, after HTML entities are decoded).
+_CHALLENGE_MARKERS: tuple[tuple[str, str], ...] = (
+    ("<title>just a moment...</title>", "Cloudflare"),
+    # Not /cdn-cgi/challenge-platform/ alone: ordinary pages load its scripts/jsd beacon.
+    ("_cf_chl_opt", "Cloudflare"),
+    ("/cdn-cgi/challenge-platform/h/", "Cloudflare"),
+    ("challenges.cloudflare.com", "Cloudflare"),
+    ("cf-browser-verification", "Cloudflare"),
+    ("attention required! | cloudflare", "Cloudflare"),
+    ("captcha-delivery.com", "DataDome"),
+    ("px-captcha", "HUMAN (PerimeterX)"),
+    ("_incapsula_resource", "Imperva"),
+    ("incapsula incident id", "Imperva"),
+    ("awswafintegration", "AWS WAF"),
+    ("vercel security checkpoint", "Vercel"),
+    ("sucuri website firewall", "Sucuri"),
+    ("errors.edgesuite.net", "Akamai"),
+)
 
 Resolver = Callable[[str], list[str]]
 
@@ -79,6 +117,68 @@ def check_url_allowed(url: str, allow_private: bool, resolver: Resolver = resolv
             )
 
 
+def bot_challenge(status: int, headers: Mapping[str, str], body: bytes = b"") -> str | None:
+    """The bot-protection service (e.g. "Cloudflare") whose challenge or refusal this answer
+    is, or None when it is not one. `headers` are matched case-insensitively (an
+    `httpx.Headers`, or a dict with lower-case names); `body` is the start of the page. Under
+    a status below 400 only a header naming the answer a challenge counts: pages that merely
+    mention a service, or headers such services set on every answer, are not challenges."""
+    for name, values, vendor in _CHALLENGE_HEADERS:
+        value = headers.get(name)
+        if value is None or (status < 400 and not values):
+            continue
+        if not values or value.strip().lower() in values:
+            return vendor
+    if body and status >= 400:
+        text = html.unescape(body[:CHALLENGE_SNIFF_BYTES].decode("utf-8", "replace")).lower()
+        for marker, vendor in _CHALLENGE_MARKERS:
+            if marker in text:
+                return vendor
+    return None
+
+
+def retry_after_seconds(
+    value: str | None, now: datetime, server_date: str | None = None
+) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds ("7200") or an HTTP-date.
+
+    A date is measured from the answer's own Date header when it has one (so a server whose
+    clock is off still gets the wait it meant), else from `now`. A date already past is 0;
+    an unreadable value is None (RFC 9110 section 10.2.3).
+    """
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isascii() and value.isdigit():
+        return float(int(value))
+    try:
+        until = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if until.tzinfo is None:  # an HTTP-date is always GMT, even when "-0000" says unknown
+        until = until.replace(tzinfo=UTC)
+    reference = now
+    if server_date:
+        try:
+            reference = parsedate_to_datetime(server_date)
+        except (TypeError, ValueError, IndexError):
+            pass
+        if reference.tzinfo is None:
+            reference = reference.replace(tzinfo=UTC)
+    return max(0.0, (until - reference).total_seconds())
+
+
+def describe_wait(seconds: float) -> str:
+    """A wait in words an editor reads at a glance: "45 s", "5 min", "2 h 30 min"."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    minutes = round(seconds / 60)
+    if minutes < 90:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
 class Fetcher:
     """Fetches URLs with conditional GET, following at most `max_redirects` redirects.
 
@@ -97,6 +197,7 @@ class Fetcher:
         host_delay: float = 1.0,
         respect_robots: bool = True,
         resolver: Resolver = resolve_host,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.client = client
         self.allow_private = allow_private
@@ -106,14 +207,29 @@ class Fetcher:
         self.host_delay = host_delay
         self.respect_robots = respect_robots
         self.resolver = resolver
+        self.clock = clock
+        self._stopping = threading.Event()
         self._robots: dict[str, tuple[float, urllib.robotparser.RobotFileParser | None]] = {}
         self._last_hit: dict[str, float] = {}
         self._lock = threading.Lock()
 
+    def stop(self) -> None:
+        """Refuse new requests from now on and cut short waits and bodies being read: every
+        fetch in progress or to come raises `Stopping`. For a shutdown."""
+        self._stopping.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
     def fetch(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
     ) -> FetchResult:
-        """GET `url`; raises SourceError with a message an editor can act on."""
+        """GET `url`, following redirects hop by hop.
+
+        Raises SourceError with a message an editor can act on (with `retry_after` in seconds
+        when a 429 or 503 said how long to wait), or `Stopping` after `stop`.
+        """
         headers: dict[str, str] = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -122,7 +238,10 @@ class Fetcher:
         deadline = time.monotonic() + self.total_timeout
         current = url
         seen: set[str] = set()
+        permanent = True
         for _hop in range(self.max_redirects + 1):
+            if self._stopping.is_set():
+                raise Stopping("newsdesk is stopping")
             check_url_allowed(current, self.allow_private, self.resolver)
             if self.respect_robots and not self._robots_allow(current):
                 raise SourceError(f"robots.txt of {urlsplit(current).netloc} disallows {current}")
@@ -130,15 +249,19 @@ class Fetcher:
             self._wait_for_host(current)
             result = self._get_once(url, current, headers, deadline)
             if isinstance(result, FetchResult):
+                if current != url and permanent:
+                    result = dataclasses.replace(result, moved_to=current)
                 return result
-            current = result
+            status, current = result
+            permanent = permanent and status in PERMANENT_REDIRECT_CODES
             if current in seen:
                 raise SourceError(f"redirect loop at {current}")
         raise SourceError(f"more than {self.max_redirects} redirects from {url}")
 
     def _get_once(
         self, original: str, url: str, headers: dict[str, str], deadline: float
-    ) -> FetchResult | str:
+    ) -> FetchResult | tuple[int, str]:
+        """One request: the result, or a redirect's (status, absolute Location)."""
         try:
             with self.client.stream("GET", url, headers=headers) as response:
                 if response.status_code == 304:
@@ -158,26 +281,22 @@ class Fetcher:
                         raise SourceError(
                             f"HTTP {response.status_code} redirect without a Location"
                         )
-                    return urljoin(url, location)
-                if response.status_code >= 400:
-                    raise SourceError(f"HTTP {response.status_code} from {url}")
+                    return response.status_code, urljoin(url, location)
+                if response.status_code >= 400 or bot_challenge(
+                    response.status_code, response.headers
+                ):
+                    raise self._refusal(url, response, deadline)
                 declared = response.headers.get("content-length")
                 if declared and declared.isdigit() and int(declared) > self.max_bytes:
                     raise SourceError(
                         f"{url} is {int(declared):,} bytes, over the {self.max_bytes:,} byte cap"
                     )
-                body = bytearray()
-                for chunk in response.iter_bytes():
-                    body.extend(chunk)
-                    if len(body) > self.max_bytes:
-                        raise SourceError(f"{url} is over the {self.max_bytes:,} byte cap")
-                    if time.monotonic() > deadline:
-                        raise SourceError(f"{url} took more than {self.total_timeout:g} s")
+                body = self._read_body(url, response, self.max_bytes, deadline)
                 return FetchResult(
                     url=original,
                     final_url=url,
                     status=response.status_code,
-                    content=bytes(body),
+                    content=body,
                     content_type=response.headers.get("content-type", ""),
                     etag=response.headers.get("etag"),
                     last_modified=response.headers.get("last-modified"),
@@ -189,14 +308,66 @@ class Fetcher:
         except httpx.HTTPError as exc:
             raise SourceError(f"could not fetch {url}: {exc.__class__.__name__}: {exc}") from None
 
+    def _read_body(self, url: str, response: httpx.Response, limit: int, deadline: float) -> bytes:
+        """The decoded body, cut off with SourceError past `limit` bytes or the deadline."""
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body.extend(chunk)
+            if len(body) > limit:
+                raise SourceError(f"{url} is over the {limit:,} byte cap")
+            if time.monotonic() > deadline:
+                raise SourceError(f"{url} took more than {self.total_timeout:g} s")
+            if self._stopping.is_set():
+                raise Stopping("newsdesk is stopping")
+        return bytes(body)
+
+    def _refusal(self, url: str, response: httpx.Response, deadline: float) -> SourceError:
+        """The error for an answer that is not the page: a bot challenge is named as one, and
+        a 429 or 503 carries the wait its Retry-After asked for."""
+        status = response.status_code
+        retry_after = None
+        if status in RETRY_AFTER_CODES:
+            retry_after = retry_after_seconds(
+                response.headers.get("retry-after"), self.clock(), response.headers.get("date")
+            )
+        vendor = bot_challenge(status, response.headers)
+        if vendor is None and status >= 400:
+            vendor = bot_challenge(status, response.headers, self._sniff(response, deadline))
+        if vendor is not None:
+            return SourceError(
+                f"blocked by a bot challenge ({vendor}, HTTP {status}) at {url}: the site "
+                "shows newsdesk a check meant to stop automated readers instead of the page; "
+                "it stays unreadable until the site lets newsdesk's User-Agent through",
+                retry_after=retry_after,
+            )
+        if retry_after is not None:
+            return SourceError(
+                f"HTTP {status} from {url}: the server asks newsdesk to wait "
+                f"{describe_wait(retry_after)} before trying again",
+                retry_after=retry_after,
+            )
+        return SourceError(f"HTTP {status} from {url}")
+
+    def _sniff(self, response: httpx.Response, deadline: float) -> bytes:
+        """The start of an error page; what cannot be read is simply not looked at."""
+        body = bytearray()
+        try:
+            for chunk in response.iter_bytes():
+                body.extend(chunk)
+                if len(body) >= CHALLENGE_SNIFF_BYTES or time.monotonic() > deadline:
+                    break
+        except httpx.HTTPError:
+            pass
+        return bytes(body)
+
     def _wait_for_host(self, url: str) -> None:
         host = urlsplit(url).netloc
         with self._lock:
             now = time.monotonic()
             ready_at = self._last_hit.get(host, 0.0) + self.host_delay
             self._last_hit[host] = max(now, ready_at)
-        if ready_at > now:
-            time.sleep(ready_at - now)
+        if ready_at > now and self._stopping.wait(ready_at - now):
+            raise Stopping("newsdesk is stopping")
 
     def _robots_allow(self, url: str) -> bool:
         parts = urlsplit(url)

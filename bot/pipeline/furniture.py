@@ -1,10 +1,12 @@
-"""Page furniture removal for plain text: menus, tickers, "Most Read" lists, advertisements,
-photo credits. Text that still carries a page's furniture goes through `clean_text`, so no
-later stage ever sees it."""
+"""Page furniture removal. `strip_page_furniture` takes from an extractor's text of an article
+page only lines of known furniture kinds ("Read more:" links, newsletter prompts, "Most read"
+lists...); `clean_text` cleans plain text that carries a whole page (menus, tickers, lists,
+advertisements, photo credits), so no later stage ever sees it."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 # Headings that open a block of links to other stories, or of page chrome.
@@ -50,6 +52,20 @@ _TICKER_RUN = 3
 _BULLET = re.compile(r"^\s*[•·▪►\-*]\s+")
 _SENTENCE_END = re.compile(r"[.!?]['\"”’)]*$|[\"”’]$")
 WORD = re.compile(r"\w+", re.UNICODE)
+# Chinese and Japanese put no spaces between words: each Han or kana character counts as one.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD_OR_CJK = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
+
+
+def words(text: str) -> list[str]:
+    """The text's words (runs of \\w); each Chinese or Japanese character is a word of its own."""
+    return _WORD_OR_CJK.findall(text)
+
+
+def count_words(text: str) -> int:
+    """How many `words` the text has."""
+    return len(words(text))
+
 
 # Region scoring: body lines earn their word count, furniture costs this many words.
 _JUNK_COST = 10
@@ -85,7 +101,7 @@ def clean_text(text: str, title: str | None = None) -> str:
     if not any(line.kind == "body" for line in lines[start : end + 1]):
         # No sentence-like text at all (a headline, a teaser): keep what is not furniture.
         kept = [line.text for line in lines if line.kind != "junk"]
-    if not kept and len(WORD.findall(text)) <= _SHORT_TEXT_WORDS:
+    if not kept and count_words(text) <= _SHORT_TEXT_WORDS:
         # A few words with nothing to weigh them against: a teaser, not a page.
         return " ".join(text.split())
     return "\n\n".join(kept).strip()
@@ -118,7 +134,7 @@ def _classify(lines: list[_Line], title: str | None) -> None:
         credit = _CREDIT.search(line.text)
         if credit:
             line.text = line.text[: credit.start()].rstrip(" -–—,")
-        words = len(WORD.findall(line.text))
+        words = count_words(line.text)
         if (
             not line.text
             or _JUNK_LINE.match(line.text)
@@ -169,7 +185,7 @@ def _drop_page_header(lines: list[_Line], title: str | None) -> None:
     if not title:
         return
     key = _normalise(title)
-    body_words = [len(WORD.findall(line.text)) if line.kind == "body" else 0 for line in lines]
+    body_words = [count_words(line.text) if line.kind == "body" else 0 for line in lines]
     total = sum(body_words)
     for index in range(len(lines) - 1, -1, -1):
         if _normalise(lines[index].text) == key and sum(body_words[index:]) * 2 >= total:
@@ -211,7 +227,7 @@ def _densest_region(lines: list[_Line]) -> tuple[int, int]:
     score, start = 0.0, 0
     for index, line in enumerate(lines):
         if line.kind == "body":
-            value = float(len(WORD.findall(line.text)))
+            value = float(count_words(line.text))
         elif line.kind == "junk":
             value = -_JUNK_COST
         else:
@@ -227,3 +243,165 @@ def _densest_region(lines: list[_Line]) -> tuple[int, int]:
 
 def _normalise(text: str) -> str:
     return " ".join(WORD.findall(text.lower()))
+
+
+# --- Furniture in an extractor's text of an article page -----------------------------------
+# trafilatura already keeps the article and drops the page around it; what it lets through
+# are lines of a few known kinds, each removed by one rule below. A rule names a kind of
+# furniture, never a site, and `newsdesk eval extraction FOLDER --ablate` shows what each one
+# adds on real pages. Nothing else is taken from a page's text: line-shape guesses (short
+# sentences, "Label: text" runs, lines after a list) removed more article than furniture.
+
+_LIST_ITEM = re.compile(r"^[-•*]\s+")
+_SENTENCE = re.compile(r"[.!?…]['\"”’)\]]*$")
+
+# "Read more: <headline>", "Related: <headline>", "Also on rt.com <headline>": a link to
+# another story set inside the article.
+_CROSS_LINK = re.compile(
+    r"^[(\[]?\s*(read (more|also|next)|also read|related( (article|story|stories|post|news|"
+    r"content|coverage|reading))?|see also|more( on this( story)?)?|recommended( reading)?"
+    r"|watch|listen|don'?t miss|must read|further reading)\s*[:|–—]\s*\S"
+    r"|^also on [\w-]+\.[a-z]{2,}\b",
+    re.IGNORECASE,
+)
+_CROSS_LINK_MAX_WORDS = 30
+# A sign-up box: "Sign up for our daily newsletter", "Get the day's top headlines delivered to
+# your inbox", "Thanks for signing up!", "There was an error processing your subscription."
+_NEWSLETTER_LINE = re.compile(
+    r"^(thanks? (you )?for (signing up|subscribing)|you('re| are) (now )?(signed up|subscribed)"
+    r"|keep an eye on your inbox|there was (an|a problem|an error)\b.*\bsubscription"
+    r"|enter your e-?mail( address)?\b|by (signing up|subscribing)\b.*\bagree)"
+    r"|\byour inbox\b|^.{0,60}\bnewsletters?\W*$",
+    re.IGNORECASE,
+)
+_NEWSLETTER_VERB = re.compile(
+    r"^(click here to )?(sign ?up|subscribe|register|get|join|start your|never miss|don'?t miss"
+    r"|want\b.*\?)\b.*\b(newsletters?|inbox|briefing)\b",
+    re.IGNORECASE,
+)
+_NEWSLETTER_MAX_WORDS = 45
+# The heading of a block of links to other stories; the block goes with it.
+_LINK_LIST_HEADING = re.compile(
+    r"^(most (read|popular|viewed|shared|watched|commented)( (stories|articles|now|today))?"
+    r"|related( (news|stories|articles|posts|content|coverage|topics|links|videos))?"
+    r"|(you )?(may|might) (also )?(like|enjoy|be interested in)|you (may|might) also like"
+    r"|recommended( for you| stories| articles| reading)?|more (from|on|in|stories|news|top stories)\b.*"
+    r"|popular (on|in|now|stories|articles)\b.*|trending( now| stories| articles)?|top stories"
+    r"|latest( news| stories| articles| headlines)|editor'?s (picks?|choice)|don'?t miss"
+    r"|read (next|more|this next)|(more|other) (stories|articles)|around the web"
+    r"|from (our|the) partners|sponsored (stories|links|content)|what to read next"
+    r"|further reading|more coverage|in case you missed it)\W*$",
+    re.IGNORECASE,
+)
+_LINK_LIST_ITEM_MAX_WORDS = 25
+_LINK_LIST_HEADING_MAX_WORDS = 8
+_SHARE_LINE = re.compile(
+    r"^((share|tweet|e-?mail|print|copy link|comments?|\d+ comments?|whatsapp|facebook|twitter"
+    r"|linkedin|pinterest|reddit)( (this|the) (article|story|page))?"
+    r"|(like|enjoyed|liked) this (story|article)\?.*share.*"
+    r"|(follow|like|join) (us|[\w.&'’ ]{2,40}) on (twitter|facebook|instagram|youtube|linkedin"
+    r"|tiktok|telegram|whatsapp|threads|bluesky|x)\b.*)\W*$",
+    re.IGNORECASE,
+)
+_SHARE_MAX_WORDS = 30
+# Production credits of wire and newspaper copy: "(Reporting by A; Editing by B)",
+# "Associated Press writers A and B contributed to this report."
+_CREDIT_LINE = re.compile(
+    r"^[(\[]?\s*((additional )?(reporting|writing|editing|compiled|edited|written) by\b.*"
+    r"|.{0,200}\bcontributed (reporting|research|to (this|the) (report|story|article))\b.*)$",
+    re.IGNORECASE,
+)
+_CREDIT_MAX_WORDS = 60
+
+
+@dataclass(frozen=True)
+class LineRule:
+    """One kind of page furniture: `marks(lines, title)` gives the indexes of its lines."""
+
+    name: str
+    marks: Callable[[list[str], str | None], set[int]]
+
+
+def _each(predicate: Callable[[str], bool]) -> Callable[[list[str], str | None], set[int]]:
+    def marks(lines: list[str], title: str | None) -> set[int]:
+        return {i for i, line in enumerate(lines) if predicate(_LIST_ITEM.sub("", line).strip())}
+
+    return marks
+
+
+def _cross_link(line: str) -> bool:
+    return count_words(line) <= _CROSS_LINK_MAX_WORDS and bool(_CROSS_LINK.match(line))
+
+
+def _newsletter(line: str) -> bool:
+    return count_words(line) <= _NEWSLETTER_MAX_WORDS and bool(
+        _NEWSLETTER_LINE.search(line) or _NEWSLETTER_VERB.match(line)
+    )
+
+
+def _share(line: str) -> bool:
+    return count_words(line) <= _SHARE_MAX_WORDS and bool(_SHARE_LINE.match(line))
+
+
+def _credit(line: str) -> bool:
+    return count_words(line) <= _CREDIT_MAX_WORDS and bool(_CREDIT_LINE.match(line))
+
+
+def _link_list_heading(line: str) -> bool:
+    # "More on this later, she said." begins like a heading but is a sentence.
+    sentence = line.endswith((".", "!", "?")) and not line.endswith("...")
+    return (
+        not sentence
+        and count_words(line) <= _LINK_LIST_HEADING_MAX_WORDS
+        and bool(_LINK_LIST_HEADING.match(line))
+    )
+
+
+def _link_lists(lines: list[str], title: str | None) -> set[int]:
+    """A "Most read" style heading and the headlines listed under it, up to the first
+    sentence of running text."""
+    marked: set[int] = set()
+    index = 0
+    while index < len(lines):
+        if not _link_list_heading(lines[index].strip()):
+            index += 1
+            continue
+        marked.add(index)
+        index += 1
+        while index < len(lines):
+            line = lines[index].strip()
+            listed = bool(_LIST_ITEM.match(line))
+            headline = not _SENTENCE.search(line) and count_words(line) <= _LINK_LIST_ITEM_MAX_WORDS
+            if not (listed or headline) or _link_list_heading(line):
+                break
+            marked.add(index)
+            index += 1
+    return marked
+
+
+def _headline(lines: list[str], title: str | None) -> set[int]:
+    """The page's headline repeated at the top of its text (it is kept apart, as the title)."""
+    key = _normalise(title or "")
+    return {i for i, line in enumerate(lines[:3]) if key and _normalise(line) == key}
+
+
+PAGE_RULES: tuple[LineRule, ...] = (
+    LineRule("cross-link", _each(_cross_link)),
+    LineRule("newsletter", _each(_newsletter)),
+    LineRule("link-list", _link_lists),
+    LineRule("share-follow", _each(_share)),
+    LineRule("credits", _each(_credit)),
+    LineRule("headline", _headline),
+)
+
+
+def strip_page_furniture(
+    text: str, title: str | None = None, rules: Sequence[LineRule] = PAGE_RULES
+) -> str:
+    """An extractor's text of an article page without the lines of the given furniture
+    kinds; one paragraph a line in, paragraphs joined by blank lines out."""
+    lines = [line for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+    furniture: set[int] = set()
+    for rule in rules:
+        furniture |= rule.marks(lines, title)
+    return "\n\n".join(" ".join(line.split()) for i, line in enumerate(lines) if i not in furniture)

@@ -8,7 +8,12 @@ from datetime import datetime
 
 @dataclass(frozen=True)
 class FetchResult:
-    """One HTTP fetch. `not_modified` means a conditional GET answered 304 and `content` is empty."""
+    """One HTTP fetch. `not_modified` means a conditional GET answered 304 and `content` is empty.
+
+    `moved_to` is the final URL when the request was redirected and every hop was permanent
+    (301 or 308): the resource says it lives there now. None after no redirect, or when any
+    hop was temporary (302, 303, 307).
+    """
 
     url: str
     final_url: str
@@ -18,6 +23,7 @@ class FetchResult:
     etag: str | None = None
     last_modified: str | None = None
     not_modified: bool = False
+    moved_to: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Block Kit messages as pure functions of data, always within Slack's limits.
 
-Every outside string (headlines, outlet names, quotes, URLs) passes through `mrkdwn.escape`
-or `mrkdwn.link`; each message has a plain `text` fallback for notifications.
+Every outside string (headlines, outlet names, quotes, URLs) is a part (`Outside`, `Link`,
+`Listing`) that `mrkdwn.compose` escapes and fits to the limit where it lands; each message
+has a plain `text` fallback for notifications, built the same way.
 """
 
 from __future__ import annotations
@@ -11,15 +12,36 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.slack.mrkdwn import clip, escape, link, plain_when, when
+from bot.pipeline.urls import canonical_url
+from bot.slack.mrkdwn import (
+    ELLIPSIS,
+    Link,
+    Listing,
+    Outside,
+    Part,
+    compose,
+    fit,
+    measure,
+    plain_when,
+    when,
+)
 
+# Slack's limits (docs.slack.dev/reference/block-kit): 50 blocks a message; section and
+# context text 3000 characters; header text 150; button text 75 and value 2000. The `text`
+# fallback may hold 40,000, but it is what notifications show, so it is kept short.
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
+MAX_CONTEXT = 3000
 MAX_HEADER = 150
 MAX_FALLBACK = 3000
-# How much of a headline a line of coverage shows, and of an edited passage.
+MAX_BUTTON_TEXT = 75
+MAX_BUTTON_VALUE = 2000
+# How much of a headline a line shows, of an outlet's name, of an edited passage (each side),
+# and of an outlet's note or a source's error.
 HEADLINE_CHARS = 200
+NAME_CHARS = 100
 PASSAGE_CHARS = 600
+NOTE_CHARS = 500
 
 KIND_LABELS = {
     "number": "Figures",
@@ -42,28 +64,37 @@ class Message:
         return {"text": self.text, "blocks": self.blocks}
 
 
-def section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_SECTION]}}
+Line = Sequence[Part]
 
 
-def context(text: str) -> dict[str, Any]:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:MAX_SECTION]}]}
+def section(*parts: Part) -> dict[str, Any]:
+    """A section of mrkdwn from parts (our markup as `str`, outside strings as `Outside`,
+    `Link`, `Listing`), within MAX_SECTION."""
+    return {"type": "section", "text": {"type": "mrkdwn", "text": compose(parts, MAX_SECTION)}}
 
 
-def header(text: str) -> dict[str, Any]:
+def context(*parts: Part) -> dict[str, Any]:
     return {
-        "type": "header",
-        "text": {"type": "plain_text", "text": escape(clip(text, MAX_HEADER - 20))[:MAX_HEADER]},
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": compose(parts, MAX_CONTEXT)}],
     }
 
 
-def sections(title: str, lines: Iterable[str]) -> list[dict[str, Any]]:
-    """Lines packed into as few sections as fit MAX_SECTION each, `title` on the first."""
+def header(title: str | None) -> dict[str, Any]:
+    """A header of an outside string: escaped, and cut at a word within MAX_HEADER (Slack
+    refuses an empty one, so a story without a headline says so)."""
+    text = fit(title, MAX_HEADER) or "(no headline)"
+    return {"type": "header", "text": {"type": "plain_text", "text": text}}
+
+
+def sections(title: Line, lines: Iterable[Line]) -> list[dict[str, Any]]:
+    """Lines packed into as few sections as fit MAX_SECTION each, `title` on the first. Each
+    line is composed within MAX_SECTION on its own, so packing never cuts one."""
     blocks: list[dict[str, Any]] = []
-    current = title
-    for line in lines:
-        line = line[: MAX_SECTION - 1]
-        if current and len(current) + 1 + len(line) > MAX_SECTION:
+    current = compose(title, MAX_SECTION)
+    for parts in lines:
+        line = compose(parts, MAX_SECTION)
+        if current and measure(current) + 1 + measure(line) > MAX_SECTION:
             blocks.append(section(current))
             current = line
         else:
@@ -81,10 +112,23 @@ def capped(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [*kept, context(f"…and {len(blocks) - len(kept)} more not shown")]
 
 
-def message(fallback: str, blocks: list[dict[str, Any]]) -> Message:
-    """A message from blocks and a raw fallback (notifications read it as mrkdwn too, so it
-    is escaped here)."""
-    return Message(escape(clip(fallback, MAX_FALLBACK // 2)), capped(blocks))
+def message(fallback: Line, blocks: list[dict[str, Any]]) -> Message:
+    """A message from blocks and a fallback made of parts (notifications read it as mrkdwn
+    too, so outside strings in it are escaped like everywhere else)."""
+    return Message(compose(fallback, MAX_FALLBACK), capped(blocks))
+
+
+def article_url(item: dict[str, Any]) -> str | None:
+    """The URL an article is linked by: its stored canonical URL when the payload carries
+    one, else its URL, without tracking parameters (`canonical_url`), so a link is short
+    enough to fit a line whatever the feed appended to it."""
+    url = item.get("canonical_url") or item.get("url")
+    if not url or not url.strip().lower().startswith(("http://", "https://")):
+        return url
+    try:
+        return canonical_url(url)
+    except ValueError:  # a bad port or host; `link` shows the label alone if it is unusable
+        return url
 
 
 # --- the alert thread -------------------------------------------------------------------------
@@ -94,42 +138,51 @@ def parent(payload: dict[str, Any]) -> Message:
     """The story's parent message: headline, outlet count, who had it first and when."""
     first = payload.get("first") or {}
     count = payload["outlet_count"]
-    outlets = ", ".join(escape(o) for o in payload.get("outlets", []))
-    summary = (
-        f"*{count} outlets* are covering this story. First: *{escape(first.get('outlet'))}*, "
-        f"{when(first.get('published'))}."
-    )
     return message(
-        f"{count} outlets: {payload['title']}",
-        [header(payload["title"]), section(summary), context(f"Outlets: {outlets}")],
+        [f"{count} outlets: ", Outside(payload["title"])],
+        [
+            header(payload["title"]),
+            section(
+                f"*{count} outlets* are covering this story. First: *",
+                Outside(first.get("outlet"), NAME_CHARS),
+                f"*, {when(first.get('published'))}.",
+            ),
+            context("Outlets: ", Listing(payload.get("outlets", []), NAME_CHARS)),
+        ],
     )
 
 
 def coverage(payload: dict[str, Any]) -> Message:
     items = payload.get("coverage", [])
-    lines = [coverage_line(item) for item in items]
     return message(
-        f"Coverage: {len(items)} articles", sections(f"*Coverage* ({len(items)} articles)", lines)
+        [f"Coverage: {len(items)} articles"],
+        sections([f"*Coverage* ({len(items)} articles)"], map(coverage_line, items)),
     )
 
 
-def coverage_line(item: dict[str, Any]) -> str:
+def coverage_line(item: dict[str, Any]) -> list[Part]:
+    """• *Outlet* (placement), time: <canonical URL|headline>."""
     label = PLACEMENT_LABELS.get(item.get("placement", ""), "")
-    return (
-        f"• *{escape(item['outlet'])}*{label}, {when(item.get('published'))}: "
-        f"{link(item.get('url'), clip(item.get('title'), HEADLINE_CHARS))}"
-    )
+    return [
+        "• *",
+        Outside(item["outlet"], NAME_CHARS),
+        f"*{label}, {when(item.get('published'))}: ",
+        Link(article_url(item), item.get("title"), HEADLINE_CHARS),
+    ]
 
 
-def difference_line(difference: dict[str, Any]) -> str:
+def difference_line(difference: dict[str, Any]) -> list[Part]:
     label = KIND_LABELS.get(difference["kind"], difference["kind"].replace("_", " ").title())
-    return f"• _{label}_: {escape(difference['summary'])}"
+    return [f"• _{label}_: ", Outside(difference["summary"])]
 
 
 def differences(payload: dict[str, Any], title: str = "Where they differ") -> Message:
+    """Every difference, one line each; `title` is raw (it may hold a headline)."""
     found = payload.get("differences", [])
-    lines = [difference_line(d) for d in found]
-    return message(f"{title}: {len(found)}", sections(f"*{escape(title)}*", lines))
+    return message(
+        [Outside(title), f": {len(found)}"],
+        sections(["*", Outside(title, HEADLINE_CHARS), "*"], map(difference_line, found)),
+    )
 
 
 def only_in(payload: dict[str, Any]) -> Message:
@@ -142,12 +195,17 @@ def new_differences(payload: dict[str, Any]) -> Message:
 
 def outlet_joined(payload: dict[str, Any]) -> Message:
     article = payload["article"]
-    text = (
-        f"*{escape(article['outlet'])}* joined: now {payload['outlet_count']} outlets.\n"
-        f"{coverage_line(article)}"
-    )
+    count = payload["outlet_count"]
     return message(
-        f"{article['outlet']} joined ({payload['outlet_count']} outlets)", [section(text)]
+        [Outside(article["outlet"], NAME_CHARS), f" joined ({count} outlets)"],
+        [
+            section(
+                "*",
+                Outside(article["outlet"], NAME_CHARS),
+                f"* joined: now {count} outlets.\n",
+                *coverage_line(article),
+            )
+        ],
     )
 
 
@@ -156,48 +214,75 @@ def edit(payload: dict[str, Any]) -> Message:
     article = payload["article"]
     blocks = [
         section(
-            f":pencil2: *{escape(article['outlet'])}* changed its article "
-            f"{link(article.get('url'), clip(article.get('title'), HEADLINE_CHARS))}"
+            ":pencil2: *",
+            Outside(article["outlet"], NAME_CHARS),
+            "* changed its article ",
+            Link(article_url(article), article.get("title"), HEADLINE_CHARS),
         )
     ]
     for note in payload.get("corrections", []):
-        blocks.append(section(f":memo: The outlet notes: _{escape(clip(note, 500))}_"))
+        blocks.append(section(":memo: The outlet notes: _", Outside(note, NOTE_CHARS), "_"))
     for change in payload.get("changes", []):
         old, new = marked_change(change.get("old", ""), change.get("new", ""))
         where = "Headline" if change.get("where") == "headline" else "Text"
         blocks.append(
             section(f"_{where}_\n*Before:* {old or '(nothing)'}\n*After:* {new or '(removed)'}")
         )
-    return message(f"{article['outlet']} edited: {article.get('title', '')}", blocks)
+    return message(
+        [Outside(article["outlet"], NAME_CHARS), " edited: ", Outside(article.get("title"))],
+        blocks,
+    )
 
 
-def marked_change(old: str, new: str) -> tuple[str, str]:
-    """Escaped old and new passages with the words that differ struck out and in bold."""
-    old_words, new_words = clip(old, PASSAGE_CHARS).split(), clip(new, PASSAGE_CHARS).split()
+def marked_change(old: str, new: str, limit: int = PASSAGE_CHARS) -> tuple[str, str]:
+    """Escaped old and new passages with the words that differ struck out and in bold, each
+    at most `limit` long: a passage too long ends at a word with "…"."""
+    # Words past `limit` raw characters can never be shown (escaping only lengthens them).
+    old_words = " ".join(old.split())[: limit * 2].split()
+    new_words = " ".join(new.split())[: limit * 2].split()
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
-    before: list[str] = []
-    after: list[str] = []
+    before: list[tuple[str, str]] = []
+    after: list[tuple[str, str]] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        a = escape(" ".join(old_words[i1:i2]))
-        b = escape(" ".join(new_words[j1:j2]))
-        if tag == "equal":
-            before.append(a)
-            after.append(b)
+        before.append((" ".join(old_words[i1:i2]), "" if tag == "equal" else "~"))
+        after.append((" ".join(new_words[j1:j2]), "" if tag == "equal" else "*"))
+    return _marked(before, limit), _marked(after, limit)
+
+
+def _marked(chunks: list[tuple[str, str]], limit: int) -> str:
+    """Raw chunks escaped, each wrapped in its mark, joined by spaces, within `limit`: the
+    chunk that does not fit is cut by `fit` (inside its marks) and ends the passage."""
+    chunks = [(raw, mark) for raw, mark in chunks if raw]
+    shown = ""
+    for n, (raw, mark) in enumerate(chunks):
+        sep = " " if shown else ""
+        last = n == len(chunks) - 1
+        # Room for a "…" must stay if a later chunk may have to be cut to nothing.
+        room = limit - measure(shown + sep) - 2 * len(mark) - (0 if last else 1)
+        piece = fit(raw, room)
+        if piece == fit(raw, 10**9):
+            shown += f"{sep}{mark}{piece}{mark}"
             continue
-        if a:
-            before.append(f"~{a}~")
-        if b:
-            after.append(f"*{b}*")
-    return " ".join(before), " ".join(after)
+        if piece.rstrip(ELLIPSIS):
+            return f"{shown}{sep}{mark}{piece}{mark}"
+        return shown + ELLIPSIS
+    return shown
 
 
 def source_failing(payload: dict[str, Any]) -> Message:
-    text = (
-        f":warning: Source *{escape(payload['outlet'])}* ({link(payload['url'], payload['url'])}) "
-        f"has been failing since {when(payload.get('failing_since'))}: "
-        f"{escape(clip(payload.get('error'), 500))}"
+    return message(
+        ["Source ", Outside(payload["outlet"], NAME_CHARS), " has been failing for a day"],
+        [
+            section(
+                ":warning: Source *",
+                Outside(payload["outlet"], NAME_CHARS),
+                "* (",
+                Link(payload["url"], payload["url"], HEADLINE_CHARS),
+                f") has been failing since {when(payload.get('failing_since'))}: ",
+                Outside(payload.get("error"), NOTE_CHARS),
+            )
+        ],
     )
-    return message(f"Source {payload['outlet']} has been failing for a day", [section(text)])
 
 
 # Outbox event -> how its Slack message looks, and whether it is a thread reply.
@@ -230,19 +315,20 @@ def story_card(
 ) -> Message:
     """The /story answer: the best match with its top differences and buttons, then the next
     few matches."""
-    outlets = ", ".join(escape(o) for o in story["outlets"])
-    lines = [
-        f"*{escape(clip(story['title'], HEADLINE_CHARS))}*",
-        f"{len(story['outlets'])} outlets: {outlets}",
-        f"First seen {when(story.get('first_seen'))}",
+    lines: list[Part] = [
+        "*",
+        Outside(story["title"], HEADLINE_CHARS),
+        f"*\n{len(story['outlets'])} outlets: ",
+        Listing(story["outlets"], NAME_CHARS),
+        f"\nFirst seen {when(story.get('first_seen'))}",
     ]
     if permalink:
-        lines.append(link(permalink, "Open the thread"))
-    blocks = [section("\n".join(lines))]
+        lines += ["\n", Link(permalink, "Open the thread")]
+    blocks = [section(*lines)]
     if diffs:
         top = [difference_line(d) for d in diffs[:shown]]
         more = f" (of {len(diffs)})" if len(diffs) > shown else ""
-        blocks += sections(f"*Where they differ*{more}", top)
+        blocks += sections([f"*Where they differ*{more}"], top)
     else:
         blocks.append(context("No differences found between its outlets."))
     story_id = str(story["id"])
@@ -259,49 +345,68 @@ def story_card(
     )
     if others:
         blocks += sections(
-            "*Other matches*",
+            ["*Other matches*"],
             [
-                f"• {escape(clip(o['title'], HEADLINE_CHARS))} "
-                f"({o.get('outlet_count', '?')} outlets, {when(o.get('first_seen'))})"
+                [
+                    "• ",
+                    Outside(o["title"], HEADLINE_CHARS),
+                    f" ({o.get('outlet_count', '?')} outlets, {when(o.get('first_seen'))})",
+                ]
                 for o in others
             ],
         )
-    return message(f"{story['title']} ({len(story['outlets'])} outlets)", blocks)
+    return message([Outside(story["title"]), f" ({len(story['outlets'])} outlets)"], blocks)
 
 
 def story_list(title: str, stories: Sequence[dict[str, Any]]) -> Message:
     lines = [
-        f"• *{escape(clip(s['title'], HEADLINE_CHARS))}*: {s.get('outlet_count', '?')} outlets, "
-        f"last seen {when(s.get('last_seen'))}"
+        [
+            "• *",
+            Outside(s["title"], HEADLINE_CHARS),
+            f"*: {s.get('outlet_count', '?')} outlets, last seen {when(s.get('last_seen'))}",
+        ]
         for s in stories
     ]
-    return message(title, sections(f"*{escape(title)}*", lines))
+    return message([Outside(title)], sections(["*", Outside(title), "*"], lines))
 
 
-def notice(text: str) -> Message:
-    """A short answer; `text` is our own words with outside strings already escaped."""
-    return Message(text[:MAX_FALLBACK], [section(text)])
+def notice(*parts: Part) -> Message:
+    """A short answer from parts; a plain `str` part is our own words, with any outside
+    strings in it already escaped (callers that pass them raw as `Outside` get them cut at a
+    word if the answer is too long)."""
+    return Message(compose(parts, MAX_FALLBACK), [section(*parts)])
 
 
 def sources_list(sources: Sequence[dict[str, Any]]) -> Message:
-    lines = []
+    lines: list[list[Part]] = []
     for s in sources:
         state = "paused" if s["paused"] else ("failing" if s.get("failing_since") else "ok")
-        health = f"last success {plain_when(s.get('last_success_at'))}"
+        line: list[Part] = [
+            f"`{s['id']}` *",
+            Outside(s["outlet"], NAME_CHARS),
+            f"* ({s['kind']}, {state}) ",
+            Link(s["url"], s["url"], 120),
+            f"\n      last success {plain_when(s.get('last_success_at'))}",
+        ]
         if s.get("last_error"):
-            health += f"; last error {plain_when(s.get('last_error_at'))}: " + escape(
-                clip(s["last_error"], 200)
-            )
-        lines.append(
-            f"`{s['id']}` *{escape(s['outlet'])}* ({s['kind']}, {state}) "
-            f"{link(s['url'], clip(s['url'], 120))}\n      {health}; {s['items_seen']} items"
-        )
+            line += [
+                f"; last error {plain_when(s.get('last_error_at'))}: ",
+                Outside(s["last_error"], 200),
+            ]
+        if s.get("original_url") and s["original_url"] != s["url"]:
+            line += ["; moved here from ", Outside(s["original_url"], 120)]
+        lines.append([*line, f"; {s['items_seen']} items"])
     if not lines:
-        lines = ["No sources yet. Add one with `/sources add <url> [outlet name]`."]
-    return message(f"{len(sources)} sources", sections(f"*Sources* ({len(sources)})", lines))
+        lines = [["No sources yet. Add one with `/sources add <url> [outlet name]`."]]
+    return message([f"{len(sources)} sources"], sections([f"*Sources* ({len(sources)})"], lines))
 
 
 def _button(label: str, action_id: str, value: str, primary: bool = False) -> dict[str, Any]:
+    """A button; the label is our own words and the value an id of ours, never outside text,
+    so neither is cut: one over Slack's limit is a bug, raised here rather than refused by
+    Slack."""
+    if len(label) > MAX_BUTTON_TEXT or len(value) > MAX_BUTTON_VALUE:
+        raise ValueError(f"button {action_id!r} is over Slack's limits")
     button: dict[str, Any] = {
         "type": "button",
         "text": {"type": "plain_text", "text": label},
@@ -311,3 +416,113 @@ def _button(label: str, action_id: str, value: str, primary: bool = False) -> di
     if primary:
         button["style"] = "primary"
     return button
+
+
+# --- digests and mutes ----------------------------------------------------------------------
+
+
+def digest(payload: dict[str, Any]) -> Message:
+    """A digest's parent: why it came, and each story's headline with its outlet count; the
+    stories themselves are its thread replies."""
+    from bot.slack.notifications import notification_text
+
+    stories = payload.get("stories", [])
+    lines = [
+        [
+            "• *",
+            Outside(s["title"], HEADLINE_CHARS),
+            f"* ({_outlets_phrase(int(s.get('outlet_count') or 0))})",
+        ]
+        for s in stories
+    ]
+    noun = "story" if len(stories) == 1 else "stories"
+    title = [
+        ":newspaper: *",
+        Outside(payload.get("reason") or "Digest"),
+        f"*: {len(stories)} {noun}",
+    ]
+    blocks = sections(title, lines) + [context("Each story is in the thread below.")]
+    return Message(notification_text("digest", payload), capped(blocks))
+
+
+def digest_story(payload: dict[str, Any]) -> Message:
+    """One story of a digest: headline, outlets, top difference, and a link to its alert
+    thread when one exists (`thread`, resolved when posting)."""
+    from bot.slack.notifications import notification_text
+
+    outlets = payload.get("outlets", [])
+    first = payload.get("first") or {}
+    lines: list[Line] = [
+        ["*", Link(article_url(first) if first else None, payload["title"], HEADLINE_CHARS), "*"],
+        [f"{_outlets_phrase(len(outlets))}: ", Listing(outlets, NAME_CHARS)],
+    ]
+    top = payload.get("difference")
+    lines.append(difference_line(top) if top else ["_No differences found between its outlets._"])
+    if payload.get("thread"):
+        lines.append([Link(payload["thread"], "Open its alert thread")])
+    return Message(notification_text("digest_story", payload), sections([], lines)[:3])
+
+
+def muted_news(payload: dict[str, Any]) -> Message:
+    """A muted story has news: what the channel is missing, and a button to unmute it."""
+    from bot.slack.notifications import notification_text
+
+    lines: list[Line] = [
+        [
+            ":mute: *",
+            Outside(payload["title"], HEADLINE_CHARS),
+            f"* is muted in this channel until {when(payload.get('until'))}, and it has news:",
+        ]
+    ]
+    article = payload.get("article")
+    if article:
+        lines.append(["• A new outlet after a quiet day: ", *coverage_line(article)[1:]])
+    lines += [difference_line(d) for d in payload.get("differences", [])[:5]]
+    blocks = sections([], lines)
+    blocks.append(
+        context(
+            f"{_outlets_phrase(int(payload.get('outlet_count') or 0))} now. "
+            f"`/newsdesk unmute {payload['story_id']}` lets its alerts through again."
+        )
+    )
+    blocks.append(_unmute_actions(payload["story_id"]))
+    return Message(notification_text("muted_news", payload), capped(blocks))
+
+
+def muted_notice(story: dict[str, Any], until_iso: str, hours: float) -> Message:
+    """The answer to a mute: what, for how long, and a button to undo it."""
+    period = f"{hours:g} hours" if hours != 1 else "1 hour"
+    headline = Outside(story["title"], HEADLINE_CHARS)
+    text = section(
+        "Muted “",
+        headline,
+        f"” (story {story['id']}) in this channel for {period}, until {when(until_iso)}. "
+        "newsdesk tells this channel once if it has news meanwhile. Undo with "
+        f"`/newsdesk unmute {story['id']}` or the button.",
+    )
+    fallback = compose(["Muted “", headline, f"” in this channel for {period}."], MAX_FALLBACK)
+    return Message(fallback, [text, _unmute_actions(story["id"])])
+
+
+def single_outlet_note(outlet: str) -> dict[str, Any]:
+    """Marks a /story answer whose story only one outlet has covered so far."""
+    return context(
+        ":bust_in_silhouette: Single outlet: only *",
+        Outside(outlet, NAME_CHARS),
+        "* has this story so far.",
+    )
+
+
+def _outlets_phrase(n: int) -> str:
+    return "1 outlet" if n == 1 else f"{n} outlets"
+
+
+def _unmute_actions(story_id: int | str) -> dict[str, Any]:
+    return {
+        "type": "actions",
+        "block_id": f"unmute:{story_id}",
+        "elements": [_button("Unmute", "story_unmute", str(story_id))],
+    }
+
+
+RENDERERS.update({"digest": digest, "digest_story": digest_story, "muted_news": muted_news})

@@ -22,7 +22,9 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot import metrics
 from bot.slack.blocks import render_event
+from bot.slack.notifications import notification_text
 from storage.db import OutboxRow, Store
 
 logger = logging.getLogger(__name__)
@@ -32,7 +34,7 @@ CHANNEL_INTERVAL = 1.0
 BACKOFF_SECONDS = 2.0
 MAX_BACKOFF = timedelta(minutes=15)
 # Entries that go to the channel itself rather than into a story's thread.
-TOP_LEVEL = {"alert", "source_failing"}
+TOP_LEVEL = {"alert", "source_failing", "digest", "muted_news"}
 # How far back the channel is searched for a message whose sending was interrupted.
 RECONCILE_LOOKBACK = timedelta(minutes=10)
 
@@ -60,6 +62,12 @@ class SlackPoster:
         self.clock = clock
         self._last_post: dict[str, float] = {}
         self._draining = threading.Lock()
+        self._stopping = threading.Event()
+
+    def stop(self) -> None:
+        """A drain in progress ends after the message in hand (a message is never left half
+        sent: it is posted and recorded, or not posted); later drains do nothing."""
+        self._stopping.set()
 
     def drain(self) -> int:
         """Send what is due; returns how many entries were sent. One drain at a time."""
@@ -75,8 +83,10 @@ class SlackPoster:
         held: set[tuple[int | None, str]] = set()
         now = self.clock()
         for entry in self.store.unsent_outbox():
-            thread = (entry.story_id, entry.channel)
-            if entry.story_id is not None and thread in held:
+            if self._stopping.is_set():
+                break
+            thread = _thread_of(entry)
+            if thread[0] is not None and thread in held:
                 continue
             if entry.next_attempt_at and datetime.fromisoformat(entry.next_attempt_at) > now:
                 held.add(thread)
@@ -91,7 +101,11 @@ class SlackPoster:
 
     def _send(self, entry: OutboxRow) -> None:
         thread_ts = None
-        if entry.event not in TOP_LEVEL:
+        if entry.event == "digest_story":
+            thread_ts = self.store.sent_ts(entry.payload["digest"])
+            if thread_ts is None:
+                raise WaitForParent(f"digest {entry.payload['digest']} is not posted yet")
+        elif entry.event not in TOP_LEVEL:
             thread_ts = self.store.thread_ts(entry.story_id or 0, entry.channel)
             if thread_ts is None:
                 raise WaitForParent(f"story {entry.story_id} has no thread in {entry.channel}")
@@ -103,7 +117,12 @@ class SlackPoster:
                 return
         self.store.mark_attempt(entry.id)
         self._pace(entry.channel)
-        rendered = render_event(entry.event, entry.payload).as_kwargs()
+        payload = entry.payload
+        if entry.event == "digest_story":
+            payload = {**payload, "thread": self._thread_link(int(payload["story_id"]))}
+        message = render_event(entry.event, payload)
+        message.text = notification_text(entry.event, payload)
+        rendered = message.as_kwargs()
         if entry.event == "parent_update":
             response = self.client.chat_update(channel=entry.channel, ts=thread_ts, **rendered)
         else:
@@ -117,11 +136,26 @@ class SlackPoster:
             )
         self._record(entry, str(response["ts"]))
 
+    def _thread_link(self, story_id: int) -> str | None:
+        """A link to the story's alert thread (the first channel's), if it has one."""
+        threads = self.store.story_threads(story_id)
+        if not threads:
+            return None
+        try:
+            response = self.client.chat_getPermalink(
+                channel=threads[0]["channel"], message_ts=threads[0]["ts"]
+            )
+            return str(response["permalink"])
+        except SlackApiError as exc:
+            logger.info("no link to the thread of story %s: %s", story_id, exc)
+            return None
+
     def _record(self, entry: OutboxRow, ts: str) -> None:
         with self.store.transaction():
             if entry.event == "alert" and entry.story_id is not None:
                 self.store.save_thread(entry.story_id, entry.channel, ts)
             self.store.mark_sent(entry.id, ts)
+        metrics.SLACK_MESSAGES.labels(entry.event).inc()
 
     def _already_posted(self, entry: OutboxRow, thread_ts: str | None) -> str | None:
         """The ts of a message carrying this entry's key, if Slack has one."""
@@ -157,13 +191,20 @@ class SlackPoster:
         if last is not None:
             wait = self.channel_interval - (time.monotonic() - last)
             if wait > 0:
-                time.sleep(wait)
+                self._stopping.wait(wait)
         self._last_post[channel] = time.monotonic()
 
     def _retry_later(self, entry: OutboxRow, exc: Exception) -> None:
         delay = retry_delay(exc, entry.attempts, self.backoff, self.max_backoff)
+        if not isinstance(exc, WaitForParent):
+            metrics.SLACK_ERRORS.labels(error_label(exc)).inc()
         logger.warning("outbox %s not sent (%s); retrying in %s", entry.key, exc, delay)
         self.store.mark_failed(entry.id, describe(exc), self.clock() + delay)
+
+
+def _thread_of(entry: OutboxRow) -> tuple[int | str | None, str]:
+    """What an entry must wait behind: its story's thread in the channel, or its digest."""
+    return entry.payload.get("digest") or entry.story_id, entry.channel
 
 
 def retry_delay(
@@ -185,6 +226,15 @@ def retry_delay(
             except ValueError:
                 pass
     return min(timedelta(seconds=base * 2 ** min(max(attempts - 1, 0), 12)), longest)
+
+
+def error_label(exc: Exception) -> str:
+    """A bounded label for a failed Slack call: Slack's error code, else the exception class."""
+    if isinstance(exc, SlackApiError) and exc.response is not None:
+        data: Any = exc.response.data
+        error = data.get("error") if isinstance(data, dict) else None
+        return str(error or f"http_{exc.response.status_code}")[:40]
+    return exc.__class__.__name__
 
 
 def describe(exc: Exception) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -9,6 +10,8 @@ from typing import Protocol
 
 from slack_bolt import App
 from slack_bolt.request import BoltRequest
+
+from bot.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 
@@ -24,10 +27,12 @@ class Frontend(Protocol):
 
 class HttpFrontend:
     """POST /slack/events into the Bolt app (which verifies the signature: a bad or stale
-    one gets 401 and no listener runs); GET /health answers 200 for load balancers."""
+    one gets 401 and no listener runs); GET /health answers 200 for load balancers; GET
+    /metrics serves Prometheus's text format (bot.metrics)."""
 
     def __init__(self, app: App, host: str, port: int) -> None:
         bolt = app
+        from bot.metrics import exposition
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -54,6 +59,9 @@ class HttpFrontend:
             def do_GET(self) -> None:  # noqa: N802
                 if self.path == "/health":
                     self._reply(200, b"ok")
+                elif self.path.split("?", 1)[0] == "/metrics":
+                    body, content_type = exposition()
+                    self._reply(200, body, {"content-type": content_type})
                 else:
                     self._reply(404, b"not found")
 
@@ -81,7 +89,17 @@ class HttpFrontend:
         return int(self.server.server_address[1]) if self.server else self.address[1]
 
     def start(self) -> None:
-        self.server = ThreadingHTTPServer(self.address, self.handler)
+        """Bind and serve in a thread. Raises ConfigError when the address cannot be bound
+        (the port in use, or an address this machine does not have)."""
+        try:
+            self.server = ThreadingHTTPServer(self.address, self.handler)
+        except OSError as exc:
+            host, port = self.address
+            reason = "is already in use" if exc.errno == errno.EADDRINUSE else f"({exc.strerror})"
+            raise ConfigError(
+                f"cannot listen on {host}:{port}: the port {reason}; set NEWSDESK_HTTP_PORT "
+                "(or NEWSDESK_HTTP_HOST) to a free one"
+            ) from None
         self.server.daemon_threads = True
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()

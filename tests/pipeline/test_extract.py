@@ -138,7 +138,7 @@ def test_html_served_as_a_feed_is_an_error() -> None:
 def test_malformed_xml_without_entries_is_an_error() -> None:
     with pytest.raises(ExtractionError):
         parse_feed(
-            b"<?xml version='1.0'?><rss><channel><title>broken</title><item><title>x</rss",
+            b"<?xml version='1.0'?><rss><channel><title>broken</title><item></rss",
             "application/rss+xml",
         )
 

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import gzip
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 
-from bot.errors import SourceError
-from bot.pipeline.fetch import USER_AGENT, Fetcher, check_url_allowed
+from bot.errors import SourceError, Stopping
+from bot.pipeline.fetch import (
+    USER_AGENT,
+    Fetcher,
+    bot_challenge,
+    check_url_allowed,
+    retry_after_seconds,
+)
 from tests.conftest import LoopbackServer, Reply
+from tests.rawhttp import DATA, RawServer, expectation
 
 
 def make_fetcher(**kwargs: object) -> Fetcher:
@@ -156,3 +167,104 @@ def test_redirect_to_a_private_address_is_refused() -> None:
     )
     with pytest.raises(SourceError, match="10.0.0.5"):
         fetcher.fetch("http://public.example/feed")
+
+
+@pytest.fixture
+def raw_server() -> Iterator[RawServer]:
+    srv = RawServer()
+    yield srv
+    srv.close()
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("*.http")))
+def test_refusals_are_named_for_what_they_are(raw_server: RawServer, name: str) -> None:
+    # Bot challenges say so (not "HTTP 403"), a 429 or 503 carries the wait its Retry-After
+    # asked for (seconds or an HTTP-date, read against the answer's own Date), a plain
+    # refusal stays a plain status.
+    expect = expectation(raw_server.serve_file("/feed.xml", name))
+    with pytest.raises(SourceError) as caught:
+        make_fetcher().fetch(raw_server.url + "/feed.xml")
+    assert expect["error"] in str(caught.value)
+    if "not" in expect:
+        assert expect["not"] not in str(caught.value)
+    assert caught.value.retry_after == expect["retry_after"]
+
+
+def test_a_retry_after_date_without_a_date_header_is_read_against_the_clock(
+    raw_server: RawServer,
+) -> None:
+    raw = (DATA / "maintenance-503-http-date.http").read_bytes()
+    raw_server.routes["/feed.xml"] = raw.replace(b"Date: Thu, 19 Dec 2024 10:00:00 GMT\r\n", b"")
+    clock = lambda: datetime(2024, 12, 19, 11, 30, tzinfo=UTC)  # noqa: E731
+    with pytest.raises(SourceError) as caught:
+        make_fetcher(clock=clock).fetch(raw_server.url + "/feed.xml")
+    assert caught.value.retry_after == 1800
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("7200", 7200.0),
+        (" 120 ", 120.0),
+        ("0", 0.0),
+        ("Thu, 19 Dec 2024 12:00:00 GMT", 7200.0),
+        ("Thursday, 19-Dec-24 12:00:00 GMT", 7200.0),  # RFC 850, still accepted by RFC 9110
+        ("Thu Dec 19 12:00:00 2024", 7200.0),  # asctime
+        ("Thu, 19 Dec 2024 09:00:00 GMT", 0.0),  # already past
+        ("-5", None),
+        ("soon", None),
+        ("\u00b2", None),  # a digit to str.isdigit, not to int()
+        ("", None),
+    ],
+)
+def test_retry_after_is_read_as_seconds_or_an_http_date(value: str, seconds: float | None) -> None:
+    now = datetime(2024, 12, 19, 10, 0, tzinfo=UTC)
+    assert retry_after_seconds(value, now) == seconds
+
+
+def test_a_page_mentioning_a_bot_service_under_200_is_not_a_challenge() -> None:
+    # Headers such services set on every answer, and their names in a page, are no sign.
+    headers = {"x-datadome": "protected", "x-dd-b": "1", "server": "cloudflare"}
+    assert bot_challenge(200, headers, b"<title>Just a moment...</title>") is None
+    assert bot_challenge(200, {"cf-mitigated": "challenge"}) == "Cloudflare"
+
+
+def test_permanent_redirects_all_the_way_name_the_new_address(server: LoopbackServer) -> None:
+    server.routes["/old"] = Reply(301, headers={"Location": "/newer"})
+    server.routes["/newer"] = Reply(308, headers={"Location": f"{server.url}/new"})
+    server.routes["/new"] = Reply(body=b"<rss/>")
+    result = make_fetcher().fetch(server.url + "/old")
+    assert result.moved_to == server.url + "/new" == result.final_url
+    assert make_fetcher().fetch(server.url + "/new").moved_to is None
+
+
+@pytest.mark.parametrize("temporary", [302, 303, 307])
+def test_a_temporary_hop_anywhere_in_the_chain_is_no_move(
+    server: LoopbackServer, temporary: int
+) -> None:
+    server.routes["/old"] = Reply(301, headers={"Location": "/middle"})
+    server.routes["/middle"] = Reply(temporary, headers={"Location": "/new"})
+    server.routes["/new"] = Reply(body=b"<rss/>")
+    result = make_fetcher().fetch(server.url + "/old")
+    assert result.final_url == server.url + "/new" and result.moved_to is None
+
+
+def test_a_move_is_named_when_the_new_address_answers_not_modified(
+    server: LoopbackServer,
+) -> None:
+    server.routes["/old"] = Reply(301, headers={"Location": "/new"})
+    server.routes["/new"] = Reply(304, headers={"ETag": '"v1"'})
+    result = make_fetcher().fetch(server.url + "/old", etag='"v1"')
+    assert result.not_modified and result.moved_to == server.url + "/new"
+
+
+def test_a_stopped_fetcher_refuses_and_cuts_a_slow_body_short(server: LoopbackServer) -> None:
+    server.routes["/slow"] = Reply(body=b"x" * 400, drip=0.01)
+    fetcher = make_fetcher()
+    threading.Timer(0.3, fetcher.stop).start()
+    started = time.monotonic()
+    with pytest.raises(Stopping):
+        fetcher.fetch(server.url + "/slow")
+    assert time.monotonic() - started < 1.5
+    with pytest.raises(Stopping):
+        fetcher.fetch(server.url + "/slow")

@@ -7,6 +7,7 @@ import hmac
 import json
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -15,7 +16,7 @@ import pytest
 
 from bot.app import Newsdesk, create_app
 from bot.slack.server import HttpFrontend
-from tests.conftest import LoopbackServer
+from tests.conftest import ROOT, LoopbackServer, Reply, rss
 from tests.newsroom import SEEDS, publish_feed, publish_seed, watch_outlets
 from tests.slack.conftest import CHANNEL, SECRET, slack_settings
 from tests.slack_stub import SlackStub
@@ -203,4 +204,67 @@ def test_channel_settings_and_the_story_buttons(bot: Bot, server: LoopbackServer
     [shared] = bot.slack.posted(CHANNEL)
     assert "Shared by <@UEDITOR>" in json.dumps(shared["blocks"])
     assert "Muted" in bot.action("story_mute", str(story_id))["text"]
-    assert bot.app.store.is_muted(story_id)
+    assert bot.app.store.is_muted(story_id, CHANNEL, datetime.now(UTC))
+
+
+def test_a_source_added_through_a_redirect_keeps_its_address_unless_it_moved_for_good(
+    bot: Bot, server: LoopbackServer
+) -> None:
+    publish_feed(server, "herald", [("Old news", f"{server.url}/old.html")])
+    server.routes["/for-now.xml"] = Reply(302, headers={"Location": "/herald/feed.xml"})
+    server.routes["/moved.xml"] = Reply(301, headers={"Location": "/herald/feed.xml"})
+    bot.command("/sources", f"add {server.url}/for-now.xml Herald", user="UADMIN")
+    bot.command("/sources", f"add {server.url}/moved.xml Herald moved", user="UADMIN")
+    urls = {s.outlet: s.url for s in bot.app.store.all_sources()}
+    assert urls["Herald"] == f"{server.url}/for-now.xml"
+    assert urls["Herald moved"] == f"{server.url}/herald/feed.xml"
+
+
+def test_an_admin_adds_a_homepage_and_newsdesk_follows_it_to_its_feed(
+    bot: Bot, server: LoopbackServer
+) -> None:
+    homepage = (ROOT / "tests" / "data" / "kinds" / "homepage.html").read_bytes()
+    server.routes["/"] = Reply(body=homepage, headers={"Content-Type": "text/html; charset=utf-8"})
+    server.routes["/feed.xml"] = Reply(
+        body=rss(
+            [
+                {"title": "Troops to train Ukraine's army", "link": f"{server.url}/a.html"},
+                {"title": "Chancellor sets out spending plans", "link": f"{server.url}/b.html"},
+            ],
+            title="The Example Gazette",
+        ),
+        headers={"Content-Type": "application/rss+xml"},
+    )
+
+    answer = bot.command("/sources", f"add <{server.url}/>", user="UADMIN")
+
+    assert (
+        f"a feed with 2 items at {server.url}/feed.xml, found through {server.url}/"
+        in (answer["text"])
+    )
+    [source] = [s for s in bot.app.store.all_sources() if s.url == f"{server.url}/feed.xml"]
+    assert source.kind == "feed" and source.outlet == "The Example Gazette"
+    assert "/comments/feed.xml" not in server.paths_requested()
+
+
+def test_an_admin_adds_a_homepage_without_a_feed_and_gets_its_news_sitemap(
+    bot: Bot, server: LoopbackServer
+) -> None:
+    kinds = ROOT / "tests" / "data" / "kinds"
+    for path, name, kind in (
+        ("/", "homepage-without-feed.html", "text/html"),
+        ("/robots.txt", "robots.txt", "text/plain"),
+        ("/kinds/news-sitemap.xml", "news-sitemap.xml", "application/xml"),
+    ):
+        server.routes[path] = Reply(
+            body=(kinds / name).read_bytes(), headers={"Content-Type": kind}
+        )
+
+    answer = bot.command("/sources", f"add {server.url}/", user="UADMIN")
+
+    assert (
+        f"a news sitemap with 3 articles at {server.url}/kinds/news-sitemap.xml, found through "
+        f"{server.url}/robots.txt" in answer["text"]
+    )
+    [source] = [s for s in bot.app.store.all_sources() if s.kind == "sitemap"]
+    assert source.outlet == "The Example Gazette"  # the sitemap's news:publication

@@ -55,8 +55,8 @@ def test_the_seed_story_is_one_parent_with_its_thread_and_a_fourth_outlet_is_one
     assert parent["channel"] == CHANNEL and parent["unfurl_links"] is False
     assert "3 outlets" in parent["text"]
     thread = slack.replies(parent["ts"])
-    firsts = [m["text"].split(":")[0] for m in thread]
-    assert firsts[0].startswith("Coverage") and "Where they differ" in firsts
+    kinds = [kind_of(m) for m in thread]
+    assert kinds[0] == "coverage" and "differences" in kinds
     assert all(m["unfurl_links"] is False for m in thread)
 
     report = publish_seed(watcher, server, sources, SEEDS[3][0])
@@ -65,12 +65,17 @@ def test_the_seed_story_is_one_parent_with_its_thread_and_a_fourth_outlet_is_one
     assert len(slack.parents()) == 1
     later = slack.replies(parent["ts"])[len(thread) :]
     assert later and "UK Profits joined" in later[0]["text"]
-    assert all(m["text"].startswith("New differences") for m in later[1:])
+    assert all(kind_of(m) == "new_differences" for m in later[1:])
     updates = [c for c in slack.calls if c.method == "chat.update"]
     assert len(updates) == 1 and updates[0].params["ts"] == parent["ts"]
     assert "4 outlets" in slack.parents()[0]["text"]
     # Draining again sends nothing.
     assert poster.drain() == 0 and len(slack.posted()) == len(thread) + 1 + len(later)
+
+
+def kind_of(message: dict) -> str:
+    """The outbox event a posted message came from, read from its key (story:ID:EVENT:…)."""
+    return message["metadata"]["event_payload"]["key"].split(":")[2]
 
 
 def test_rate_limits_and_server_errors_delay_but_never_lose_or_repeat_a_message(

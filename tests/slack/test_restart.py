@@ -45,7 +45,14 @@ def run_bot(tmp_path: Path, slack: SlackStub, **extra: str) -> subprocess.Popen[
         **extra,
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "bot", "run", "--env-file", str(tmp_path / "none.env")],
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            "--env-file",
+            os.devnull,
+        ],  # no settings file: the environment alone
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

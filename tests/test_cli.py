@@ -1,0 +1,143 @@
+"""The `newsdesk` command as an operator meets it: run as a subprocess, misconfiguration is
+one clear line and a non-zero exit (never a traceback, never a silent fallback)."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.logs import configure_logging
+from tests.conftest import ROOT
+
+DATA = ROOT / "tests" / "data" / "cli"
+ARTICLE = {"id": "a1", "outlet": "Example News", "title": "Council approves new budget"}
+
+
+def newsdesk(
+    *args: str, env: dict[str, str] | None = None, stdin: bytes | None = None, cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSDESK_", "SLACK_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin.decode() if stdin is not None else None,
+        env={**base, "PYTHONPATH": str(ROOT), **(env or {})},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def refused(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    assert result.returncode != 0, result.stdout
+    assert "Traceback" not in result.stderr, result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr, result.stderr
+
+
+def test_version_is_printed(tmp_path: Path) -> None:
+    result = newsdesk("--version", cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.startswith("newsdesk ")
+
+
+def test_an_env_file_that_is_not_there_stops_run_instead_of_falling_back(tmp_path: Path) -> None:
+    refused(newsdesk("run", "--env-file", "missing.env", cwd=tmp_path), "missing.env")
+
+
+@pytest.mark.parametrize(
+    ("sources", "fragment"),
+    [
+        ("nowhere.toml", "does not exist"),
+        (str(DATA / "sources_plural.toml"), "[[source]]"),
+        (str(DATA / "sources_unknown_key.toml"), "'intervall'"),
+    ],
+)
+def test_a_bad_sources_file_stops_run_with_one_clear_line(
+    tmp_path: Path, sources: str, fragment: str
+) -> None:
+    env = {"NEWSDESK_SOURCES": sources, "NEWSDESK_DB": str(tmp_path / "n.db")}
+    result = newsdesk("run", env=env, cwd=tmp_path)
+    refused(result, fragment)
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_analyze_reads_standard_input_and_gzip(tmp_path: Path) -> None:
+    line = (json.dumps(ARTICLE) + "\n").encode()
+    (tmp_path / "in.jsonl.gz").write_bytes(gzip.compress(line))
+    for args, stdin in ((["-"], line), (["in.jsonl.gz"], None)):
+        result = newsdesk(
+            "analyze", *args, "--json", "--min-outlets", "1", stdin=stdin, cwd=tmp_path
+        )
+        assert result.returncode == 0, result.stderr
+        [story] = json.loads(result.stdout)["stories"]
+        assert story["articles"] == ["a1"]
+
+
+@pytest.mark.parametrize("kind", ["binary", "json-array", "folder"])
+def test_analyze_fails_clearly_when_no_article_can_be_read(tmp_path: Path, kind: str) -> None:
+    target = tmp_path / "input"
+    if kind == "binary":
+        target.write_bytes(bytes(range(256)) * 8)
+    elif kind == "json-array":
+        target.write_text(json.dumps([ARTICLE, {**ARTICLE, "id": "a2"}]))
+    else:
+        target.mkdir()
+    refused(newsdesk("analyze", str(target), "--json", cwd=tmp_path), str(target))
+
+
+def test_json_log_lines_and_no_scheduler_overlap_noise(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging(verbose=True, log_format="json")
+    try:
+        logging.getLogger("bot.cycle").warning("source %s failed: %s", 3, "HTTP 500")
+        logging.getLogger("apscheduler.scheduler").warning(
+            'Execution of job "drain" skipped: maximum number of running instances reached (1)'
+        )
+        logging.getLogger("apscheduler.executors.default").info('Running job "drain"')
+    finally:
+        configure_logging(verbose=False)
+    lines = [json.loads(line) for line in io.StringIO(capsys.readouterr().err)]
+    assert [(line["level"], line["logger"], line["message"]) for line in lines] == [
+        ("WARNING", "bot.cycle", "source 3 failed: HTTP 500")
+    ]
+    assert lines[0]["time"].endswith("+00:00")
+
+
+def test_stories_and_export_read_what_the_bot_stored(server, tmp_path: Path) -> None:
+    from tests.newsroom import SEEDS, make_watcher, publish_seed, watch_outlets
+
+    db = tmp_path / "n.db"
+    watcher = make_watcher(db)
+    sources = watch_outlets(watcher, server, [o for _, o, _ in SEEDS])
+    for prefix, _, _ in SEEDS[:3]:
+        publish_seed(watcher, server, sources, prefix)
+    watcher.store.close()
+    env = {"NEWSDESK_DB": str(db)}
+
+    listed = newsdesk("stories", "--since", "24h", "--json", env=env, cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    [story] = json.loads(listed.stdout)["stories"]
+    assert story["outlets"] == 3 and story["alerted"] is True
+
+    exported = newsdesk("export", "--since", "7d", "--format", "jsonl", env=env, cwd=tmp_path)
+    [record] = [json.loads(line) for line in exported.stdout.splitlines()]
+    assert [a["outlet"] for a in record["articles"]] == [o for _, o, _ in SEEDS[:3]]
+    assert record["differences"] and all("summary" in d for d in record["differences"])
+
+    table = newsdesk("export", "--format", "csv", "--out", "x.csv", env=env, cwd=tmp_path)
+    assert table.returncode == 0, table.stderr
+    import csv
+
+    rows = list(csv.DictReader((tmp_path / "x.csv").open(encoding="utf-8")))
+    assert len(rows) == 3 and {r["story_id"] for r in rows} == {str(story["id"])}
+
+    refused(newsdesk("stories", "--since", "yesterday", env=env, cwd=tmp_path), "yesterday")
+    refused(newsdesk("stories", env={"NEWSDESK_DB": "nowhere.db"}, cwd=tmp_path), "nowhere.db")
+    assert not (tmp_path / "nowhere.db").exists()
