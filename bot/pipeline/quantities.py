@@ -116,6 +116,20 @@ def _reader() -> _Reader:
     return _Reader()
 
 
+def proper_noun(word: str, sentence: str) -> bool:
+    """Whether `word` is a proper noun (PROPN, or inside a PERSON/ORG/GPE/LOC/FAC/NORP
+    entity) where `sentence` uses it, by spaCy's parse: "Priebus" is, "County" in "the
+    country" or a capitalised common word is not."""
+    doc = _reader().nlp(sentence)
+    for token in doc:
+        if token.text == word:
+            return token.pos_ == "PROPN" or token.ent_type_ in _NAME_ENTITIES
+    return False
+
+
+_NAME_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
+
+
 def needs_reading(sentence: str) -> bool:
     """Whether a sentence may hold a figure (a digit, a number word, a fraction)."""
     return bool(_CANDIDATE.search(sentence))
@@ -184,8 +198,10 @@ def _quantities(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
         value, unit = parsed
         if kind == "CARDINAL" and _YEAR.fullmatch(core.strip()):
             continue  # a year spaCy did not call a DATE
-        if kind == "CARDINAL" and value < 2 and unit == "":
-            continue  # "one of the", "a": rarely a quantity worth comparing
+        if kind == "CARDINAL" and unit == "" and value <= 2:
+            continue  # "one of the", "two leaders", "both": a pair in passing, not a figure
+        if kind == "CARDINAL" and unit == "" and value < SMALL_REFERENCE and _referring(doc, span):
+            continue  # "the two Koreas", "those three states": things already known
         counted, verb = _slot(doc, span)
         found.append(
             Quantity(
@@ -202,6 +218,20 @@ def _quantities(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
             )
         )
     return found
+
+
+# Below this, a count after a determiner ("the five states") refers to things the article
+# already named rather than counting them for the reader.
+SMALL_REFERENCE = 10
+_DETERMINERS = frozenset("the these those both all its their his her our my your each".split())
+
+
+def _referring(doc: Any, span: Any) -> bool:
+    """The count follows a determiner or a possessive: "the two Koreas", "their three sons"."""
+    if span.start == 0:
+        return False
+    before = doc[span.start - 1]
+    return before.lower_ in _DETERMINERS or before.tag_ == "POS"
 
 
 def _coded_money(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:

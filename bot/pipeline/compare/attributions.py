@@ -4,9 +4,18 @@ different speakers are found with the quotes (`quotes.quote_credits`)."""
 
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import fuzz
 
-from bot.pipeline.compare.model import Difference, OutletText, Variant, evidence
+from bot.pipeline.compare.model import (
+    SAME_CLAIM,
+    Difference,
+    OutletText,
+    Variant,
+    evidence,
+    sentence_vectors,
+)
 
 LEAD_SENTENCES = 8
 # Beyond this many outlets "who cites whom" is not one line an editor can check.
@@ -14,32 +23,51 @@ MAX_OUTLETS = 8
 
 
 def attribution_differences(texts: list[OutletText]) -> list[Difference]:
-    """Who the outlets credit in their leads, when no source is shared by any two."""
+    """One claim in the outlets' leads credited to different sources: the two sentences say
+    the same thing (`model.SAME_CLAIM`), their sources share no name, and neither source is
+    the other outlet itself (an outlet relaying another's report is not a disagreement).
+    Sources of different claims are never put side by side. At most one item."""
     if len(texts) > MAX_OUTLETS:
         return []
-    variants = []
+    credited = []
     for text in texts:
-        lead = [a for a in text.facts.attributions if a.sentence < LEAD_SENTENCES]
-        if not lead:
-            continue
-        sources = list(dict.fromkeys(a.source for a in lead))
-        sentences = list(dict.fromkeys(a.sentence for a in lead))
-        variants.append(
-            Variant(
-                "; ".join(sources),
-                [text.outlet],
-                [evidence(text, text.facts.sentences[i]) for i in sentences[:2]],
-            )
-        )
-    if len(variants) < 2:
+        for a in text.facts.attributions:
+            if a.sentence < LEAD_SENTENCES:
+                credited.append((text, a.source, text.facts.sentences[a.sentence]))
+    if len({t.outlet for t, _, _ in credited}) < 2:
         return []
-    for i, v in enumerate(variants):
-        for w in variants[i + 1 :]:
-            if any(
-                fuzz.token_set_ratio(a, b) >= 80
-                for a in v.value.split("; ")
-                for b in w.value.split("; ")
-            ):
-                return []  # a source in common: the outlets agree on who says so
-    listed = "; ".join(f"{v.outlets[0]} cites {v.value}" for v in variants)
-    return [Difference("attribution", "who says so", listed, variants, 0.45)]
+    vectors = sentence_vectors([s.text for _, _, s in credited])
+    for i, (ta, sa, xa) in enumerate(credited):
+        for j in range(i + 1, len(credited)):
+            tb, sb, xb = credited[j]
+            if ta.outlet == tb.outlet or float(vectors[i] @ vectors[j]) < SAME_CLAIM:
+                continue
+            if fuzz.token_set_ratio(sa, sb) >= 80 or not (_named(sa) and _named(sb)):
+                continue
+            if any(_names(src, o) for src in (sa, sb) for o in (ta.outlet, tb.outlet)):
+                continue
+            variants = [
+                Variant(sa, [ta.outlet], [evidence(ta, xa)]),
+                Variant(sb, [tb.outlet], [evidence(tb, xb)]),
+            ]
+            listed = f"{ta.outlet} cites {sa}; {tb.outlet} cites {sb}"
+            return [Difference("attribution", "who says so", listed, variants, 0.45)]
+    return []
+
+
+# News agencies relay what others said; crediting one is not a different source.
+_AGENCIES = re.compile(
+    r"\b(?:Associated Press|AP|Reuters|AFP|Agence France|Press Association|PA Media|UPI|"
+    r"Bloomberg|dpa|Kyodo|Yonhap|Xinhua|Tass|Interfax)\b"
+)
+
+
+def _named(source: str) -> bool:
+    """A source with a name ("the Ministry of Defence", "Healey"), not "media reports", "a
+    report" or "officials", and not a news agency relaying someone else."""
+    return bool(re.search(r"\b[A-Z][a-z]", source)) and not _AGENCIES.search(source)
+
+
+def _names(source: str, outlet: str) -> bool:
+    """The source is the outlet itself ("a report published by The New York Times")."""
+    return fuzz.partial_ratio(outlet.lower(), source.lower()) >= 90

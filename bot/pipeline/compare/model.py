@@ -7,13 +7,56 @@ terms (what most outlets talk about), which tell a central sentence from backgro
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
+
+import numpy as np
 
 from bot.pipeline.facts import ArticleFacts, Sentence, article_text, extract_facts
 from bot.pipeline.quantities import Quantity, read_quantities
 from bot.pipeline.text import sentence_terms
+
+# Cosine (all-MiniLM-L6-v2, `embed.py`) at or above which two sentences of one story say
+# the same thing in other words. Measured on this model: paraphrases of one claim score
+# 0.65-0.9 ("Nearly 80 percent of asylum-seekers passed the initial screening" / "More than
+# three quarters of applicants pass that initial review" 0.66); two different claims about
+# one event 0.35-0.6. Set low in that gap: a missed "only in" costs less than a false one.
+SAME_CLAIM = 0.6
+# Two ledes tell the same event in their own words and score lower than paraphrases.
+SAME_LEDE = 0.5
+# A sentence this close to the story's centroid (the mean of its outlets' opening
+# sentences) is about the story's own actors and event. Measured on the development stories
+# and the seed: the event's own claims score 0.27-0.9, and so do its background and colour
+# (0.26-0.76: the centroid does not tell them apart), while sentences about something else
+# altogether (a page's other stories, another event) score below 0.25. So the centroid is a
+# floor against what is off the story, and it weighs an item's rank (`closeness`).
+ON_STORY = 0.25
+# Outlets whose opening sentences make the centroid (the first by name: deterministic).
+_CENTROID_OUTLETS = 12
+_OPENING = 3
+_VECTORS: OrderedDict[str, np.ndarray] = OrderedDict()
+_VECTORS_KEPT = 20_000
+
+
+def sentence_vectors(sentences: list[str]) -> np.ndarray:
+    """Unit vectors (float32, one row per sentence) from the shipped embedding model, each
+    sentence encoded once per process (bounded cache, least recently used dropped)."""
+    from bot.pipeline.embed import DIMENSIONS, shared_embedder
+
+    if not sentences:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    missing = list(dict.fromkeys(s for s in sentences if s not in _VECTORS))
+    if missing:
+        for sentence, row in zip(missing, shared_embedder().encode(missing), strict=True):
+            _VECTORS[sentence] = row
+        while len(_VECTORS) > _VECTORS_KEPT:
+            _VECTORS.popitem(last=False)
+    rows = []
+    for s in sentences:
+        _VECTORS.move_to_end(s)
+        rows.append(_VECTORS[s])
+    return np.stack(rows)
 
 
 @dataclass
@@ -143,6 +186,10 @@ def outlets_label(outlets: list[str], shown: int = 4) -> str:
     return f"{', '.join(outlets[:shown])} and {len(outlets) - shown} more"
 
 
+# Stories up to this many outlets compare a sentence with every other outlet's sentence.
+MANY_FOR_ALL = 8
+# Share of a sentence's content words one sentence of another outlet must hold to say it.
+WORDS_SHARED = 0.6
 # Terms in a postings list longer than this carry little signal and cost the most.
 _COMMON_POSTINGS = 400
 
@@ -176,6 +223,7 @@ class Story:
                 else frozenset()
             )
         self.term_outlets: Counter[str] = usage
+        self._centroid: np.ndarray | None = None
 
     def similar_sentences(self, t: int, sentence: str, count: int = 5) -> list[tuple[int, int]]:
         """The other outlets' sentences sharing the most terms with `sentence`, best first,
@@ -195,6 +243,60 @@ class Story:
                 if len(found) == count:
                     break
         return found
+
+    def opening(self, t: int) -> list[int]:
+        """Indexes of an outlet's opening body sentences (its lede)."""
+        return [i for i, _ in self.texts[t].body_sentences()[:_OPENING]]
+
+    @property
+    def centroid(self) -> np.ndarray:
+        """The mean vector of the outlets' opening sentences: what the story is about."""
+        if self._centroid is None:
+            chosen = sorted(range(len(self.texts)), key=lambda t: self.texts[t].outlet)
+            sentences = [
+                self.texts[t].facts.sentences[i].text
+                for t in chosen[:_CENTROID_OUTLETS]
+                for i in self.opening(t)
+            ]
+            vectors = sentence_vectors(sentences)
+            mean = vectors.mean(axis=0) if len(vectors) else vectors.sum(axis=0)
+            self._centroid = mean / max(float(np.linalg.norm(mean)), 1e-9)
+        return self._centroid
+
+    def closeness(self, sentence: str) -> float:
+        """Cosine of the sentence to the story's centroid (-1 to 1)."""
+        return float(sentence_vectors([sentence])[0] @ self.centroid)
+
+    def on_story(self, sentence: str) -> bool:
+        """Not about something else altogether (closeness >= ON_STORY)."""
+        return self.closeness(sentence) >= ON_STORY
+
+    def said_elsewhere(self, t: int, sentence: str, threshold: float = SAME_CLAIM) -> bool:
+        """Does another outlet say the same thing in other words? Compared with every
+        sentence of every other outlet in a story of up to `MANY_FOR_ALL` outlets, and with
+        the sentences sharing the most words in a larger one (so 200 outlets stay fast):
+        same claim by embedding (cosine >= `threshold`), or most of its content words in
+        one sentence of another outlet."""
+        outlet = self.texts[t].outlet
+        if len({x.outlet for x in self.texts}) <= MANY_FOR_ALL:
+            rows = [
+                (u, i)
+                for u, other in enumerate(self.texts)
+                if other.outlet != outlet
+                for i in range(len(other.facts.sentences))
+            ]
+        else:
+            rows = self.similar_sentences(t, sentence, count=12)
+        if not rows:
+            return False
+        mine = sentence_terms(sentence)
+        for u, i in rows:
+            theirs = sentence_terms(self.texts[u].facts.sentences[i].text)
+            if mine and len(mine & theirs) >= max(3, WORDS_SHARED * len(mine)):
+                return True
+        others = [self.texts[u].facts.sentences[i].text for u, i in rows]
+        cosines = sentence_vectors(others) @ sentence_vectors([sentence])[0]
+        return float(cosines.max()) >= threshold
 
     def central(self, sentence: str) -> bool:
         """About the story's own actors and event: at least two of its core terms, or one in

@@ -14,6 +14,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from bot.pipeline.compare.model import Difference, OutletText, Variant, evidence, outlets_label
 from bot.pipeline.compare.wording import spelling_normalised
 from bot.pipeline.facts import Sentence
+from bot.pipeline.quantities import proper_noun
 from bot.pipeline.text import STOPWORDS
 
 _TITLE_WORDS = (
@@ -105,9 +106,29 @@ def _close_spellings(a: str, b: str, uses_a: int, uses_b: int) -> bool:
     (a name used once may be another name: Iran / Iron)."""
     if spelling_normalised(a) == spelling_normalised(b):
         return False
+    if _word_forms(a, b):
+        return False
     if len(a) >= 6 and DamerauLevenshtein.distance(a.lower(), b.lower()) == 1:
         return a[0] == b[0]
     return uses_a >= 2 and uses_b >= 2 and fuzz.ratio(a.lower(), b.lower()) >= 75
+
+
+def _word_forms(a: str, b: str) -> bool:
+    """Forms of one word, not two spellings: they differ only in an ending (Israel /
+    Israeli / Israelis, America / American, Koreas / Koreans)."""
+    shorter = min(len(a), len(b))
+    common = 0
+    for x, y in zip(a.lower(), b.lower(), strict=False):
+        if x != y:
+            break
+        common += 1
+    return common >= shorter - 1
+
+
+def _common_word(name: str, texts: list[OutletText]) -> bool:
+    """The word is also written in lower case in the story: a common word ("county")."""
+    pattern = re.compile(rf"\b{re.escape(name.lower())}\b")
+    return any(pattern.search(t.text) for t in texts)
 
 
 def name_differences(texts: list[OutletText]) -> list[Difference]:
@@ -137,6 +158,10 @@ def name_differences(texts: list[OutletText]) -> list[Difference]:
         variants = [v for v in (_users_of(forms, texts) for forms in alternatives) if v]
         if len(variants) < 2 or frozenset(v.value for v in variants) in reported:
             continue
+        if alternatives not in _ALIASES and not all(
+            _a_name(v.value, v.evidence[0]["text"], texts) for v in variants
+        ):
+            continue
         reported.add(frozenset(v.value for v in variants))
         if all(set(v.outlets).isdisjoint(w.outlets) for v, w in combinations(variants, 2)):
             found.append(
@@ -149,6 +174,11 @@ def name_differences(texts: list[OutletText]) -> list[Difference]:
                 )
             )
     return found
+
+
+def _a_name(form: str, sentence: str, texts: list[OutletText]) -> bool:
+    """A proper noun where it is used (spaCy), never a common word of the story."""
+    return not _common_word(form, texts) and proper_noun(form, sentence)
 
 
 def _users_of(forms: tuple[str, ...], texts: list[OutletText]) -> Variant | None:

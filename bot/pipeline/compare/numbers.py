@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.pipeline.compare.model import (
+    SAME_CLAIM,
     Difference,
     OutletText,
     Story,
@@ -23,6 +24,7 @@ from bot.pipeline.compare.model import (
     evidence,
     lead_weight,
     outlets_label,
+    sentence_vectors,
     shorten,
 )
 from bot.pipeline.quantities import Quantity
@@ -200,6 +202,10 @@ def number_differences(grouped: list[list[_Mention]], story: Story) -> list[Diff
             if hedges is not None:
                 found.append(hedges)
             continue
+        sides = _aligned(sides)
+        if len(sides) < 2:
+            continue  # the values sit in sentences about different things
+        outlets = {m.text.outlet for side in sides for m in side}
         variants = _variants(sides)
         if all(set(v.outlets) == outlets for v in variants):
             continue  # every outlet gives every value: no outlet disagrees
@@ -213,6 +219,36 @@ def number_differences(grouped: list[list[_Mention]], story: Story) -> list[Diff
         importance = 0.9 * lead_weight(first) + 0.1
         found.append(Difference("number", name, summary, variants, importance))
     return found
+
+
+# Two values fill one slot only when some sentence of each says much the same around them
+# (cosine, all-MiniLM-L6-v2): "more than 150 migrants arrived" / "about 130 migrants arrived"
+# do; "about 100 supporters marched on the beach" / "more than 150 caravan members marched
+# to the border" are two groups, and "people" in three unrelated sentences are three.
+SAME_CONTEXT = 0.5
+_SIDE_SENTENCES = 3
+
+
+def _aligned(sides: list[list[_Mention]]) -> list[list[_Mention]]:
+    """The sides whose sentences say the same as another side's (SAME_CONTEXT), largest
+    side first; sides about something else are left out."""
+    ordered = sorted(sides, key=lambda s: (-len({m.text.outlet for m in s}), s[0].quantity.value))
+    texts = [
+        list(dict.fromkeys(m.text.facts.sentences[m.quantity.sentence].text for m in side))[
+            :_SIDE_SENTENCES
+        ]
+        for side in ordered
+    ]
+    vectors = [sentence_vectors(t) for t in texts]
+    kept = []
+    for i, side in enumerate(ordered):
+        if any(
+            float((vectors[i] @ vectors[j].T).max()) >= SAME_CONTEXT
+            for j in range(len(ordered))
+            if j != i
+        ):
+            kept.append(side)
+    return kept
 
 
 def _variants(sides: list[list[_Mention]]) -> list[Variant]:
@@ -288,6 +324,34 @@ def _distinctive(q: Quantity) -> bool:
     return q.kind in ("MONEY", "PERCENT") or (q.unit == "" and q.value >= 100)
 
 
+def _family(q: Quantity) -> str:
+    """Figures that can state one fact: sums in one currency; shares and percentages; counts."""
+    if q.unit in ("%", "share"):
+        return "share"
+    return q.unit if q.kind == "MONEY" else f"{q.kind}:{q.unit}"
+
+
+def _told_elsewhere(story: Story, mention: _Mention, givers: set[str]) -> bool:
+    """Another outlet has a sentence saying the same thing (`Story.said_elsewhere`'s cosine)
+    with a figure of the same family: the same figure in other words ("nearly 80 percent" /
+    "more than three quarters"), or the other side of a disagreement, never an absence."""
+    family = _family(mention.quantity)
+    sentence = mention.text.facts.sentences[mention.quantity.sentence].text
+    others = list(
+        dict.fromkeys(
+            text.facts.sentences[q.sentence].text
+            for text in story.texts
+            if text.outlet not in givers
+            for q in text.quantities
+            if _family(q) == family
+        )
+    )
+    if not others:
+        return False
+    cosines = sentence_vectors(others) @ sentence_vectors([sentence])[0]
+    return float(cosines.max()) >= SAME_CLAIM
+
+
 def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Difference]:
     """Figures of the story's own event (in a central sentence) that some outlets give and
     others do not give in any value. A sum, a percentage or a large count is one figure by its
@@ -312,9 +376,8 @@ def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Differe
                 sides.append([m])
             else:
                 home.append(m)
-        small = [m for m in members if not _distinctive(m.quantity)]
-        if small and small[0].quantity.slot_words():
-            figures.append(small)
+        # A small count ("four couples", "three outlets") is not an item of its own: what
+        # it counts is only clear in its sentence, which `sentences_only_in` may show.
     figures.extend(side for sides in by_value.values() for side in sides)
     found = []
     for members in figures:
@@ -329,14 +392,18 @@ def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Differe
             if not (m.text.headline and m.quantity.sentence == 0)
             and story.central(m.text.facts.sentences[m.quantity.sentence].text)
         ]
+        central = [
+            m for m in central if story.on_story(m.text.facts.sentences[m.quantity.sentence].text)
+        ]
         if not central:
             continue
         first = central[0]
         q0 = first.quantity
-        if q0.kind == "CARDINAL" and q0.value < 2:
-            continue
+        if any(_told_elsewhere(story, m, set(givers)) for m in members):
+            continue  # another outlet says it with a figure of its own: not "only"
         sentence = first.text.facts.sentences[q0.sentence]
-        variant = Variant(label(q0), [], [])
+        hedges = {m.quantity.hedge for m in members}
+        variant = Variant(label(q0) if len(hedges) == 1 else q0.text, [], [])
         for m in members:
             variant.add(
                 m.text.outlet, evidence(m.text, m.text.facts.sentences[m.quantity.sentence])

@@ -10,6 +10,8 @@ import re
 from rapidfuzz import fuzz
 
 from bot.pipeline.compare.model import (
+    SAME_CLAIM,
+    SAME_LEDE,
     Difference,
     Story,
     Variant,
@@ -67,13 +69,13 @@ def sources_only_in(story: Story) -> list[Difference]:
                 named.setdefault(match.group("source"), (index, ""))
         for source, (index, _) in named.items():
             sentence = text.facts.sentences[index]
-            key = source.lower()
+            key = re.sub(r"(?:'s|’s)$", "", source.lower().strip(" .,;:"))
             head = key.split()[-1] if key.split() else key
             if key == text.outlet.lower() or is_furniture(sentence.text):
                 continue
             if any(head in low for outlet, low in lowered.items() if outlet != text.outlet):
                 continue  # another outlet names it too (perhaps in other words)
-            if not story.central(sentence.text):
+            if not story.central(sentence.text) or not story.on_story(sentence.text):
                 continue
             found.append(
                 Difference(
@@ -88,19 +90,29 @@ def sources_only_in(story: Story) -> list[Difference]:
 
 
 def sentences_only_in(story: Story) -> list[Difference]:
-    """Sentences no other outlet covers, central to the story and worth reading: with a quote,
-    a denial, a named source or a figure of its own."""
+    """Sentences no other outlet says, in its words or others (`Story.said_elsewhere`),
+    about the story's own actors and event (`Story.central` and `Story.on_story`), worth
+    reading: a denial, a named source, a figure of its own, or a claim or quote by one of
+    the story's actors. Never an outlet's lede when the others' ledes tell the same event,
+    a whole sentence cut from a name, background dated in an earlier year, or a quote from
+    someone the story does not otherwise name (vox-pops, commentators: colour)."""
     found = []
+    latest = _latest_year(story)
     for t, text in enumerate(story.texts):
         other_terms: set[str] = set()
         for u, other in enumerate(story.texts):
             if other.outlet != text.outlet:
                 other_terms |= story.outlet_terms[u]
-        quoted = {q.sentence for q in text.facts.quotes}
+        speakers = {q.sentence: q.speaker for q in text.facts.quotes}
         figures = {q.sentence for q in text.quantities}
         credited = {a.sentence for a in text.facts.attributions}
-        for index, sentence in text.body_sentences():
+        lede = story.opening(t)[:1]
+        body = text.body_sentences()
+        for position, (index, sentence) in enumerate(body):
             if len(sentence.text.split()) < 4 or is_furniture(sentence.text):
+                continue
+            previous = body[position - 1][1].text if position else ""
+            if is_fragment(sentence.text, previous) or _earlier_year(sentence.text, latest):
                 continue
             rebuttal = bool(_REBUTTAL.search(sentence.text))
             new_terms = [
@@ -113,8 +125,13 @@ def sentences_only_in(story: Story) -> list[Difference]:
                 for n in dict.fromkeys(entity_candidates(sentence.text))
                 if any(part in new_terms for part in n.split())
             ]
+            quoted = index in speakers
+            if quoted and not (
+                _actor(story, speakers[index] or sentence.text) or index in figures or rebuttal
+            ):
+                continue  # colour: a quote from someone the story does not otherwise name
             worth = (
-                index in quoted
+                quoted
                 or index in figures
                 or index in credited
                 or rebuttal
@@ -123,14 +140,20 @@ def sentences_only_in(story: Story) -> list[Difference]:
             )
             if not worth or not new_terms or not story.central(sentence.text):
                 continue
-            if _covered(story, t, sentence.text):
+            if not rebuttal and not story.on_story(sentence.text):
+                continue  # a denial is short and says little on its own: its terms decide
+            threshold = SAME_LEDE if index in lede else SAME_CLAIM
+            if _covered(story, t, sentence.text) or story.said_elsewhere(
+                t, sentence.text, threshold
+            ):
                 continue
             # A quote or a claim credited to someone, a denial, a figure, a named source.
-            said = 0.25 if index in quoted else 0.15 if _CLAIM.search(sentence.text) else 0.0
+            said = 0.25 if quoted else 0.15 if _CLAIM.search(sentence.text) else 0.0
             score = 0.1 + 0.2 * (index in figures) + said + 0.35 * rebuttal
             score += 0.1 * (index in credited) + 0.15 * min(len(new_names), 2)
             score += 0.05 * min(len(new_terms), 5) / 5
             score *= 0.6 + 0.4 * lead_weight(index)
+            score *= 0.5 + max(0.0, story.closeness(sentence.text))  # the event's own first
             value = ", ".join((new_names or new_terms)[:4])
             found.append(
                 Difference(
@@ -142,6 +165,42 @@ def sentences_only_in(story: Story) -> list[Difference]:
                 )
             )
     return found
+
+
+_INITIAL_END = re.compile(r"(?:^|\s)(?:[A-Z]|Jr|Sr|Mr|Mrs|Ms|Dr|St)\.$")
+_YEARS = re.compile(r"\b(?:19[5-9]\d|20\d\d)\b")
+_PRONOUNS = frozenset("he she they it we i you".split())
+
+
+def is_fragment(sentence: str, previous: str = "") -> bool:
+    """A piece of a sentence the splitter cut at a name's initial ("... when he fired
+    James B." / "Mueller III is said ..."), or one starting in lower case: never shown as a
+    claim of its own."""
+    text = sentence.strip()
+    if not text or text[0].islower() or _INITIAL_END.search(text):
+        return True
+    return bool(previous and _INITIAL_END.search(previous.strip()))
+
+
+def _latest_year(story: Story) -> int | None:
+    years = [int(y) for t in story.texts for y in _YEARS.findall(t.text)]
+    dated = [t.published.year for t in story.texts if t.published is not None]
+    return max(dated) if dated else max(years) if years else None
+
+
+def _earlier_year(sentence: str, latest: int | None) -> bool:
+    """Background: the sentence is dated in a year before the story's own."""
+    if latest is None:
+        return False
+    return any(int(y) < latest for y in _YEARS.findall(sentence))
+
+
+def _actor(story: Story, speaker: str) -> bool:
+    """A speaker the story's outlets name (a core term), not a pronoun or a passer-by. Given
+    a whole sentence (the speaker was not found), any name in it counts."""
+    names = entity_candidates(speaker) if len(speaker.split()) > 4 else [speaker]
+    words = [w for n in names for w in re.findall(r"[A-Za-z]+", n) if w.lower() not in _PRONOUNS]
+    return any(term in story.core for term in content_terms(" ".join(words)))
 
 
 def _covered(story: Story, t: int, sentence: str) -> bool:

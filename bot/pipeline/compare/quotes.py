@@ -22,10 +22,13 @@ from bot.pipeline.compare.wording import (
     spelling_normalised,
 )
 from bot.pipeline.facts import QuoteFact
+from bot.pipeline.text import STOPWORDS
 
 # How many changed places of a quote its one-line summary shows.
 MAX_SEGMENTS = 4
 _PRONOUNS = frozenset("he she they it we i".split())
+# Words whose change leaves what was said as it was ("upon" / "on", "those" left out).
+_FUNCTION_WORDS = STOPWORDS | frozenset("upon onto unto whilst amongst amid amidst".split())
 
 
 def quote_groups(texts: list[OutletText]) -> list[list[tuple[OutletText, QuoteFact]]]:
@@ -99,6 +102,8 @@ def _quote_difference(members: list[tuple[OutletText, QuoteFact]]) -> Difference
     if not only_a and not only_b:
         return None
     flips = meaning_changing(only_a + only_b)
+    if not flips and all(w.lower() in _FUNCTION_WORDS for w in only_a + only_b):
+        return None  # "upon" / "on", "those" left out: the words that carry it are the same
     lead = max(lead_weight(q.sentence) for _, q in members)
     importance = 0.85 * lead + 0.1 + (0.1 if flips else 0.0)
     if not only_a or not only_b:
