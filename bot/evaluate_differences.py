@@ -196,14 +196,31 @@ class JudgedScore:
         return self.judged.get("good", 0) / total if total else None
 
 
-def item_key(story: str, difference: Difference) -> str:
+def item_key(story: str, difference: Difference, evidence: bool = False) -> str:
     """A reported item's stable key: its story, kind and each side's value with its
-    outlets (not its wording or rank, which change as the method improves)."""
+    outlets (not its wording or rank, which change as the method improves). With
+    `evidence`, each side's first evidence sentence too: the key of items that would
+    otherwise share one (`report_keys`)."""
     import hashlib
 
-    sides = sorted(f"{v.value.lower()}|{','.join(sorted(v.outlets))}" for v in difference.variants)
+    sides = sorted(
+        f"{v.value.lower()}|{','.join(sorted(v.outlets))}"
+        + (f"|{v.evidence[0]['text']}" if evidence and v.evidence else "")
+        for v in difference.variants
+    )
     raw = "\n".join([story, difference.kind, *sides])
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:12]
+
+
+def report_keys(story: str, differences: list[Difference]) -> list[str]:
+    """One key per item, unique within the report: items sharing a plain `item_key` (two
+    sentences of one outlet with the same new words) are keyed with their evidence."""
+    plain = [item_key(story, d) for d in differences]
+    shared = {k for k in plain if plain.count(k) > 1}
+    return [
+        item_key(story, d, evidence=True) if k in shared else k
+        for k, d in zip(plain, differences, strict=True)
+    ]
 
 
 def evaluate_judged(
@@ -237,9 +254,10 @@ def evaluate_judged(
         for story in result.stories:
             if len(story.outlets) < 2:
                 continue
-            for difference in story.differences(limit if limit is not None else DEFAULT_LIMIT):
+            differences = story.differences(limit if limit is not None else DEFAULT_LIMIT)
+            keys = report_keys(entry["story"], differences)
+            for key, difference in zip(keys, differences, strict=True):
                 reported += 1
-                key = item_key(entry["story"], difference)
                 judgement = known.get(key, {}).get("judgement", "")
                 if judgement:
                     counts[judgement] = counts.get(judgement, 0) + 1

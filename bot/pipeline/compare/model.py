@@ -236,7 +236,9 @@ class Story:
                 continue
             hits.update(posting)
         found = []
-        for row, _ in hits.most_common(count * 4):
+        # Ties go to the earlier row (not to the order a set of terms happens to iterate in),
+        # so one input always gives one report.
+        for row, _ in sorted(hits.items(), key=lambda x: (-x[1], x[0]))[: count * 4]:
             other, index = self.rows[row]
             if self.texts[other].outlet != outlet:
                 found.append((other, index))

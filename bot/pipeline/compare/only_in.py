@@ -114,6 +114,8 @@ def sentences_only_in(story: Story) -> list[Difference]:
             previous = body[position - 1][1].text if position else ""
             if is_fragment(sentence.text, previous) or _earlier_year(sentence.text, latest):
                 continue
+            if _PASSER_BY.search(sentence.text) or _COMMENTATOR.search(sentence.text):
+                continue  # colour: a private person (given with an age) or a commentator
             rebuttal = bool(_REBUTTAL.search(sentence.text))
             new_terms = [
                 w
@@ -167,6 +169,18 @@ def sentences_only_in(story: Story) -> list[Difference]:
     return found
 
 
+# News style gives private people with their age ("Karina Gomez, 18,", "a 23-year-old
+# immigrant"); officials and the story's actors are given with their office.
+_PASSER_BY = re.compile(
+    r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+, \d{1,2},|\b\d{1,2}-year-old (?!(?:boy|girl|child|son|"
+    r"daughter|victim|suspect|man|woman)\b)"
+)
+# Outside experts asked for an opinion: what they think is commentary, not the event.
+_COMMENTATOR = re.compile(
+    r"\b(?:professor|analyst|expert|fellow|researcher|scholar|lecturer|think tank|"
+    r"commentator|columnist|strategist)\b",
+    re.IGNORECASE,
+)
 _INITIAL_END = re.compile(r"(?:^|\s)(?:[A-Z]|Jr|Sr|Mr|Mrs|Ms|Dr|St)\.$")
 _YEARS = re.compile(r"\b(?:19[5-9]\d|20\d\d)\b")
 _PRONOUNS = frozenset("he she they it we i you".split())
