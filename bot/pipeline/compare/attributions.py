@@ -9,7 +9,7 @@ import re
 from rapidfuzz import fuzz
 
 from bot.pipeline.compare.model import (
-    SAME_CLAIM,
+    SAME_LEDE,
     Difference,
     OutletText,
     Variant,
@@ -24,7 +24,7 @@ MAX_OUTLETS = 8
 
 def attribution_differences(texts: list[OutletText]) -> list[Difference]:
     """One claim in the outlets' leads credited to different sources: the two sentences say
-    the same thing (`model.SAME_CLAIM`), their sources share no name, and neither source is
+    the same thing (`model.SAME_LEDE`: lead sentences tell one event as ledes do), their sources share no name, and neither source is
     the other outlet itself (an outlet relaying another's report is not a disagreement).
     Sources of different claims are never put side by side. At most one item."""
     if len(texts) > MAX_OUTLETS:
@@ -40,17 +40,33 @@ def attribution_differences(texts: list[OutletText]) -> list[Difference]:
     for i, (ta, sa, xa) in enumerate(credited):
         for j in range(i + 1, len(credited)):
             tb, sb, xb = credited[j]
-            if ta.outlet == tb.outlet or float(vectors[i] @ vectors[j]) < SAME_CLAIM:
+            if ta.outlet == tb.outlet or float(vectors[i] @ vectors[j]) < SAME_LEDE:
                 continue
             if fuzz.token_set_ratio(sa, sb) >= 80 or not (_named(sa) and _named(sb)):
                 continue
             if any(_names(src, o) for src in (sa, sb) for o in (ta.outlet, tb.outlet)):
                 continue
-            variants = [
-                Variant(sa, [ta.outlet], [evidence(ta, xa)]),
-                Variant(sb, [tb.outlet], [evidence(tb, xb)]),
-            ]
-            listed = f"{ta.outlet} cites {sa}; {tb.outlet} cites {sb}"
+            # Each side with every named source it gives for that claim.
+            sides = []
+            for mine, theirs in ((ta, j), (tb, i)):
+                rows = [
+                    k
+                    for k, (t, source, _) in enumerate(credited)
+                    if t is mine
+                    and _named(source)
+                    and float(vectors[k] @ vectors[theirs]) >= SAME_LEDE
+                ]
+                sides.append(
+                    Variant(
+                        "; ".join(dict.fromkeys(credited[k][1] for k in rows)),
+                        [mine.outlet],
+                        [evidence(mine, s) for s in dict.fromkeys(credited[k][2] for k in rows)][
+                            :2
+                        ],
+                    )
+                )
+            variants = sides
+            listed = f"{ta.outlet} cites {sides[0].value}; {tb.outlet} cites {sides[1].value}"
             return [Difference("attribution", "who says so", listed, variants, 0.45)]
     return []
 
@@ -63,9 +79,17 @@ _AGENCIES = re.compile(
 
 
 def _named(source: str) -> bool:
-    """A source with a name ("the Ministry of Defence", "Healey"), not "media reports", "a
-    report" or "officials", and not a news agency relaying someone else."""
-    return bool(re.search(r"\b[A-Z][a-z]", source)) and not _AGENCIES.search(source)
+    """A source of its own: people or a body ("British officials", "defence sources", "the
+    Ministry of Defence"), not a document or a relay ("media reports", "a list obtained
+    by ...", "a letter") and not a news agency relaying someone else."""
+    return not _RELAYED.search(source) and not _AGENCIES.search(source)
+
+
+_RELAYED = re.compile(
+    r"\b(?:reports?|reported|reporting|media|list|letter|documents?|memo|outlets?|"
+    r"published|obtained)\b",
+    re.IGNORECASE,
+)
 
 
 def _names(source: str, outlet: str) -> bool:
