@@ -37,9 +37,9 @@ def attribution_differences(texts: list[OutletText]) -> list[Difference]:
     if len({t.outlet for t, _, _ in credited}) < 2:
         return []
     vectors = sentence_vectors([s.text for _, _, s in credited])
-    for i, (ta, sa, xa) in enumerate(credited):
+    for i, (ta, sa, _) in enumerate(credited):
         for j in range(i + 1, len(credited)):
-            tb, sb, xb = credited[j]
+            tb, sb, _ = credited[j]
             if ta.outlet == tb.outlet or float(vectors[i] @ vectors[j]) < SAME_LEDE:
                 continue
             if fuzz.token_set_ratio(sa, sb) >= 80 or not (_named(sa) and _named(sb)):
