@@ -16,7 +16,10 @@ watcher never holds spaCy's memory (`_Worker`).
 from __future__ import annotations
 
 import hashlib
+import pickle
 import re
+import subprocess
+import sys
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -123,64 +126,71 @@ IDLE_SECONDS = 60.0
 
 
 class _Worker:
-    """The parsing worker: one spawned process, started on demand, stopped when idle."""
+    """The parsing worker: `python -m bot.pipeline.quantities` as a child process, started
+    on demand and stopped when idle; requests go one at a time as pickles over its stdin
+    and stdout (a child of our own making, reading only what we write)."""
 
     def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.pool: Any = None
-        self.jobs = 0
+        self.lock = threading.Lock()  # the cache and the timer
+        self.calls = threading.Lock()  # one request at a time
+        self.process: subprocess.Popen[bytes] | None = None
         self.timer: threading.Timer | None = None
         self.cache: OrderedDict[str, tuple[Quantity, ...]] = OrderedDict()
 
-    def run(self, function: Any, *args: Any) -> Any:
+    def run(self, function: str, *args: Any) -> Any:
         """`function(*args)` in the worker; a worker that died is replaced once."""
-        from concurrent.futures.process import BrokenProcessPool
-
-        for attempt in (1, 2):
-            pool = self._start()
+        with self.calls:
+            with self.lock:
+                if self.timer is not None:
+                    self.timer.cancel()
+                    self.timer = None
             try:
-                return pool.submit(function, *args).result()
-            except BrokenProcessPool:
-                with self.lock:
-                    if self.pool is pool:
-                        self.pool = None
-                if attempt == 2:
-                    raise RuntimeError(
-                        "the process reading figures with spaCy stopped twice; "
-                        "differences cannot type figures"
-                    ) from None
+                for attempt in (1, 2):
+                    if self.process is None or self.process.poll() is not None:
+                        self.process = subprocess.Popen(
+                            [sys.executable, "-m", "bot.pipeline.quantities"],
+                            stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE,
+                        )
+                    try:
+                        assert self.process.stdin is not None and self.process.stdout is not None
+                        pickle.dump((function, args), self.process.stdin)
+                        self.process.stdin.flush()
+                        return pickle.load(self.process.stdout)
+                    except (EOFError, BrokenPipeError, OSError):
+                        self.process.kill()
+                        self.process = None
+                        if attempt == 2:
+                            raise RuntimeError(
+                                "the process reading figures with spaCy stopped twice; "
+                                "the story's figures cannot be typed"
+                            ) from None
             finally:
-                self._done()
+                with self.lock:
+                    self.timer = threading.Timer(IDLE_SECONDS, self.stop)
+                    self.timer.daemon = True
+                    self.timer.start()
         raise AssertionError("unreachable")
 
-    def _start(self) -> Any:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+    def stop(self) -> None:
+        """End the worker (it exits when its stdin closes); the next request starts one."""
+        with self.calls:
+            process, self.process = self.process, None
+        if process is not None and process.stdin is not None:
+            process.stdin.close()
+            process.wait(timeout=10)
 
-        with self.lock:
-            self.jobs += 1
-            if self.timer is not None:
-                self.timer.cancel()
-                self.timer = None
-            if self.pool is None:
-                context = multiprocessing.get_context("spawn")
-                self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
-            return self.pool
 
-    def _done(self) -> None:
-        with self.lock:
-            self.jobs -= 1
-            if self.jobs == 0 and self.pool is not None:
-                self.timer = threading.Timer(IDLE_SECONDS, self.stop_if_idle)
-                self.timer.daemon = True
-                self.timer.start()
-
-    def stop_if_idle(self) -> None:
-        with self.lock:
-            if self.jobs or self.pool is None:
-                return
-            pool, self.pool = self.pool, None
-        pool.shutdown(wait=False)
+def _serve() -> None:
+    """The worker's loop: (function name, args) in, its result out, until stdin closes."""
+    functions = {"read": _read, "proper_noun": _proper_noun}
+    while True:
+        try:
+            name, args = pickle.load(sys.stdin.buffer)
+        except EOFError:
+            return
+        pickle.dump(functions[name](*args), sys.stdout.buffer)
+        sys.stdout.buffer.flush()
 
 
 _WORKER = _Worker()
@@ -190,7 +200,7 @@ def proper_noun(word: str, sentence: str) -> bool:
     """Whether `word` is a proper noun (PROPN, or inside a PERSON/ORG/GPE/LOC/FAC/NORP
     entity) where `sentence` uses it, by spaCy's parse: "Priebus" is, "County" in "the
     country" or a capitalised common word is not."""
-    return bool(_WORKER.run(_proper_noun, word, sentence))
+    return bool(_WORKER.run("proper_noun", word, sentence))
 
 
 def _proper_noun(word: str, sentence: str) -> bool:
@@ -219,7 +229,7 @@ def read_quantities(text: str, sentences: tuple[Sentence, ...]) -> tuple[Quantit
             _WORKER.cache.move_to_end(key)
             return _WORKER.cache[key]
     wanted = [(i, s) for i, s in enumerate(sentences) if needs_reading(s.text)]
-    result = _WORKER.run(_read, wanted) if wanted else ()
+    result = _WORKER.run("read", wanted) if wanted else ()
     with _WORKER.lock:
         _WORKER.cache[key] = result
         if len(_WORKER.cache) > _CACHE_SIZE:
@@ -500,3 +510,10 @@ def _slot(doc: Any, ent: Any) -> tuple[str, str]:
             return counted, "" if verb in ("be", "have") else verb
         break
     return counted, ""
+
+
+if __name__ == "__main__":
+    # Classes come from the module by its own name, so the parent can unpickle them.
+    from bot.pipeline.quantities import _serve as serve
+
+    serve()

@@ -142,12 +142,12 @@ def sentences_only_in(story: Story) -> list[Difference]:
             )
             if not worth or not new_terms or not story.central(sentence.text):
                 continue
+            if _covered(story, t, sentence.text):
+                continue  # cheap first: another outlet has nearly the same words
             if not rebuttal and not story.on_story(sentence.text):
                 continue  # a denial is short and says little on its own: its terms decide
             threshold = SAME_LEDE if index in lede else SAME_CLAIM
-            if _covered(story, t, sentence.text) or story.said_elsewhere(
-                t, sentence.text, threshold
-            ):
+            if story.said_elsewhere(t, sentence.text, threshold):
                 continue
             # A quote or a claim credited to someone, a denial, a figure, a named source.
             said = 0.25 if quoted else 0.15 if _CLAIM.search(sentence.text) else 0.0
