@@ -190,7 +190,7 @@ def outlets_label(outlets: list[str], shown: int = 4) -> str:
 
 
 # Other outlets' sentences sharing the most words that a sentence is compared with.
-SAID_CANDIDATES = 10
+SAID_CANDIDATES = 5
 # Share of a sentence's content words one sentence of another outlet must hold to say it.
 WORDS_SHARED = 0.6
 # Terms in a postings list longer than this carry little signal and cost the most.
