@@ -7,12 +7,14 @@ not items; one input always gives one report."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.pipeline.compare import OutletText, compare
-from bot.pipeline.compare.only_in import is_fragment
+from bot.pipeline.compare.model import Story
+from bot.pipeline.compare.only_in import background, is_fragment
 
 STORIES = json.loads(
     (Path(__file__).parents[1] / "data" / "differences" / "only_in_kinds.json").read_text("utf-8")
@@ -55,3 +57,26 @@ def test_one_input_gives_one_report() -> None:
     first = [d.to_json() for d in compare(texts_of(case), limit=None)]
     again = [d.to_json() for d in compare(texts_of(case), limit=None)]
     assert first == again
+
+
+def test_a_sentence_dated_a_season_or_more_before_the_story_is_background() -> None:
+    published = datetime(2018, 4, 30, 12, tzinfo=UTC)
+    story = Story(
+        [
+            OutletText(
+                "Fox", "1", "Mueller has a list of questions for Trump.", published=published
+            ),
+            OutletText(
+                "NYT", "2", "Mueller listed four dozen questions for Trump.", published=published
+            ),
+        ]
+    )
+    assert background(story, "Manafort and Gates were indicted on Oct. 27 on multiple counts.")
+    assert background(story, "In August, North Korea vowed to retaliate against the U.S.")
+    assert background(story, "The $1.7 billion was paid to Iran in 2016.")
+    assert not background(story, "Trump's lawyers met Mueller's team on April 27.")
+    assert not background(story, "The midterm elections in November will test the party.")
+
+
+def test_a_sentence_cut_short_with_an_ellipsis_is_a_fragment() -> None:
+    assert is_fragment("Todd Young (Ind.) and Senate Minority Leader Mitch McConnell (Ky.)...")

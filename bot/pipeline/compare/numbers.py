@@ -27,6 +27,7 @@ from bot.pipeline.compare.model import (
     sentence_vectors,
     shorten,
 )
+from bot.pipeline.compare.only_in import background
 from bot.pipeline.quantities import Quantity
 
 # Cosine of the slot words' embeddings above which two figures fill one slot (measured:
@@ -391,6 +392,7 @@ def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Differe
             for m in members
             if not (m.text.headline and m.quantity.sentence == 0)
             and story.central(m.text.facts.sentences[m.quantity.sentence].text)
+            and not background(story, m.text.facts.sentences[m.quantity.sentence].text)
         ]
         central = [
             m for m in central if story.on_story(m.text.facts.sentences[m.quantity.sentence].text)

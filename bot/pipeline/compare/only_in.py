@@ -98,6 +98,7 @@ def sentences_only_in(story: Story) -> list[Difference]:
     someone the story does not otherwise name (vox-pops, commentators: colour)."""
     found = []
     latest = _latest_year(story)
+    month = _story_month(story)
     for t, text in enumerate(story.texts):
         other_terms: set[str] = set()
         for u, other in enumerate(story.texts):
@@ -113,6 +114,8 @@ def sentences_only_in(story: Story) -> list[Difference]:
                 continue
             previous = body[position - 1][1].text if position else ""
             if is_fragment(sentence.text, previous) or _earlier_year(sentence.text, latest):
+                continue
+            if _earlier_month(sentence.text, month):
                 continue
             if _PASSER_BY.search(sentence.text) or _COMMENTATOR.search(sentence.text):
                 continue  # colour: a private person (given with an age) or a commentator
@@ -193,6 +196,8 @@ def is_fragment(sentence: str, previous: str = "") -> bool:
     text = sentence.strip()
     if not text or text[0].islower() or _INITIAL_END.search(text):
         return True
+    if text.endswith(("...", "…")):
+        return True  # cut short where the page was
     return bool(previous and _INITIAL_END.search(previous.strip()))
 
 
@@ -202,11 +207,60 @@ def _latest_year(story: Story) -> int | None:
     return max(dated) if dated else max(years) if years else None
 
 
+def background(story: Story, sentence: str) -> bool:
+    """Dated before the story: an earlier year, or a month a season or more back."""
+    return _earlier_year(sentence, _latest_year(story)) or _earlier_month(
+        sentence, _story_month(story)
+    )
+
+
 def _earlier_year(sentence: str, latest: int | None) -> bool:
     """Background: the sentence is dated in a year before the story's own."""
     if latest is None:
         return False
     return any(int(y) < latest for y in _YEARS.findall(sentence))
+
+
+_MONTHS = {
+    m: n
+    for n, names in enumerate(
+        [
+            ("Jan", "January"), ("Feb", "February"), ("Mar", "March"), ("Apr", "April"),
+            ("May",), ("Jun", "June"), ("Jul", "July"), ("Aug", "August"),
+            ("Sep", "Sept", "September"), ("Oct", "October"), ("Nov", "November"),
+            ("Dec", "December"),
+        ],
+        start=1,
+    )
+    for m in names
+}  # fmt: skip
+# A month with its day ("on Oct. 27") or opening the sentence ("In August, ..."): when it
+# happened. A month in passing ("the elections in November") may be ahead, so it is not read.
+_DATED = re.compile(
+    r"\b(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\s+\d{1,2}\b"
+    r"|^In (?P<in>" + "|".join(m for m in _MONTHS if len(m) > 3) + r"),"
+)
+# A sentence dated this many months or more before the story tells background: last
+# season's events. Beyond AHEAD_MONTHS short of a year back, the date is as likely ahead.
+EARLIER_MONTHS = 3
+AHEAD_MONTHS = 3
+
+
+def _earlier_month(sentence: str, story_month: int | None) -> bool:
+    """Background: the sentence is dated three months or more before the story's month."""
+    if story_month is None:
+        return False
+    for match in _DATED.finditer(sentence):
+        month = _MONTHS[match.group("month") or match.group("in")]
+        back = (story_month - month) % 12
+        if EARLIER_MONTHS <= back <= 12 - AHEAD_MONTHS - 1:
+            return True
+    return False
+
+
+def _story_month(story: Story) -> int | None:
+    dated = [t.published for t in story.texts if t.published is not None]
+    return max(dated).month if dated else None
 
 
 def _actor(story: Story, speaker: str) -> bool:
