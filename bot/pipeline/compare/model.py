@@ -31,9 +31,9 @@ SAME_LEDE = 0.5
 # A sentence this close to the story's centroid (the mean of its outlets' opening
 # sentences) is about the story's own actors and event. Measured on the development stories
 # and the seed: the event's own claims score 0.27-0.9, and so do its background and colour
-# (0.26-0.76: the centroid does not tell them apart), while sentences about something else
-# altogether (a page's other stories, another event) score below 0.25. So the centroid is a
-# floor against what is off the story, and it weighs an item's rank (`closeness`).
+# (0.26-0.76: the centroid does not tell them apart). So the centroid is only a floor, set
+# just under the lowest own-event sentence measured (not a measured boundary with off-story
+# text), and it weighs an "only in" item's rank (`closeness`).
 ON_STORY = 0.25
 # Outlets whose opening sentences make the centroid (the first by name: deterministic).
 _CENTROID_OUTLETS = 12
