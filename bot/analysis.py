@@ -59,7 +59,7 @@ class StoryResult:
         and other outlets' copies are left out, so they are never compared."""
         texts = one_text_per_outlet(
             [
-                StoryText(a.outlet, a.id, p.kind, a.title, a.text)
+                StoryText(a.outlet, a.id, p.kind, a.title, a.text, published=a.published)
                 for a, p in zip(self.articles, self.placements, strict=True)
             ]
         )

@@ -234,6 +234,10 @@ def cmd_eval_clusters(args: argparse.Namespace) -> int:
 def cmd_eval_differences(args: argparse.Namespace) -> int:
     from bot.evaluate_differences import evaluate_differences
 
+    if args.judged:
+        return _eval_judged(args)
+    if not args.gold:
+        raise SystemExit("eval differences: give a gold file, or --judged FILE")
     score = evaluate_differences(args.gold, args.seeds)
     print(
         f"{Path(args.gold).name}: found {len(score.found)} of {score.expected} expected "
@@ -246,6 +250,23 @@ def cmd_eval_differences(args: argparse.Namespace) -> int:
     for problem in score.violations:
         print(f"  must not: {problem}")
     return 0 if not score.violations else 1
+
+
+def _eval_judged(args: argparse.Namespace) -> int:
+    from bot.evaluate_differences import evaluate_judged
+
+    score = evaluate_judged(args.judged, args.data, record=args.record)
+    judged = sum(score.judged.values())
+    shown = ", ".join(f"{n} {name}" for name, n in sorted(score.judged.items()))
+    precision = "n/a" if score.precision is None else f"{score.precision:.2f}"
+    print(
+        f"{Path(args.judged).name}: {score.reported} items reported, {judged} judged "
+        f"({shown or 'none'}): precision {precision} (good / judged); "
+        f"{len(score.unjudged)} without a judgement yet"
+    )
+    for item in score.unjudged:
+        print(f"  unjudged {item['key']} [{item['story']}] {item['kind']}: {item['summary']}")
+    return 0
 
 
 def cmd_eval_conflicts(args: argparse.Namespace) -> int:
@@ -410,7 +431,17 @@ def build_parser() -> argparse.ArgumentParser:
         "differences", help="score the differences report against a gold file"
     )
     differences.add_argument(
-        "gold", help="gold JSON: the story's documents, expected and must-not items"
+        "gold",
+        nargs="?",
+        help="gold JSON: the story's documents, expected and must-not items",
+    )
+    differences.add_argument(
+        "--judged",
+        help="judged set (eval/differences_judged.json): precision, and items not judged yet",
+    )
+    differences.add_argument("--data", help="folder of the labelled files (default ../shared/data)")
+    differences.add_argument(
+        "--record", action="store_true", help="with --judged: add unjudged items to the file"
     )
     differences.add_argument(
         "--seeds", help="folder of its documents (default: the gold file's ../seeds)"

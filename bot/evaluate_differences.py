@@ -23,8 +23,8 @@ from bot.analysis import InputArticle, analyze
 from bot.errors import InputError
 from bot.pipeline.compare import Difference, changed_words
 from bot.pipeline.dates import parse_datetime
-from bot.pipeline.facts import extract_facts
 from bot.pipeline.furniture import clean_text
+from bot.pipeline.quantities import parse_amount
 
 _QUOTED_EXAMPLE = re.compile(r"(?:(?<=[\s(/])|^)'([^']{2,40})'(?=[\s,.;)/]|$)")
 
@@ -98,8 +98,8 @@ def _violations(must_not: list[dict], differences: list[Difference]) -> list[str
         if d.kind != "only_in" and len(set(outlets)) < 2:
             problems.append(f"compares an outlet with itself: {d.summary}")
         if d.kind == "number":
-            amounts = [extract_facts(v.value).numbers for v in d.variants]
-            if all(amounts) and amounts[0][0].same_amount(amounts[1][0]):
+            amounts = [parse_amount(v.value) for v in d.variants]
+            if all(amounts) and len(set(amounts)) < len(amounts):
                 problems.append(f"equal amounts reported as different: {d.summary}")
         if d.kind == "quote" and len(d.variants) == 2:
             a, b = changed_words(d.variants[0].value, d.variants[1].value)
@@ -179,3 +179,106 @@ def _shows_conflict(difference: Difference, claims: list[dict]) -> bool:
         sides.append(outlets)
     shown = [s for s in sides if s]
     return len(shown) >= 2 and len(set().union(*shown)) >= 2
+
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@dataclass
+class JudgedScore:
+    reported: int
+    judged: dict[str, int]  # judgement -> items
+    unjudged: list[dict[str, str]]  # reported items with no judgement yet
+
+    @property
+    def precision(self) -> float | None:
+        total = sum(self.judged.values())
+        return self.judged.get("good", 0) / total if total else None
+
+
+def item_key(story: str, difference: Difference, evidence: bool = False) -> str:
+    """A reported item's stable key: its story, kind and each side's value with its
+    outlets (not its wording or rank, which change as the method improves). With
+    `evidence`, each side's first evidence sentence too: the key of items that would
+    otherwise share one (`report_keys`)."""
+    import hashlib
+
+    sides = sorted(
+        f"{v.value.lower()}|{','.join(sorted(v.outlets))}"
+        + (f"|{v.evidence[0]['text']}" if evidence and v.evidence else "")
+        for v in difference.variants
+    )
+    raw = "\n".join([story, difference.kind, *sides])
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:12]
+
+
+def report_keys(story: str, differences: list[Difference]) -> list[str]:
+    """One key per item, unique within the report: items sharing a plain `item_key` (two
+    sentences of one outlet with the same new words) are keyed with their evidence."""
+    plain = [item_key(story, d) for d in differences]
+    shared = {k for k in plain if plain.count(k) > 1}
+    return [
+        item_key(story, d, evidence=True) if k in shared else k
+        for k, d in zip(plain, differences, strict=True)
+    ]
+
+
+def evaluate_judged(
+    path: str | Path, data: str | Path | None = None, limit: int | None = None, record: bool = False
+) -> JudgedScore:
+    """Each judged story's report (rebuilt from its labelled file in `data`, default
+    ../shared/data; the story's articles only, in file order) matched item by item to the
+    judgements stored in `path` by `item_key`. With `record`, reported items not in the file
+    are added to it with an empty judgement, for a reader to judge."""
+    from bot.analysis import read_articles
+    from bot.pipeline.compare import DEFAULT_LIMIT
+
+    path = Path(path)
+    folder = Path(data) if data else DATA
+    judged_file = json.loads(path.read_text(encoding="utf-8"))
+    known = {item["key"]: item for item in judged_file.get("items", [])}
+    counts: dict[str, int] = {}
+    unjudged: list[dict[str, str]] = []
+    reported = 0
+    cache: dict[str, list] = {}
+    for entry in judged_file["stories"]:
+        dataset = entry["dataset"]
+        if dataset not in cache:
+            source = folder / dataset
+            if not source.exists():
+                raise InputError(f"{path.name}: the labelled file {source} does not exist")
+            cache[dataset] = list(read_articles(source, []))
+        labels = gold_labels_of(folder / dataset)
+        articles = [a for a in cache[dataset] if labels.get(a.id) == entry["story"]]
+        result = analyze(articles)
+        for story in result.stories:
+            if len(story.outlets) < 2:
+                continue
+            differences = story.differences(limit if limit is not None else DEFAULT_LIMIT)
+            keys = report_keys(entry["story"], differences)
+            for key, difference in zip(keys, differences, strict=True):
+                reported += 1
+                judgement = known.get(key, {}).get("judgement", "")
+                if judgement:
+                    counts[judgement] = counts.get(judgement, 0) + 1
+                    continue
+                item = {
+                    "key": key,
+                    "story": entry["story"],
+                    "kind": difference.kind,
+                    "summary": difference.summary,
+                    "judgement": "",
+                }
+                unjudged.append(item)
+                if record and key not in known:
+                    known[key] = item
+    if record:
+        judged_file["items"] = list(known.values())
+        path.write_text(json.dumps(judged_file, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    return JudgedScore(reported, counts, unjudged)
+
+
+def gold_labels_of(path: Path) -> dict[str, str]:
+    from bot.evaluate import gold_labels
+
+    return gold_labels(path)

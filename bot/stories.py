@@ -24,6 +24,7 @@ from bot.pipeline.alerts import (
     story_events,
 )
 from bot.pipeline.compare import DEFAULT_LIMIT, StoryText, compare, one_text_per_outlet
+from bot.pipeline.dates import parse_datetime
 from bot.pipeline.facts import ArticleFacts
 from bot.settings import Settings
 from storage.db import ArticleRow, Store, to_iso
@@ -63,6 +64,7 @@ def story_differences(
                 r.title,
                 r.text,
                 ArticleFacts.from_json(raw) if (raw := facts.get(r.id)) else None,
+                parse_datetime(r.published) if isinstance(r.published, str) else r.published,
             )
             for r in rows
         ]

@@ -1,0 +1,97 @@
+"""Who the outlets credit: the same story told on different sources' word ("UK Profits cites
+the Ministry of Defence; the Financial Times cites British officials"). Quotes credited to
+different speakers are found with the quotes (`quotes.quote_credits`)."""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from bot.pipeline.compare.model import (
+    SAME_LEDE,
+    Difference,
+    OutletText,
+    Variant,
+    evidence,
+    sentence_vectors,
+)
+
+LEAD_SENTENCES = 8
+# Beyond this many outlets "who cites whom" is not one line an editor can check.
+MAX_OUTLETS = 8
+
+
+def attribution_differences(texts: list[OutletText]) -> list[Difference]:
+    """One claim in the outlets' leads credited to different sources: the two sentences say
+    the same thing (`model.SAME_LEDE`: lead sentences tell one event as ledes do), their sources share no name, and neither source is
+    the other outlet itself (an outlet relaying another's report is not a disagreement).
+    Sources of different claims are never put side by side. At most one item."""
+    if len(texts) > MAX_OUTLETS:
+        return []
+    credited = []
+    for text in texts:
+        for a in text.facts.attributions:
+            if a.sentence < LEAD_SENTENCES:
+                credited.append((text, a.source, text.facts.sentences[a.sentence]))
+    if len({t.outlet for t, _, _ in credited}) < 2:
+        return []
+    vectors = sentence_vectors([s.text for _, _, s in credited])
+    for i, (ta, sa, _) in enumerate(credited):
+        for j in range(i + 1, len(credited)):
+            tb, sb, _ = credited[j]
+            if ta.outlet == tb.outlet or float(vectors[i] @ vectors[j]) < SAME_LEDE:
+                continue
+            if fuzz.token_set_ratio(sa, sb) >= 80 or not (_named(sa) and _named(sb)):
+                continue
+            if any(_names(src, o) for src in (sa, sb) for o in (ta.outlet, tb.outlet)):
+                continue
+            # Each side with every named source it gives for that claim.
+            sides = []
+            for mine, theirs in ((ta, j), (tb, i)):
+                rows = [
+                    k
+                    for k, (t, source, _) in enumerate(credited)
+                    if t is mine
+                    and _named(source)
+                    and float(vectors[k] @ vectors[theirs]) >= SAME_LEDE
+                ]
+                sides.append(
+                    Variant(
+                        "; ".join(dict.fromkeys(credited[k][1] for k in rows)),
+                        [mine.outlet],
+                        [evidence(mine, s) for s in dict.fromkeys(credited[k][2] for k in rows)][
+                            :2
+                        ],
+                    )
+                )
+            variants = sides
+            listed = f"{ta.outlet} cites {sides[0].value}; {tb.outlet} cites {sides[1].value}"
+            return [Difference("attribution", "who says so", listed, variants, 0.45)]
+    return []
+
+
+# News agencies relay what others said; crediting one is not a different source.
+_AGENCIES = re.compile(
+    r"\b(?:Associated Press|AP|Reuters|AFP|Agence France|Press Association|PA Media|UPI|"
+    r"Bloomberg|dpa|Kyodo|Yonhap|Xinhua|Tass|Interfax)\b"
+)
+
+
+def _named(source: str) -> bool:
+    """A source of its own: people or a body ("British officials", "defence sources", "the
+    Ministry of Defence"), not a document or a relay ("media reports", "a list obtained
+    by ...", "a letter") and not a news agency relaying someone else."""
+    return not _RELAYED.search(source) and not _AGENCIES.search(source)
+
+
+_RELAYED = re.compile(
+    r"\b(?:reports?|reported|reporting|media|list|letter|documents?|memo|outlets?|"
+    r"published|obtained)\b",
+    re.IGNORECASE,
+)
+
+
+def _names(source: str, outlet: str) -> bool:
+    """The source is the outlet itself ("a report published by The New York Times")."""
+    return fuzz.partial_ratio(outlet.lower(), source.lower()) >= 90

@@ -1,0 +1,312 @@
+"""What comparison works on and what it produces: outlet texts, differences, their variants.
+
+Also the story-wide reading every kind of difference shares: one sentence index over all
+outlets (so a story of 200 outlets is searched once, not pair by pair) and the story's core
+terms (what most outlets talk about), which tell a central sentence from background.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from bot.pipeline.facts import ArticleFacts, Sentence, article_text, extract_facts
+from bot.pipeline.quantities import Quantity, read_quantities
+from bot.pipeline.text import sentence_terms
+
+# Cosine (all-MiniLM-L6-v2, `embed.py`) at or above which two sentences of one story say
+# the same thing in other words. Measured on the development stories: the reader's "not
+# only in, X says it too" pairs score 0.6-0.75 against their best sentence elsewhere,
+# while the claims the reader found only in one outlet score 0.45-0.55 against theirs
+# (one 0.72: a figure item, checked by its figure instead). A looser paraphrase ("lawyers
+# negotiating terms of an interview ... false statements" / "lawyers limiting any sit-down
+# ... lying to investigators") scores 0.56 and figures written differently ("nearly 80
+# percent" / "more than three quarters") 0.36: those are still missed.
+SAME_CLAIM = 0.6
+# Two ledes tell the same event in their own words and score lower than paraphrases.
+SAME_LEDE = 0.5
+# A sentence this close to the story's centroid (the mean of its outlets' opening
+# sentences) is about the story's own actors and event. Measured on the development stories
+# and the seed: the event's own claims score 0.27-0.9, and so do its background and colour
+# (0.26-0.76: the centroid does not tell them apart). So the centroid is only a floor, set
+# just under the lowest own-event sentence measured (not a measured boundary with off-story
+# text), and it weighs an "only in" item's rank (`closeness`).
+ON_STORY = 0.25
+# Outlets whose opening sentences make the centroid (the first by name: deterministic).
+_CENTROID_OUTLETS = 12
+_OPENING = 3
+_VECTORS: OrderedDict[str, np.ndarray] = OrderedDict()
+_VECTORS_KEPT = 20_000
+
+
+def sentence_vectors(sentences: list[str]) -> np.ndarray:
+    """Unit vectors (float32, one row per sentence) from the shipped embedding model, each
+    sentence encoded once per process (bounded cache, least recently used dropped)."""
+    from bot.pipeline.embed import DIMENSIONS, shared_embedder
+
+    if not sentences:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    missing = list(dict.fromkeys(s for s in sentences if s not in _VECTORS))
+    if missing:
+        for sentence, row in zip(missing, shared_embedder().encode(missing), strict=True):
+            _VECTORS[sentence] = row
+        while len(_VECTORS) > _VECTORS_KEPT:
+            _VECTORS.popitem(last=False)
+    rows = []
+    for s in sentences:
+        _VECTORS.move_to_end(s)
+        rows.append(_VECTORS[s])
+    return np.stack(rows)
+
+
+@dataclass
+class OutletText:
+    """One outlet's article; `facts` are read from `text` unless given (stored ones).
+    `headline` is True when the text's first sentence is the article's title (a title is
+    never a claim of its own); `published` orders figures that grow into updates."""
+
+    outlet: str
+    article: str
+    text: str
+    facts: ArticleFacts | None = None
+    published: datetime | None = None
+    headline: bool = False
+    _quantities: tuple[Quantity, ...] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.facts is None:
+            self.facts = extract_facts(self.text)
+
+    @property
+    def quantities(self) -> tuple[Quantity, ...]:
+        """Typed figures (spaCy), read on first use and cached per text."""
+        if self._quantities is None:
+            self._quantities = read_quantities(self.text, self.facts.sentences)
+        return self._quantities
+
+    def body_sentences(self) -> list[tuple[int, Sentence]]:
+        """(index, sentence) without the headline."""
+        return [
+            (i, s) for i, s in enumerate(self.facts.sentences) if not (self.headline and i == 0)
+        ]
+
+
+@dataclass
+class Variant:
+    value: str
+    outlets: list[str]
+    evidence: list[dict[str, str]]
+
+    def add(self, outlet: str, evidence: dict[str, str]) -> bool:
+        """Count `outlet` on this side with its first evidence; False if it already was."""
+        if outlet in self.outlets:
+            return False
+        self.outlets.append(outlet)
+        self.evidence.append(evidence)
+        return True
+
+    def to_json(self) -> dict[str, object]:
+        return {"value": self.value, "outlets": self.outlets, "evidence": self.evidence}
+
+
+@dataclass
+class Difference:
+    """One item of the report (DESIGN.md section 6). `importance` (0-1) is set by the
+    module that finds the item and adjusted in one place, `rank.py`."""
+
+    kind: str
+    subject: str
+    summary: str
+    variants: list[Variant]
+    importance: float
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "subject": self.subject,
+            "summary": self.summary,
+            "variants": [v.to_json() for v in self.variants],
+            "importance": round(self.importance, 3),
+        }
+
+
+@dataclass(frozen=True)
+class StoryText:
+    """One member of a story as comparison sees it; `facts` when already read and stored."""
+
+    outlet: str
+    article: str
+    placement: str
+    title: str
+    text: str
+    facts: ArticleFacts | None = None
+    published: datetime | None = None
+
+
+def one_text_per_outlet(members: list[StoryText]) -> list[OutletText]:
+    """The texts a story compares: one per outlet (its longest), never the same outlet's
+    repeats nor another outlet's copy, so neither is ever compared with its original."""
+    by_outlet: dict[str, StoryText] = {}
+    for member in members:
+        if member.placement in ("same_article", "copy") or not member.text:
+            continue
+        known = by_outlet.get(member.outlet)
+        if known is None or len(member.text) > len(known.text):
+            by_outlet[member.outlet] = member
+    return [
+        OutletText(
+            m.outlet,
+            m.article,
+            article_text(m.title, m.text),
+            m.facts,
+            published=m.published,
+            headline=bool(m.title),
+        )
+        for m in by_outlet.values()
+    ]
+
+
+def evidence(text: OutletText, sentence: Sentence) -> dict[str, str]:
+    return {"article": text.article, "text": sentence.text}
+
+
+def lead_weight(sentence_index: int) -> float:
+    """1.0 for the opening sentence, falling to 0.4 deep in the article."""
+    return max(0.4, 1.0 - 0.03 * sentence_index)
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def outlets_label(outlets: list[str], shown: int = 4) -> str:
+    """ "A, B, C and 12 more": a side of a large story stays one line."""
+    if len(outlets) <= shown:
+        return ", ".join(outlets)
+    return f"{', '.join(outlets[:shown])} and {len(outlets) - shown} more"
+
+
+# Other outlets' sentences sharing the most words that a sentence is compared with.
+SAID_CANDIDATES = 5
+# Share of a sentence's content words one sentence of another outlet must hold to say it.
+WORDS_SHARED = 0.6
+# Terms in a postings list longer than this carry little signal and cost the most.
+_COMMON_POSTINGS = 400
+
+
+class Story:
+    """The story-wide reading: every outlet's sentences in one index, and core terms."""
+
+    def __init__(self, texts: list[OutletText]) -> None:
+        self.texts = texts
+        self.rows: list[tuple[int, int]] = []  # (text index, sentence index)
+        self.postings: dict[str, list[int]] = {}
+        usage: Counter[str] = Counter()
+        for t, text in enumerate(texts):
+            seen: set[str] = set()
+            for s, sentence in enumerate(text.facts.sentences):
+                row = len(self.rows)
+                self.rows.append((t, s))
+                terms = sentence_terms(sentence.text)
+                seen |= terms
+                for term in terms:
+                    self.postings.setdefault(term, []).append(row)
+            usage.update(seen)
+        outlets = len({t.outlet for t in texts})
+        # Core: terms most outlets use (at least two, and half of a larger story).
+        self.core = frozenset(term for term, n in usage.items() if n >= max(2, (outlets + 1) // 2))
+        self.outlet_terms: list[frozenset[str]] = []
+        for text in texts:
+            self.outlet_terms.append(
+                frozenset().union(*(sentence_terms(s.text) for s in text.facts.sentences))
+                if text.facts.sentences
+                else frozenset()
+            )
+        self.term_outlets: Counter[str] = usage
+        self._centroid: np.ndarray | None = None
+
+    def similar_sentences(self, t: int, sentence: str, count: int = 5) -> list[tuple[int, int]]:
+        """The other outlets' sentences sharing the most terms with `sentence`, best first,
+        as (text index, sentence index)."""
+        hits: Counter[int] = Counter()
+        outlet = self.texts[t].outlet
+        for term in sentence_terms(sentence):
+            posting = self.postings.get(term, ())
+            if len(posting) > _COMMON_POSTINGS:
+                continue
+            hits.update(posting)
+        found = []
+        # Ties go to the earlier row (not to the order a set of terms happens to iterate in),
+        # so one input always gives one report.
+        for row, _ in sorted(hits.items(), key=lambda x: (-x[1], x[0]))[: count * 4]:
+            other, index = self.rows[row]
+            if self.texts[other].outlet != outlet:
+                found.append((other, index))
+                if len(found) == count:
+                    break
+        return found
+
+    def opening(self, t: int) -> list[int]:
+        """Indexes of an outlet's opening body sentences (its lede)."""
+        return [i for i, _ in self.texts[t].body_sentences()[:_OPENING]]
+
+    @property
+    def centroid(self) -> np.ndarray:
+        """The mean vector of the outlets' opening sentences: what the story is about."""
+        if self._centroid is None:
+            chosen = sorted(range(len(self.texts)), key=lambda t: self.texts[t].outlet)
+            sentences = [
+                self.texts[t].facts.sentences[i].text
+                for t in chosen[:_CENTROID_OUTLETS]
+                for i in self.opening(t)
+            ]
+            vectors = sentence_vectors(sentences)
+            mean = vectors.mean(axis=0) if len(vectors) else vectors.sum(axis=0)
+            self._centroid = mean / max(float(np.linalg.norm(mean)), 1e-9)
+        return self._centroid
+
+    def closeness(self, sentence: str) -> float:
+        """Cosine of the sentence to the story's centroid (-1 to 1)."""
+        return float(sentence_vectors([sentence])[0] @ self.centroid)
+
+    def on_story(self, sentence: str) -> bool:
+        """Not about something else altogether (closeness >= ON_STORY)."""
+        return self.closeness(sentence) >= ON_STORY
+
+    def said_elsewhere(self, t: int, sentence: str, threshold: float = SAME_CLAIM) -> bool:
+        """Does another outlet say the same thing in other words? Most of its content words
+        in one sentence of another outlet (`WORDS_SHARED`), or the same claim by embedding
+        (cosine >= `threshold`) with one of the other outlets' sentences sharing the most
+        words with it or one of their opening sentences (where a story's main claim is told
+        in each outlet's own words). Bounded per sentence, so 200 outlets stay fast."""
+        rows = self.similar_sentences(t, sentence, count=SAID_CANDIDATES)
+        if not rows:
+            return False
+        mine = sentence_terms(sentence)
+        for u, i in rows:
+            theirs = sentence_terms(self.texts[u].facts.sentences[i].text)
+            if mine and len(mine & theirs) >= max(3, WORDS_SHARED * len(mine)):
+                return True
+        outlet = self.texts[t].outlet
+        chosen = sorted(range(len(self.texts)), key=lambda u: self.texts[u].outlet)
+        openings = [
+            (u, i)
+            for u in chosen[:_CENTROID_OUTLETS]
+            if self.texts[u].outlet != outlet
+            for i in self.opening(u)
+        ]
+        others = list(
+            dict.fromkeys(self.texts[u].facts.sentences[i].text for u, i in rows + openings)
+        )
+        cosines = sentence_vectors(others) @ sentence_vectors([sentence])[0]
+        return float(cosines.max()) >= threshold
+
+    def central(self, sentence: str) -> bool:
+        """About the story's own actors and event: at least two of its core terms, or one in
+        a short sentence ("Russia strongly denied such allegations")."""
+        terms = sentence_terms(sentence)
+        shared = len(terms & self.core)
+        return shared >= 2 or (shared == 1 and len(terms) <= 4)

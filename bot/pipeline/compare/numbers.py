@@ -1,0 +1,435 @@
+"""Figures the outlets disagree on, and figures only some of them give, aligned by slot.
+
+A figure fills a slot: its type and unit (a count, a sum in dollars, a percentage, a share)
+and what it is about (the counted noun and its verb, from spaCy's parse: "people killed").
+Two figures are compared only when they fill one slot: same type and unit, and slot words
+the sentence-embedding model (`embed.py`, all-MiniLM-L6-v2) finds alike (cosine >= SAME_SLOT:
+"people killed" / "civilians killed" are one slot; "workers employed" / "jobs cut" are not).
+Values close enough are one value (16.6 million / about 17 million; $11.1B / $11.1 billion).
+A figure that grows with publication time across outlets is told as an update.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.pipeline.compare.model import (
+    SAME_CLAIM,
+    Difference,
+    OutletText,
+    Story,
+    Variant,
+    evidence,
+    lead_weight,
+    outlets_label,
+    sentence_vectors,
+    shorten,
+)
+from bot.pipeline.compare.only_in import background
+from bot.pipeline.quantities import Quantity
+
+# Cosine of the slot words' embeddings above which two figures fill one slot (measured:
+# people killed / people died 0.80, civilians killed 0.60, death toll / toll rose 0.61;
+# workers employed / workers losing 0.55, jobs cut 0.49; deal / loss 0.32).
+SAME_SLOT = 0.6
+SAME_COUNTED = 0.4
+# Two values agree within this share of the larger, or within the wider one when hedged.
+EXACT = 0.005
+APPROXIMATE = 0.06
+# Values more than this factor apart (and more than SMALL apart) are not one slot told two
+# ways but two things sharing words ("nearly $50 billion" of shares and "$3.7 billion" of grants).
+MAX_FACTOR = 5.0
+SMALL = 12
+# A slot given by more outlets than this is summarised: the majority value, then outliers.
+MANY = 6
+_LOWER_BOUNDS = frozenset({"more than", "at least", "over", "upwards of", "just over"})
+_APPROXIMATE_HEDGES = frozenset(
+    "about around roughly approximately nearly almost some an estimated estimated close to".split()
+)
+
+
+@dataclass
+class _Mention:
+    text: OutletText
+    quantity: Quantity
+
+
+def _slot_key(q: Quantity) -> tuple[str, str]:
+    unit = q.unit if q.kind != "TALLY" else "tally"
+    return (q.kind if q.kind != "CARDINAL" or q.unit != "share" else "SHARE", unit)
+
+
+def _phrase_groups(phrases: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """(counted, verb) -> slot id: slot words whose embeddings are alike share one
+    (union-find), and so must the counted nouns when both name one ("civilians" / "people"
+    0.43 join; "shootings" / "people" 0.30 do not)."""
+    if not phrases:
+        return {}
+    from bot.pipeline.embed import shared_embedder
+
+    embedder = shared_embedder()
+    whole = _embed(tuple(" ".join(w for w in p if w) for p in phrases), embedder)
+    counted = _embed(tuple(c or "thing" for c, _ in phrases), embedder)
+    has_counted = np.array([bool(c) for c, _ in phrases])
+    similar = (whole @ whole.T >= SAME_SLOT) & (
+        (counted @ counted.T >= SAME_COUNTED) | ~has_counted[:, None] | ~has_counted[None, :]
+    )
+    parent = list(range(len(phrases)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in zip(*np.nonzero(np.triu(similar, 1)), strict=True):
+        parent[root(int(i))] = root(int(j))
+    return {p: root(i) for i, p in enumerate(phrases)}
+
+
+_VECTORS: dict[str, np.ndarray] = {}
+
+
+def _embed(phrases: tuple[str, ...], embedder: object) -> np.ndarray:
+    """Slot words' vectors, each computed once per process (slot words repeat a lot)."""
+    missing = [p for p in phrases if p not in _VECTORS]
+    if missing:
+        for phrase, row in zip(missing, embedder.encode(missing), strict=True):  # type: ignore[attr-defined]
+            if len(_VECTORS) > 50_000:
+                _VECTORS.clear()
+            _VECTORS[phrase] = row
+    return np.stack([_VECTORS[p] for p in phrases])
+
+
+def slots(texts: list[OutletText]) -> list[list[_Mention]]:
+    """Every figure of every outlet, grouped by the slot it fills (figures with no slot
+    words stay alone: nothing says what they are about)."""
+    mentions = [_Mention(t, q) for t in texts for q in t.quantities]
+    buckets: dict[tuple[str, str], list[_Mention]] = {}
+    for m in mentions:
+        buckets.setdefault(_slot_key(m.quantity), []).append(m)
+    grouped: list[list[_Mention]] = []
+    for bucket in buckets.values():
+        phrases = sorted(
+            {(m.quantity.counted, m.quantity.verb) for m in bucket if m.quantity.slot_words()}
+        )
+        ids = _phrase_groups(phrases)
+        by_slot: dict[int, list[_Mention]] = {}
+        for m in bucket:
+            if m.quantity.slot_words():
+                by_slot.setdefault(ids[(m.quantity.counted, m.quantity.verb)], []).append(m)
+            else:
+                grouped.append([m])
+        for members in by_slot.values():
+            grouped.extend(_bands(members))
+    return grouped
+
+
+def _bands(members: list[_Mention]) -> list[list[_Mention]]:
+    """A slot split where sorted values jump by more than MAX_FACTOR: far-apart figures with
+    alike words are different things, not one figure told differently."""
+    ordered = sorted(members, key=lambda m: m.quantity.value)
+    bands: list[list[_Mention]] = [[ordered[0]]]
+    for m in ordered[1:]:
+        last = bands[-1][-1].quantity.value
+        value = m.quantity.value
+        if value - last > SMALL and value > MAX_FACTOR * max(last, 1e-9):
+            bands.append([m])
+        else:
+            bands[-1].append(m)
+    return bands
+
+
+def agree(a: Quantity, b: Quantity) -> bool:
+    """Equal, or close enough for the way they are written ("about 17 million" and 16.6
+    million; "$11.1B" and "$11.1 billion")."""
+    if a.unit != b.unit:
+        return False
+    tolerance = EXACT
+    if a.hedge in _APPROXIMATE_HEDGES or b.hedge in _APPROXIMATE_HEDGES or a.kind == "SHARE":
+        tolerance = APPROXIMATE
+    if a.unit == "share":
+        tolerance = 0.1
+    if a.kind == "TALLY":
+        tolerance = 0.0
+    if abs(a.value - b.value) <= tolerance * max(abs(a.value), abs(b.value)) + 1e-9:
+        return True
+    # "more than 180" and 189 agree; "at least 150" and 189 do not (a bound far below).
+    low, high = (a, b) if a.value < b.value else (b, a)
+    return low.hedge in _LOWER_BOUNDS and high.value <= low.value * (1 + APPROXIMATE)
+
+
+def _value_sides(members: list[_Mention]) -> list[list[_Mention]]:
+    """Mentions grouped into values: each joins the first side it agrees with."""
+    sides: list[list[_Mention]] = []
+    for m in sorted(members, key=lambda m: (m.quantity.hedge != "", m.quantity.value)):
+        home = next((s for s in sides if agree(s[0].quantity, m.quantity)), None)
+        if home is None:
+            sides.append([m])
+        else:
+            home.append(m)
+    return sides
+
+
+def label(q: Quantity) -> str:
+    text = q.text
+    if q.hedge and not text.lower().startswith(q.hedge):
+        text = f"{q.hedge} {text}"
+    return text
+
+
+def subject(members: list[_Mention]) -> str:
+    words = next((m.quantity for m in members if m.quantity.counted), members[0].quantity)
+    counted, verb = words.counted, words.verb
+    if counted and verb:
+        return f"{counted} ({verb})"
+    return counted or verb or "amount"
+
+
+def number_differences(grouped: list[list[_Mention]], story: Story) -> list[Difference]:
+    """One difference per slot (`slots`) the outlets fill with different values: each value
+    with the outlets giving it; a growing figure as an update; a large story as majority and
+    outliers."""
+    found = []
+    for members in grouped:
+        outlets = {m.text.outlet for m in members}
+        if len(outlets) < 2:
+            continue
+        sides = _value_sides(members)
+        if len(sides) < 2:
+            hedges = _hedge_difference(members)
+            if hedges is not None:
+                found.append(hedges)
+            continue
+        sides = _aligned(sides)
+        if len(sides) < 2:
+            continue  # the values sit in sentences about different things
+        outlets = {m.text.outlet for side in sides for m in side}
+        variants = _variants(sides)
+        if all(set(v.outlets) == outlets for v in variants):
+            continue  # every outlet gives every value: no outlet disagrees
+        if not any(
+            story.central(m.text.facts.sentences[m.quantity.sentence].text) for m in members
+        ):
+            continue  # background figures that happen to share words
+        first = min(m.quantity.sentence for m in members)
+        name = subject(members)
+        summary = _update_summary(name, sides) or _summary(name, variants, len(outlets))
+        importance = 0.9 * lead_weight(first) + 0.1
+        found.append(Difference("number", name, summary, variants, importance))
+    return found
+
+
+# Two values fill one slot only when some sentence of each says much the same around them
+# (cosine, all-MiniLM-L6-v2): "more than 150 migrants arrived" / "about 130 migrants arrived"
+# do; "about 100 supporters marched on the beach" / "more than 150 caravan members marched
+# to the border" are two groups, and "people" in three unrelated sentences are three.
+SAME_CONTEXT = 0.5
+_SIDE_SENTENCES = 3
+
+
+def _aligned(sides: list[list[_Mention]]) -> list[list[_Mention]]:
+    """The sides whose sentences say the same as another side's (SAME_CONTEXT), largest
+    side first; sides about something else are left out."""
+    ordered = sorted(sides, key=lambda s: (-len({m.text.outlet for m in s}), s[0].quantity.value))
+    texts = [
+        list(dict.fromkeys(m.text.facts.sentences[m.quantity.sentence].text for m in side))[
+            :_SIDE_SENTENCES
+        ]
+        for side in ordered
+    ]
+    vectors = [sentence_vectors(t) for t in texts]
+    kept = []
+    for i, side in enumerate(ordered):
+        if any(
+            float((vectors[i] @ vectors[j].T).max()) >= SAME_CONTEXT
+            for j in range(len(ordered))
+            if j != i
+        ):
+            kept.append(side)
+    return kept
+
+
+def _variants(sides: list[list[_Mention]]) -> list[Variant]:
+    variants = []
+    for side in sorted(sides, key=lambda s: -len({m.text.outlet for m in s})):
+        variant = Variant(label(side[0].quantity), [], [])
+        for m in side:
+            sentence = m.text.facts.sentences[m.quantity.sentence]
+            proof = evidence(m.text, sentence)
+            if m.text.outlet not in variant.outlets:
+                variant.outlets.append(m.text.outlet)
+            if proof not in variant.evidence and len(variant.evidence) < 2 * len(variant.outlets):
+                variant.evidence.append(proof)  # up to two sentences an outlet says it in
+        variants.append(variant)
+    return variants
+
+
+def _summary(name: str, variants: list[Variant], outlets: int) -> str:
+    if outlets > MANY:
+        top, rest = variants[0], variants[1:]
+        listed = "; ".join(f"{v.value} ({outlets_label(v.outlets)})" for v in rest)
+        return f"{name}: {top.value} in {len(top.outlets)} of {outlets} outlets; otherwise {listed}"
+    return f"{name}: " + " / ".join(f"{v.value} ({', '.join(v.outlets)})" for v in variants)
+
+
+def _update_summary(name: str, sides: list[list[_Mention]]) -> str | None:
+    """ "people (kill) rose from 14 (ABC, 09:10) to 20 (France 24, 14:30)", when every
+    outlet's figure is at least as high as every earlier outlet's (by publication time)."""
+    timed = [(m.text.published, m) for side in sides for m in side]
+    if any(t is None for t, _ in timed) or len({m.text.outlet for _, m in timed}) < 2:
+        return None
+    if len({t for t, _ in timed}) < 2 or all(t.hour == t.minute == 0 for t, _ in timed):  # type: ignore[union-attr]
+        return None  # day-only dates cannot order reports within a day
+    timed.sort(key=lambda x: x[0])  # type: ignore[arg-type, return-value]
+    values = [m.quantity.value for _, m in timed]
+    if values != sorted(values) or values[0] == values[-1]:
+        return None
+    (t0, first), (t1, last) = timed[0], timed[-1]
+    return (
+        f"{name} rose from {label(first.quantity)} ({first.text.outlet}, {t0:%H:%M}) "
+        f"to {label(last.quantity)} ({last.text.outlet}, {t1:%H:%M})"
+    )
+
+
+def _hedge_difference(members: list[_Mention]) -> Difference | None:
+    """One value told with different certainty: "83 percent" / "as many as 83 percent"."""
+    by_hedge: dict[str, Variant] = {}
+    for m in members:
+        variant = by_hedge.setdefault(m.quantity.hedge, Variant(label(m.quantity), [], []))
+        variant.add(m.text.outlet, evidence(m.text, m.text.facts.sentences[m.quantity.sentence]))
+    bounds = {"as many as", "up to", "at least", "more than", "fewer than", "less than"}
+    if len(by_hedge) < 2 or not (bounds & by_hedge.keys()):
+        return None
+    if len({round(m.quantity.value, 6) for m in members}) > 1:
+        return None  # told approximately, not hedged differently
+    sides = list(by_hedge.values())
+    if any(not set(v.outlets).isdisjoint(w.outlets) for v in sides for w in sides if v is not w):
+        return None
+    name = subject(members)
+    first = min(m.quantity.sentence for m in members)
+    return Difference(
+        "number",
+        name,
+        f"{name}, hedged differently: "
+        + " / ".join(f"{v.value} ({outlets_label(v.outlets)})" for v in sides),
+        sides,
+        0.5 * lead_weight(first) + 0.1,
+    )
+
+
+def _distinctive(q: Quantity) -> bool:
+    """A figure that means one thing wherever it appears: a sum, a percentage, a large count."""
+    return q.kind in ("MONEY", "PERCENT") or (q.unit == "" and q.value >= 100)
+
+
+def _family(q: Quantity) -> str:
+    """Figures that can state one fact: sums in one currency; shares and percentages; counts."""
+    if q.unit in ("%", "share"):
+        return "share"
+    return q.unit if q.kind == "MONEY" else f"{q.kind}:{q.unit}"
+
+
+def _told_elsewhere(story: Story, mention: _Mention, givers: set[str]) -> bool:
+    """Another outlet has a sentence saying the same thing (`Story.said_elsewhere`'s cosine)
+    with a figure of the same family: the same figure in other words ("nearly 80 percent" /
+    "more than three quarters"), or the other side of a disagreement, never an absence."""
+    family = _family(mention.quantity)
+    sentence = mention.text.facts.sentences[mention.quantity.sentence].text
+    others = list(
+        dict.fromkeys(
+            text.facts.sentences[q.sentence].text
+            for text in story.texts
+            if text.outlet not in givers
+            for q in text.quantities
+            if _family(q) == family
+        )
+    )
+    if not others:
+        return False
+    cosines = sentence_vectors(others) @ sentence_vectors([sentence])[0]
+    return float(cosines.max()) >= SAME_CLAIM
+
+
+def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Difference]:
+    """Figures of the story's own event (in a central sentence) that some outlets give and
+    others do not give in any value. A sum, a percentage or a large count is one figure by its
+    value whatever words surround it; a small count by its slot (`slots`). In a large story
+    only a figure a few outlets give is listed."""
+    outlets = {t.outlet for t in story.texts}
+    slot_of: dict[int, set[str]] = {}
+    for members in grouped:
+        givers = {m.text.outlet for m in members}
+        for m in members:
+            slot_of[id(m)] = givers
+    figures: list[list[_Mention]] = []
+    by_value: dict[tuple[str, str], list[list[_Mention]]] = {}
+    for members in grouped:
+        for m in members:
+            q = m.quantity
+            if not _distinctive(q):
+                continue
+            sides = by_value.setdefault(_slot_key(q), [])
+            home = next((side for side in sides if agree(side[0].quantity, q)), None)
+            if home is None:
+                sides.append([m])
+            else:
+                home.append(m)
+        # A small count ("four couples", "three outlets") is not an item of its own: what
+        # it counts is only clear in its sentence, which `sentences_only_in` may show.
+    figures.extend(side for sides in by_value.values() for side in sides)
+    found = []
+    for members in figures:
+        givers = list(dict.fromkeys(m.text.outlet for m in members))
+        if len(givers) == len(outlets) or (len(outlets) > MANY and len(givers) > len(outlets) // 3):
+            continue
+        if any(slot_of[id(m)] - set(givers) for m in members):
+            continue  # others fill the same slot with another value: a number difference
+        central = [
+            m
+            for m in members
+            if not (m.text.headline and m.quantity.sentence == 0)
+            and story.central(m.text.facts.sentences[m.quantity.sentence].text)
+            and not background(story, m.text.facts.sentences[m.quantity.sentence].text)
+        ]
+        central = [
+            m for m in central if story.on_story(m.text.facts.sentences[m.quantity.sentence].text)
+        ]
+        if not central:
+            continue
+        first = central[0]
+        q0 = first.quantity
+        if any(_told_elsewhere(story, m, set(givers)) for m in members):
+            continue  # another outlet says it with a figure of its own: not "only"
+        sentence = first.text.facts.sentences[q0.sentence]
+        hedges = {m.quantity.hedge for m in members}
+        variant = Variant(label(q0) if len(hedges) == 1 else q0.text, [], [])
+        for m in members:
+            variant.add(
+                m.text.outlet, evidence(m.text, m.text.facts.sentences[m.quantity.sentence])
+            )
+        missing = sorted(outlets - set(givers))
+        about = subject(members)
+        if len(givers) > 1 and len(missing) <= 4:
+            summary = (
+                f"{variant.value} ({about}) is given by {outlets_label(variant.outlets)}, "
+                f"not by {', '.join(missing)}"
+            )
+        else:
+            summary = (
+                f"Only {outlets_label(variant.outlets)} give {variant.value} ({about}): "
+                f"{shorten(sentence.text, 160)}"
+            )
+        weight = 0.45 if q0.kind in ("MONEY", "PERCENT") else 0.35
+        found.append(
+            Difference(
+                "only_in",
+                variant.value,
+                summary,
+                [variant],
+                weight + 0.3 * lead_weight(min(m.quantity.sentence for m in members)),
+            )
+        )
+    return found

@@ -1,0 +1,285 @@
+"""What only some outlets report: sentences no other outlet covers, and named sources or
+venues only one outlet gives. "Only in" means central and new: a claim, quote, figure, named
+source or denial about the story's own actors and event (a sentence sharing the story's core
+terms), not background, biography, pleasantries, headlines or page furniture."""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from bot.pipeline.compare.model import (
+    SAME_CLAIM,
+    SAME_LEDE,
+    Difference,
+    Story,
+    Variant,
+    evidence,
+    lead_weight,
+    outlets_label,
+    shorten,
+)
+from bot.pipeline.text import content_terms, entity_candidates
+
+# A sentence is covered by another outlet when one of its sentences is this similar.
+COVERED = 55
+_REBUTTAL = re.compile(
+    r"\b(?:den(?:y|ied|ies|ial)|reject(?:ed|s)?|refut(?:ed|es)|disput(?:ed|es)|dismiss(?:ed|es)|"
+    r"contradict(?:ed|s|ory)?|false(?:ly)?)\b",
+    re.IGNORECASE,
+)
+# Reported speech: a claim credited to someone ("Healey said he would deliver...").
+_CLAIM = re.compile(
+    r"\b(?:said|says|told|announced|pledged|promised|vowed|warned|confirmed|claimed|stated|"
+    r"insisted|admitted|acknowledged|alleged|accused)\b"
+)
+_ACCORDING_TO = re.compile(
+    r"\baccording to (?:the )?(?P<source>[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*){0,3})"
+)
+# Lines a page carries around an article, which are never news: calls to watch, subscribe,
+# sign up, download or follow; promotions; bylines and copyright.
+FURNITURE = re.compile(
+    r"\b(?:watch|stream|listen)\b.{0,40}\b(?:free|live|now|anywhere|wherever)\b"
+    r"|\b(?:subscribe|sign up|signup|newsletter|download (?:the|our) app|follow us|promo code|"
+    r"click here|read more|all rights reserved|copyright|©|terms of (?:use|service)|"
+    r"privacy policy|cookies?|advertisement|sponsored|get the latest|share this|"
+    r"thank you for (?:reading|watching)|look forward to)\b"
+    r"|\b\d+\s?% off\b",
+    re.IGNORECASE,
+)
+
+
+def is_furniture(sentence: str) -> bool:
+    return bool(FURNITURE.search(sentence))
+
+
+def sources_only_in(story: Story) -> list[Difference]:
+    """Named sources and venues ("told LBC", "according to the Pentagon") only one outlet
+    gives, in a sentence about the story itself."""
+    lowered = {t.outlet: t.text.lower() for t in story.texts}
+    found = []
+    for text in story.texts:
+        named: dict[str, tuple[int, str]] = {}
+        for quote in text.facts.quotes:
+            if quote.venue:
+                named.setdefault(quote.venue, (quote.sentence, ""))
+        for index, sentence in text.body_sentences():
+            for match in _ACCORDING_TO.finditer(sentence.text):
+                named.setdefault(match.group("source"), (index, ""))
+        for source, (index, _) in named.items():
+            sentence = text.facts.sentences[index]
+            key = re.sub(r"(?:'s|’s)$", "", source.lower().strip(" .,;:"))
+            head = key.split()[-1] if key.split() else key
+            if key == text.outlet.lower() or is_furniture(sentence.text):
+                continue
+            if any(head in low for outlet, low in lowered.items() if outlet != text.outlet):
+                continue  # another outlet names it too (perhaps in other words)
+            if not story.central(sentence.text) or not story.on_story(sentence.text):
+                continue
+            found.append(
+                Difference(
+                    "only_in",
+                    source,
+                    f"Only {text.outlet} names {source}: {shorten(sentence.text, 160)}",
+                    [Variant(source, [text.outlet], [evidence(text, sentence)])],
+                    0.5,
+                )
+            )
+    return found
+
+
+def sentences_only_in(story: Story) -> list[Difference]:
+    """Sentences no other outlet says, in its words or others (`Story.said_elsewhere`),
+    about the story's own actors and event (`Story.central` and `Story.on_story`), worth
+    reading: a denial, a named source, a figure of its own, or a claim or quote by one of
+    the story's actors. Never an outlet's lede when the others' ledes tell the same event,
+    a whole sentence cut from a name, background dated in an earlier year, or a quote from
+    someone the story does not otherwise name (vox-pops, commentators: colour)."""
+    found = []
+    latest = _latest_year(story)
+    month = _story_month(story)
+    for t, text in enumerate(story.texts):
+        other_terms: set[str] = set()
+        for u, other in enumerate(story.texts):
+            if other.outlet != text.outlet:
+                other_terms |= story.outlet_terms[u]
+        speakers = {q.sentence: q.speaker for q in text.facts.quotes}
+        figures = {q.sentence for q in text.quantities}
+        credited = {a.sentence for a in text.facts.attributions}
+        lede = story.opening(t)[:1]
+        body = text.body_sentences()
+        for position, (index, sentence) in enumerate(body):
+            if len(sentence.text.split()) < 4 or is_furniture(sentence.text):
+                continue
+            previous = body[position - 1][1].text if position else ""
+            if is_fragment(sentence.text, previous) or _earlier_year(sentence.text, latest):
+                continue
+            if _earlier_month(sentence.text, month):
+                continue
+            if _PASSER_BY.search(sentence.text) or _COMMENTATOR.search(sentence.text):
+                continue  # colour: a private person (given with an age) or a commentator
+            rebuttal = bool(_REBUTTAL.search(sentence.text))
+            new_terms = [
+                w
+                for w in dict.fromkeys(content_terms(sentence.text))
+                if w not in other_terms and w.isalpha()
+            ]
+            new_names = [
+                n
+                for n in dict.fromkeys(entity_candidates(sentence.text))
+                if any(part in new_terms for part in n.split())
+            ]
+            quoted = index in speakers
+            if quoted and not (
+                _actor(story, speakers[index] or sentence.text) or index in figures or rebuttal
+            ):
+                continue  # colour: a quote from someone the story does not otherwise name
+            worth = (
+                quoted
+                or index in figures
+                or index in credited
+                or rebuttal
+                or new_names
+                or _CLAIM.search(sentence.text)
+            )
+            if not worth or not new_terms or not story.central(sentence.text):
+                continue
+            if _covered(story, t, sentence.text):
+                continue  # cheap first: another outlet has nearly the same words
+            if not rebuttal and not story.on_story(sentence.text):
+                continue  # a denial is short and says little on its own: its terms decide
+            threshold = SAME_LEDE if index in lede else SAME_CLAIM
+            if story.said_elsewhere(t, sentence.text, threshold):
+                continue
+            # A quote or a claim credited to someone, a denial, a figure, a named source.
+            said = 0.25 if quoted else 0.15 if _CLAIM.search(sentence.text) else 0.0
+            score = 0.1 + 0.2 * (index in figures) + said + 0.35 * rebuttal
+            score += 0.1 * (index in credited) + 0.15 * min(len(new_names), 2)
+            score += 0.05 * min(len(new_terms), 5) / 5
+            score *= 0.6 + 0.4 * lead_weight(index)
+            score *= 0.5 + max(0.0, story.closeness(sentence.text))  # the event's own first
+            value = ", ".join((new_names or new_terms)[:4])
+            found.append(
+                Difference(
+                    "only_in",
+                    value,
+                    f"Only {outlets_label([text.outlet])}: {shorten(sentence.text, 160)}",
+                    [Variant(value, [text.outlet], [evidence(text, sentence)])],
+                    score,
+                )
+            )
+    return found
+
+
+# News style gives private people with their age ("Karina Gomez, 18,", "a 23-year-old
+# immigrant"); officials and the story's actors are given with their office.
+_PASSER_BY = re.compile(
+    r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+, \d{1,2},|\b\d{1,2}-year-old (?!(?:boy|girl|child|son|"
+    r"daughter|victim|suspect|man|woman)\b)"
+)
+# Outside experts asked for an opinion: what they think is commentary, not the event.
+_COMMENTATOR = re.compile(
+    r"\b(?:professor|analyst|expert|fellow|researcher|scholar|lecturer|think tank|"
+    r"commentator|columnist|strategist)\b",
+    re.IGNORECASE,
+)
+_INITIAL_END = re.compile(r"(?:^|\s)(?:[A-Z]|Jr|Sr|Mr|Mrs|Ms|Dr|St)\.$")
+_YEARS = re.compile(r"\b(?:19[5-9]\d|20\d\d)\b")
+_PRONOUNS = frozenset("he she they it we i you".split())
+
+
+def is_fragment(sentence: str, previous: str = "") -> bool:
+    """A piece of a sentence the splitter cut at a name's initial ("... when he fired
+    James B." / "Mueller III is said ..."), or one starting in lower case: never shown as a
+    claim of its own."""
+    text = sentence.strip()
+    if not text or text[0].islower() or _INITIAL_END.search(text):
+        return True
+    if text.endswith(("...", "…")):
+        return True  # cut short where the page was
+    return bool(previous and _INITIAL_END.search(previous.strip()))
+
+
+def _latest_year(story: Story) -> int | None:
+    years = [int(y) for t in story.texts for y in _YEARS.findall(t.text)]
+    dated = [t.published.year for t in story.texts if t.published is not None]
+    return max(dated) if dated else max(years) if years else None
+
+
+def background(story: Story, sentence: str) -> bool:
+    """Dated before the story: an earlier year, or a month a season or more back."""
+    return _earlier_year(sentence, _latest_year(story)) or _earlier_month(
+        sentence, _story_month(story)
+    )
+
+
+def _earlier_year(sentence: str, latest: int | None) -> bool:
+    """Background: the sentence is dated in a year before the story's own."""
+    if latest is None:
+        return False
+    return any(int(y) < latest for y in _YEARS.findall(sentence))
+
+
+_MONTHS = {
+    m: n
+    for n, names in enumerate(
+        [
+            ("Jan", "January"), ("Feb", "February"), ("Mar", "March"), ("Apr", "April"),
+            ("May",), ("Jun", "June"), ("Jul", "July"), ("Aug", "August"),
+            ("Sep", "Sept", "September"), ("Oct", "October"), ("Nov", "November"),
+            ("Dec", "December"),
+        ],
+        start=1,
+    )
+    for m in names
+}  # fmt: skip
+# A month with its day ("on Oct. 27") or opening the sentence ("In August, ..."): when it
+# happened. A month in passing ("the elections in November") may be ahead, so it is not read.
+_DATED = re.compile(
+    r"\b(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\s+\d{1,2}\b"
+    r"|^In (?P<in>" + "|".join(m for m in _MONTHS if len(m) > 3) + r"),"
+)
+# A sentence dated this many months or more before the story tells background: last
+# season's events. Beyond AHEAD_MONTHS short of a year back, the date is as likely ahead.
+EARLIER_MONTHS = 3
+AHEAD_MONTHS = 3
+
+
+def _earlier_month(sentence: str, story_month: int | None) -> bool:
+    """Background: the sentence is dated three months or more before the story's month."""
+    if story_month is None:
+        return False
+    for match in _DATED.finditer(sentence):
+        month = _MONTHS[match.group("month") or match.group("in")]
+        back = (story_month - month) % 12
+        if EARLIER_MONTHS <= back <= 12 - AHEAD_MONTHS - 1:
+            return True
+    return False
+
+
+def _story_month(story: Story) -> int | None:
+    dated = [t.published for t in story.texts if t.published is not None]
+    return max(dated).month if dated else None
+
+
+def _actor(story: Story, speaker: str) -> bool:
+    """A speaker the story's outlets name (a core term), not a pronoun or a passer-by. Given
+    a whole sentence (the speaker was not found), any name in it counts."""
+    names = entity_candidates(speaker) if len(speaker.split()) > 4 else [speaker]
+    words = [w for n in names for w in re.findall(r"[A-Za-z]+", n) if w.lower() not in _PRONOUNS]
+    return any(term in story.core for term in content_terms(" ".join(words)))
+
+
+def _covered(story: Story, t: int, sentence: str) -> bool:
+    """Does another outlet have a sentence saying much the same? Only the few sentences
+    sharing the most words are scored, so long stories stay fast."""
+    mine = sentence.lower()
+    for other, index in story.similar_sentences(t, sentence):
+        theirs = story.texts[other].facts.sentences[index].text.lower()
+        if (
+            fuzz.token_set_ratio(mine, theirs) >= COVERED
+            and fuzz.partial_ratio(mine, theirs) >= COVERED
+        ):
+            return True
+    return False

@@ -1,0 +1,46 @@
+"""The one place where the items of a report are ranked: page furniture dropped, each
+sentence told once (by its most important item), then most important first."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from bot.pipeline.compare.model import Difference
+from bot.pipeline.compare.only_in import is_furniture
+
+# Kinds an editor checks first when importance ties: disagreements before absences.
+_KIND_ORDER = {
+    "conflict": 0, "number": 1, "quote": 2, "attribution": 3, "title": 4, "name": 5,
+    "only_in": 6,
+}  # fmt: skip
+
+
+# "Only in" items one outlet alone gives, at most this many per outlet: the rest of an
+# outlet's own material (its background, its colour) is left to the article itself.
+OWN_ITEMS_PER_OUTLET = 3
+
+
+def rank(found: list[Difference], limit: int | None) -> list[Difference]:
+    """Items most important first (at most `limit`, None for all). An "only in" item whose
+    evidence sentence another, higher item already shows is the same news told again and is
+    dropped; so is any item whose every evidence sentence is page furniture, and an outlet's
+    own "only in" items beyond OWN_ITEMS_PER_OUTLET. Ties keep their order of finding, and
+    that order follows the input's, so one input gives one report."""
+    ordered = sorted(found, key=lambda d: (-d.importance, _KIND_ORDER.get(d.kind, 9)))
+    shown: set[tuple[str, str]] = set()
+    kept: list[Difference] = []
+    own: Counter[str] = Counter()
+    for difference in ordered:
+        sentences = {(e["article"], e["text"]) for v in difference.variants for e in v.evidence}
+        if sentences and all(is_furniture(text) for _, text in sentences):
+            continue
+        if difference.kind == "only_in" and sentences & shown:
+            continue
+        alone = [v.outlets[0] for v in difference.variants if len(v.outlets) == 1]
+        if difference.kind == "only_in" and len(difference.variants) == 1 and alone:
+            if own[alone[0]] >= OWN_ITEMS_PER_OUTLET:
+                continue
+            own[alone[0]] += 1
+        shown |= sentences
+        kept.append(difference)
+    return kept if limit is None else kept[:limit]

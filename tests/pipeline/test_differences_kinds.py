@@ -1,0 +1,187 @@
+"""Each failure kind of issue 14 pinned with a small real-shaped example and its right value:
+figures typed by spaCy, amounts equal however written, figures compared only within one slot,
+one item per quote and per name, and page furniture never reported."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.pipeline.compare import OutletText, compare
+from bot.pipeline.facts import sentences
+from bot.pipeline.quantities import read_quantities
+
+CASES = json.loads(
+    (Path(__file__).parents[1] / "data" / "differences" / "failure_kinds.json").read_text("utf-8")
+)
+
+
+def figures(text: str):
+    return read_quantities(text, tuple(sentences(text)))
+
+
+@pytest.mark.parametrize("case", CASES["not_counts"], ids=lambda c: c["text"][:30])
+def test_dates_ordinals_times_and_names_are_not_quantities(case: dict) -> None:
+    assert [q.text for q in figures(case["text"])] == case["figures"]
+
+
+@pytest.mark.parametrize("case", CASES["values"], ids=lambda c: c["text"][:30])
+def test_figures_have_their_value_in_base_units(case: dict) -> None:
+    (figure,) = figures(case["text"])
+    assert figure.value == pytest.approx(case["value"], rel=1e-3)
+    assert figure.unit == case["unit"]
+
+
+def test_a_figure_knows_what_it_counts_and_by_which_verb() -> None:
+    (figure,) = figures("At least 15 people were killed in the strike, the ministry said.")
+    assert (figure.value, figure.hedge, figure.counted, figure.verb) == (
+        15,
+        "at least",
+        "people",
+        "kill",
+    )
+
+
+def story(*lines: tuple[str, str], published: list[datetime] | None = None):
+    return [
+        OutletText(outlet, str(n), text, published=published[n] if published else None)
+        for n, (outlet, text) in enumerate(lines)
+    ]
+
+
+def test_a_death_toll_told_four_ways_is_one_number_item_with_outlets_on_each_side() -> None:
+    texts = story(
+        ("ABC", "At least 14 people were killed in the earthquake in western Nepal, police said."),
+        ("CBS", "The earthquake in western Nepal killed 15 people, police said on Saturday."),
+        (
+            "NPR",
+            "Nineteen people were killed in the earthquake in western Nepal, the health ministry said.",
+        ),
+        ("France 24", "The earthquake in western Nepal killed 20 people, officials said."),
+    )
+    numbers = [d for d in compare(texts, limit=None) if d.kind == "number"]
+    assert len(numbers) == 1
+    sides = {v.value: v.outlets for v in numbers[0].variants}
+    assert sides == {
+        "At least 14": ["ABC"],
+        "15": ["CBS"],
+        "Nineteen": ["NPR"],
+        "20": ["France 24"],
+    }
+
+
+def test_a_toll_growing_with_publication_time_is_told_as_an_update() -> None:
+    texts = story(
+        ("ABC", "At least 14 people were killed in the earthquake in western Nepal, police said."),
+        ("France 24", "The earthquake in western Nepal killed 20 people, police said."),
+        published=[
+            datetime(2024, 11, 4, 9, 10, tzinfo=UTC),
+            datetime(2024, 11, 4, 14, 30, tzinfo=UTC),
+        ],
+    )
+    (number,) = [d for d in compare(texts, limit=None) if d.kind == "number"]
+    assert "rose from At least 14 (ABC, 09:10) to 20 (France 24, 14:30)" in number.summary
+
+
+def test_equal_amounts_written_differently_are_no_difference() -> None:
+    texts = story(
+        (
+            "Reuters",
+            "Microsoft agreed to buy the games maker in a deal worth $11.1B, the company said.",
+        ),
+        (
+            "AP",
+            "Microsoft agreed to buy the games maker in a deal worth $11.1 billion, the company said.",
+        ),
+        (
+            "BBC",
+            "Microsoft agreed to buy the games maker in a deal worth about $11 billion, the company said.",
+        ),
+    )
+    assert not [d for d in compare(texts, limit=None) if d.kind == "number"]
+
+
+def test_usd_100_and_100_dollars_put_both_outlets_on_one_side() -> None:
+    texts = story(
+        (
+            "Al Jazeera",
+            "The agency promised each displaced family in Gaza USD 100 in cash aid on Monday.",
+        ),
+        ("AP", "The agency promised each displaced family in Gaza $100 in cash aid on Monday."),
+        (
+            "BBC",
+            "The agency in Gaza promised displaced families cash aid on Monday, officials said.",
+        ),
+    )
+    for d in compare(texts, limit=None):
+        for v in d.variants:
+            if "100" in v.value:
+                assert {"Al Jazeera", "AP"} <= set(v.outlets)
+
+
+def test_headcount_and_jobs_cut_are_not_one_slot() -> None:
+    texts = story(
+        (
+            "Reuters",
+            "The carmaker, which employs about 75,000 workers, announced the cuts on Tuesday.",
+        ),
+        ("AP", "The carmaker will cut more than 20,000 jobs, it announced on Tuesday."),
+    )
+    assert not [d for d in compare(texts, limit=None) if d.kind == "number"]
+
+
+def test_one_word_changed_inside_a_quote_is_one_quote_item() -> None:
+    texts = story(
+        (
+            "Al Jazeera",
+            'The ministry said in a statement: "We reject his visit and its aims entirely."',
+        ),
+        (
+            "Reuters",
+            'The ministry said in a statement: "We reject his message and its aims entirely."',
+        ),
+        (
+            "AFP",
+            'The foreign ministry said in a statement: "We reject his visit and its aims entirely."',
+        ),
+    )
+    quotes = [d for d in compare(texts, limit=None) if d.kind == "quote"]
+    assert len(quotes) == 1
+    assert "visit" in quotes[0].summary and "message" in quotes[0].summary
+
+
+def test_a_name_spelled_two_ways_is_one_name_item() -> None:
+    texts = story(
+        ("CNN", "Trump named Reince Priebus as his chief of staff on Sunday, aides said."),
+        ("Breitbart", "Trump named Reince Preibus as his chief of staff on Sunday, aides said."),
+    )
+    names = [d for d in compare(texts, limit=None) if d.kind == "name"]
+    assert [sorted(v.value for v in d.variants) for d in names] == [["Preibus", "Priebus"]]
+
+
+def test_senator_and_sen_are_one_title() -> None:
+    texts = story(
+        ("CNN", "Senator Lindsey Graham said the vote would go ahead on Thursday."),
+        ("Fox News", "Sen. Lindsey Graham said the vote would go ahead on Thursday."),
+    )
+    assert not [d for d in compare(texts, limit=None) if d.kind == "title"]
+
+
+def test_page_furniture_is_never_an_item() -> None:
+    texts = story(
+        (
+            "NBC 5",
+            "The storm closed 40 schools across the county on Monday, officials said. "
+            "Watch NBC 5 free wherever you are. Join our VIP club with promo code NEWS for 60% off.",
+        ),
+        (
+            "WGN",
+            "The storm closed 40 schools across the county on Monday, officials said. "
+            "Download the WGN app and watch 4 newscasts live.",
+        ),
+    )
+    shown = json.dumps([d.to_json() for d in compare(texts, limit=None)])
+    assert "Watch NBC" not in shown and "promo code" not in shown and "app" not in shown

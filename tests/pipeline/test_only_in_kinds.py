@@ -1,0 +1,82 @@
+"""The judged development set's fault kinds, pinned with real-shaped stories: "only in" never
+for what another outlet says in other words (the lede above all), never for colour (a
+private person's quote, a commentator's view) or a sentence cut at a name's initial; names
+are proper nouns, never word forms or common words; quotes changed only in small words are
+not items; one input always gives one report."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.pipeline.compare import OutletText, compare
+from bot.pipeline.compare.model import Story
+from bot.pipeline.compare.only_in import background, is_fragment
+
+STORIES = json.loads(
+    (Path(__file__).parents[1] / "data" / "differences" / "only_in_kinds.json").read_text("utf-8")
+)["stories"]
+
+
+def texts_of(case: dict) -> list[OutletText]:
+    return [
+        OutletText(outlet, str(n), text) for n, (outlet, text) in enumerate(case["outlets"].items())
+    ]
+
+
+def shown(difference) -> str:
+    evidence = " ".join(e["text"] for v in difference.variants for e in v.evidence)
+    return f"{difference.summary} {evidence}"
+
+
+@pytest.mark.parametrize("case", STORIES, ids=lambda c: c["name"])
+def test_only_in_items_are_what_one_outlet_alone_says(case: dict) -> None:
+    report = compare(texts_of(case), limit=None)
+    only = [shown(d) for d in report if d.kind == "only_in"]
+    for word in case.get("only_in_absent", []):
+        assert not [item for item in only if word in item], word
+    for word in case.get("only_in_present", []):
+        assert [item for item in only if word in item], word
+    for kind in case.get("kinds_absent", []):
+        assert not [d.summary for d in report if d.kind == kind]
+
+
+def test_a_sentence_cut_at_a_name_initial_is_a_fragment() -> None:
+    assert is_fragment(
+        "Mueller is trying to determine whether he had intent when he fired James B."
+    )
+    assert is_fragment("Comey, the former director, was fired in May.", "He fired James B.")
+    assert not is_fragment("Mueller wants to know why the president fired James B. Comey in May.")
+
+
+def test_one_input_gives_one_report() -> None:
+    case = STORIES[0]
+    first = [d.to_json() for d in compare(texts_of(case), limit=None)]
+    again = [d.to_json() for d in compare(texts_of(case), limit=None)]
+    assert first == again
+
+
+def test_a_sentence_dated_a_season_or_more_before_the_story_is_background() -> None:
+    published = datetime(2018, 4, 30, 12, tzinfo=UTC)
+    story = Story(
+        [
+            OutletText(
+                "Fox", "1", "Mueller has a list of questions for Trump.", published=published
+            ),
+            OutletText(
+                "NYT", "2", "Mueller listed four dozen questions for Trump.", published=published
+            ),
+        ]
+    )
+    assert background(story, "Manafort and Gates were indicted on Oct. 27 on multiple counts.")
+    assert background(story, "In August, North Korea vowed to retaliate against the U.S.")
+    assert background(story, "The $1.7 billion was paid to Iran in 2016.")
+    assert not background(story, "Trump's lawyers met Mueller's team on April 27.")
+    assert not background(story, "The midterm elections in November will test the party.")
+
+
+def test_a_sentence_cut_short_with_an_ellipsis_is_a_fragment() -> None:
+    assert is_fragment("Todd Young (Ind.) and Senate Minority Leader Mitch McConnell (Ky.)...")
