@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from bot.errors import ConfigError, NewsdeskError
+from bot.errors import ConfigError, InputError, NewsdeskError
 
 _T = TypeVar("_T")
 
@@ -154,6 +154,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
     from bot.pipeline.fetch import Fetcher, default_client
     from bot.preview import preview, render
 
+    if args.base and args.source.lower().startswith(("http://", "https://")):
+        raise InputError("--base is for a local file; a URL's links resolve against the URL")
     settings = _settings(args)
     fetcher = Fetcher(default_client(), allow_private=settings.allow_private_sources)
     report = preview(fetcher, args.source, kind=args.kind, base=args.base)

@@ -216,3 +216,10 @@ def test_sources_from_the_terminal_follow_the_slack_rules(server, tmp_path: Path
         env={**env, "NEWSDESK_ALLOW_PRIVATE_SOURCES": "false"},
     )
     assert private.returncode == 1 and "private" in private.stdout
+
+
+def test_preview_refuses_base_with_a_url(tmp_path: Path) -> None:
+    result = newsdesk(
+        "preview", "https://example.com/feed.xml", "--base", "https://x/", cwd=tmp_path
+    )
+    refused(result, "--base is for a local file")
