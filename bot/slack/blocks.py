@@ -25,6 +25,7 @@ from bot.slack.mrkdwn import (
     plain_when,
     when,
 )
+from bot.slack.notifications import count, notification_text
 
 # Slack's limits (docs.slack.dev/reference/block-kit): 50 blocks a message; section and
 # context text 3000 characters; header text 150; button text 75 and value 2000. The `text`
@@ -300,7 +301,11 @@ RENDERERS = {
 
 
 def render_event(event: str, payload: dict[str, Any]) -> Message:
-    return RENDERERS[event](payload)
+    """The message an outbox event posts: its blocks, and as its text the one sentence a
+    phone shows (`notifications.notification_text`)."""
+    message = RENDERERS[event](payload)
+    message.text = notification_text(event, payload)
+    return message
 
 
 # --- slash command answers --------------------------------------------------------------------
@@ -424,14 +429,12 @@ def _button(label: str, action_id: str, value: str, primary: bool = False) -> di
 def digest(payload: dict[str, Any]) -> Message:
     """A digest's parent: why it came, and each story's headline with its outlet count; the
     stories themselves are its thread replies."""
-    from bot.slack.notifications import notification_text
-
     stories = payload.get("stories", [])
     lines = [
         [
             "• *",
             Outside(s["title"], HEADLINE_CHARS),
-            f"* ({_outlets_phrase(int(s.get('outlet_count') or 0))})",
+            f"* ({count(int(s.get('outlet_count') or 0), 'outlet')})",
         ]
         for s in stories
     ]
@@ -448,13 +451,11 @@ def digest(payload: dict[str, Any]) -> Message:
 def digest_story(payload: dict[str, Any]) -> Message:
     """One story of a digest: headline, outlets, top difference, and a link to its alert
     thread when one exists (`thread`, resolved when posting)."""
-    from bot.slack.notifications import notification_text
-
     outlets = payload.get("outlets", [])
     first = payload.get("first") or {}
     lines: list[Line] = [
         ["*", Link(article_url(first) if first else None, payload["title"], HEADLINE_CHARS), "*"],
-        [f"{_outlets_phrase(len(outlets))}: ", Listing(outlets, NAME_CHARS)],
+        [f"{count(len(outlets), 'outlet')}: ", Listing(outlets, NAME_CHARS)],
     ]
     top = payload.get("difference")
     lines.append(difference_line(top) if top else ["_No differences found between its outlets._"])
@@ -465,8 +466,6 @@ def digest_story(payload: dict[str, Any]) -> Message:
 
 def muted_news(payload: dict[str, Any]) -> Message:
     """A muted story has news: what the channel is missing, and a button to unmute it."""
-    from bot.slack.notifications import notification_text
-
     lines: list[Line] = [
         [
             ":mute: *",
@@ -481,7 +480,7 @@ def muted_news(payload: dict[str, Any]) -> Message:
     blocks = sections([], lines)
     blocks.append(
         context(
-            f"{_outlets_phrase(int(payload.get('outlet_count') or 0))} now. "
+            f"{count(int(payload.get('outlet_count') or 0), 'outlet')} now. "
             f"`/newsdesk unmute {payload['story_id']}` lets its alerts through again."
         )
     )
@@ -511,10 +510,6 @@ def single_outlet_note(outlet: str) -> dict[str, Any]:
         Outside(outlet, NAME_CHARS),
         "* has this story so far.",
     )
-
-
-def _outlets_phrase(n: int) -> str:
-    return "1 outlet" if n == 1 else f"{n} outlets"
 
 
 def _unmute_actions(story_id: int | str) -> dict[str, Any]:

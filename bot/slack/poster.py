@@ -24,7 +24,6 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import metrics
 from bot.slack.blocks import render_event
-from bot.slack.notifications import notification_text
 from bot.slack.permalinks import thread_permalink
 from storage.db import OutboxRow, Store
 
@@ -124,9 +123,7 @@ class SlackPoster:
                 **payload,
                 "thread": thread_permalink(self.store, self.client, int(payload["story_id"])),
             }
-        message = render_event(entry.event, payload)
-        message.text = notification_text(entry.event, payload)
-        rendered = message.as_kwargs()
+        rendered = render_event(entry.event, payload).as_kwargs()
         if entry.event == "parent_update":
             response = self.client.chat_update(channel=entry.channel, ts=thread_ts, **rendered)
         else:
