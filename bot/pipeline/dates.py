@@ -175,10 +175,7 @@ def parse_zoned_datetime(value: object) -> datetime | None:
     """
     if not isinstance(value, str) or not value.strip():
         return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
+    parsed = _from_iso(value.strip())
+    if parsed is None or parsed.tzinfo is None:
         return None
     return parsed.astimezone(UTC)
