@@ -29,6 +29,12 @@ SEARCH_LEAD_CHARS = 400
 SEARCH_TEXT_CHARS = 8000
 # How many of the most recent stories `latest_stories` looks through.
 LATEST_SCAN = 2000
+# A story's outlets as the alert threshold counts them: distinct outlets, another outlet's
+# copy of a text not counted (for a query over stories aliased `s`).
+_OUTLET_COUNT = (
+    "(SELECT COUNT(DISTINCT outlet) FROM articles a"
+    " WHERE a.story_id = s.id AND a.placement != 'copy') AS outlet_count"
+)
 
 
 def now_iso() -> str:
@@ -574,9 +580,7 @@ class Store:
             return []
         match = " ".join(f'"{w}"' for w in words)
         return self._rows(
-            "SELECT s.*, fts.rank AS rank, "
-            "(SELECT COUNT(DISTINCT outlet) FROM articles a WHERE a.story_id = s.id "
-            " AND a.placement != 'copy') AS outlet_count "
+            f"SELECT s.*, fts.rank AS rank, {_OUTLET_COUNT} "
             "FROM stories_fts fts JOIN stories s ON s.rowid = fts.rowid "
             "WHERE stories_fts MATCH ? ORDER BY fts.rank LIMIT ?",
             [match, limit],
@@ -586,8 +590,7 @@ class Store:
         """The most recently active stories with at least `min_outlets` counted outlets,
         looked for among the LATEST_SCAN most recent (never a count over all history)."""
         return self._rows(
-            "SELECT * FROM (SELECT s.*, (SELECT COUNT(DISTINCT outlet) FROM articles a"
-            " WHERE a.story_id = s.id AND a.placement != 'copy') AS outlet_count"
+            f"SELECT * FROM (SELECT s.*, {_OUTLET_COUNT}"
             " FROM (SELECT * FROM stories ORDER BY last_seen DESC LIMIT ?) s)"
             " WHERE outlet_count >= ? ORDER BY last_seen DESC LIMIT ?",
             [max(LATEST_SCAN, limit), min_outlets, limit],
@@ -597,8 +600,7 @@ class Store:
         """Stories with an article seen at or after `since`, most recently active first, each
         with `outlet_count` (distinct outlets, copies not counted); at most `limit`."""
         return self._rows(
-            "SELECT s.*, (SELECT COUNT(DISTINCT outlet) FROM articles a"
-            " WHERE a.story_id = s.id AND a.placement != 'copy') AS outlet_count"
+            f"SELECT s.*, {_OUTLET_COUNT}"
             " FROM stories s WHERE s.last_seen >= ? ORDER BY s.last_seen DESC LIMIT ?",
             [to_iso(since), limit],
         )
