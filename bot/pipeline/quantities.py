@@ -183,7 +183,9 @@ class _Worker:
 
 def _serve() -> None:
     """The worker's loop: (function name, args) in, its result out, until stdin closes."""
-    functions = {"read": _read, "proper_noun": _proper_noun}
+    from bot.pipeline.voices import _voices
+
+    functions = {"read": _read, "proper_noun": _proper_noun, "voices": _voices}
     while True:
         try:
             name, args = pickle.load(sys.stdin.buffer)
@@ -194,6 +196,16 @@ def _serve() -> None:
 
 
 _WORKER = _Worker()
+
+
+def run_in_worker(function: str, *args: Any) -> Any:
+    """`function(*args)` in the parsing worker (a name `_serve` knows)."""
+    return _WORKER.run(function, *args)
+
+
+def nlp() -> Any:
+    """In the worker: the loaded spaCy pipeline."""
+    return _reader().nlp
 
 
 def proper_noun(word: str, sentence: str) -> bool:

@@ -80,3 +80,22 @@ def test_a_sentence_dated_a_season_or_more_before_the_story_is_background() -> N
 
 def test_a_sentence_cut_short_with_an_ellipsis_is_a_fragment() -> None:
     assert is_fragment("Todd Young (Ind.) and Senate Minority Leader Mitch McConnell (Ky.)...")
+
+
+def test_the_parse_reads_when_a_sentence_happened_and_who_speaks() -> None:
+    from bot.pipeline.compare.only_in import dated_before
+    from bot.pipeline.voices import read_voices
+
+    past, today, expert, official = read_voices(
+        [
+            'Last year, Trump continually referred to Kim as "Rocket Man."',
+            "Trump said on Tuesday that the summit would go ahead in June.",
+            '"It can\'t happen," said Tyler, a Republican consultant.',
+            "Pentagon spokesperson John Kirby said Wednesday that 68% are vaccinated.",
+        ]
+    )
+    assert dated_before(past, 2018) and not dated_before(today, 2018)
+    assert [s.name for s in expert.speakers] == ["Tyler"]
+    assert "consultant" in expert.speakers[0].words
+    assert official.speakers[0].name == "John Kirby"
+    assert official.speakers[0].words.startswith("Pentagon spokesperson")

@@ -191,6 +191,11 @@ def outlets_label(outlets: list[str], shown: int = 4) -> str:
 
 # Other outlets' sentences sharing the most words that a sentence is compared with.
 SAID_CANDIDATES = 5
+# A story with at most this many sentences in all is compared sentence against every
+# other outlet's sentence (a paraphrase often shares few words with its twin: "aides said
+# Trump himself has not spoken with Kim" / "he denied personally speaking to Jong-un").
+# Larger stories keep to the candidates above, so 200 outlets stay within the bench's time.
+EVERY_SENTENCE_UP_TO = 800
 # Share of a sentence's content words one sentence of another outlet must hold to say it.
 WORDS_SHARED = 0.6
 # Terms in a postings list longer than this carry little signal and cost the most.
@@ -281,26 +286,26 @@ class Story:
         in one sentence of another outlet (`WORDS_SHARED`), or the same claim by embedding
         (cosine >= `threshold`) with one of the other outlets' sentences sharing the most
         words with it or one of their opening sentences (where a story's main claim is told
-        in each outlet's own words). Bounded per sentence, so 200 outlets stay fast."""
+        in each outlet's own words); in a story of at most `EVERY_SENTENCE_UP_TO` sentences,
+        with every other outlet's sentence. Bounded per sentence, so 200 outlets stay fast."""
         rows = self.similar_sentences(t, sentence, count=SAID_CANDIDATES)
-        if not rows:
-            return False
         mine = sentence_terms(sentence)
         for u, i in rows:
             theirs = sentence_terms(self.texts[u].facts.sentences[i].text)
             if mine and len(mine & theirs) >= max(3, WORDS_SHARED * len(mine)):
                 return True
         outlet = self.texts[t].outlet
-        chosen = sorted(range(len(self.texts)), key=lambda u: self.texts[u].outlet)
-        openings = [
-            (u, i)
-            for u in chosen[:_CENTROID_OUTLETS]
-            if self.texts[u].outlet != outlet
-            for i in self.opening(u)
-        ]
-        others = list(
-            dict.fromkeys(self.texts[u].facts.sentences[i].text for u, i in rows + openings)
-        )
+        if len(self.rows) <= EVERY_SENTENCE_UP_TO:
+            compared = [(u, i) for u, i in self.rows if self.texts[u].outlet != outlet]
+        else:
+            chosen = sorted(range(len(self.texts)), key=lambda u: self.texts[u].outlet)
+            compared = rows + [
+                (u, i)
+                for u in chosen[:_CENTROID_OUTLETS]
+                if self.texts[u].outlet != outlet
+                for i in self.opening(u)
+            ]
+        others = list(dict.fromkeys(self.texts[u].facts.sentences[i].text for u, i in compared))
         cosines = sentence_vectors(others) @ sentence_vectors([sentence])[0]
         return float(cosines.max()) >= threshold
 

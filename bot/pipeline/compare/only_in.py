@@ -21,6 +21,7 @@ from bot.pipeline.compare.model import (
     shorten,
 )
 from bot.pipeline.text import content_terms, entity_candidates
+from bot.pipeline.voices import Speaker, Voice, read_voices
 
 # A sentence is covered by another outlet when one of its sentences is this similar.
 COVERED = 55
@@ -99,6 +100,7 @@ def sentences_only_in(story: Story) -> list[Difference]:
     found = []
     latest = _latest_year(story)
     month = _story_month(story)
+    survivors = []
     for t, text in enumerate(story.texts):
         other_terms: set[str] = set()
         for u, other in enumerate(story.texts):
@@ -152,23 +154,36 @@ def sentences_only_in(story: Story) -> list[Difference]:
             threshold = SAME_LEDE if index in lede else SAME_CLAIM
             if story.said_elsewhere(t, sentence.text, threshold):
                 continue
-            # A quote or a claim credited to someone, a denial, a figure, a named source.
-            said = 0.25 if quoted else 0.15 if _CLAIM.search(sentence.text) else 0.0
-            score = 0.1 + 0.2 * (index in figures) + said + 0.35 * rebuttal
-            score += 0.1 * (index in credited) + 0.15 * min(len(new_names), 2)
-            score += 0.05 * min(len(new_terms), 5) / 5
-            score *= 0.6 + 0.4 * lead_weight(index)
-            score *= 0.5 + max(0.0, story.closeness(sentence.text))  # the event's own first
-            value = ", ".join((new_names or new_terms)[:4])
-            found.append(
-                Difference(
-                    "only_in",
-                    value,
-                    f"Only {outlets_label([text.outlet])}: {shorten(sentence.text, 160)}",
-                    [Variant(value, [text.outlet], [evidence(text, sentence)])],
-                    score,
-                )
+            survivors.append((t, index, sentence, quoted, rebuttal, new_terms, new_names))
+    # The parse is read last, for the few sentences left: when they happened, who says them.
+    voices = read_voices([s.text for _, _, s, *_ in survivors])
+    for (t, index, sentence, quoted, rebuttal, new_terms, new_names), voice in zip(
+        survivors, voices, strict=True
+    ):
+        text = story.texts[t]
+        credited = {a.sentence for a in text.facts.attributions}
+        figures = {q.sentence for q in text.quantities}
+        if any(outside_voice(story, t, speaker) for speaker in voice.speakers):
+            continue
+        # A quote or a claim credited to someone, a denial, a figure, a named source.
+        said = 0.25 if quoted else 0.15 if _CLAIM.search(sentence.text) else 0.0
+        score = 0.1 + 0.2 * (index in figures) + said + 0.35 * rebuttal
+        score += 0.1 * (index in credited) + 0.15 * min(len(new_names), 2)
+        score += 0.05 * min(len(new_terms), 5) / 5
+        score *= 0.6 + 0.4 * lead_weight(index)
+        score *= 0.5 + max(0.0, story.closeness(sentence.text))  # the event's own first
+        if dated_before(voice, latest):
+            score *= BACKGROUND_WEIGHT  # told, but after the event's own news
+        value = ", ".join((new_names or new_terms)[:4])
+        found.append(
+            Difference(
+                "only_in",
+                value,
+                f"Only {outlets_label([text.outlet])}: {shorten(sentence.text, 160)}",
+                [Variant(value, [text.outlet], [evidence(text, sentence)])],
+                score,
             )
+        )
     return found
 
 
@@ -261,6 +276,55 @@ def _earlier_month(sentence: str, story_month: int | None) -> bool:
 def _story_month(story: Story) -> int | None:
     dated = [t.published for t in story.texts if t.published is not None]
     return max(dated).month if dated else None
+
+
+# Words of a speaker's office that tie them to the story's event: officials, not voices
+# from outside. "Director" alone is left out (the director of a think-tank project is a
+# commentator); with a core term of the story it counts ("director of the FBI").
+_OFFICE = re.compile(
+    r"\b(?:minister|secretary|spokes(?:person|man|woman)|president|premier|chancellor|"
+    r"governor|senator|sen|rep|representative|congress(?:man|woman)|lawmaker|ambassador|"
+    r"officials?|commissioner|chief|general|admiral|mayor|police|sheriff|prosecutors?|"
+    r"attorney|judge|justice|ministry|department|agency|aide|adviser|advisor|leader|"
+    r"chair(?:man|woman)?|ceo|king|queen|prince|pope)\b",
+    re.IGNORECASE,
+)
+# Words of a speaker's description that mark an outside voice asked for an opinion or
+# met on the spot, whatever else it says.
+_OUTSIDE = re.compile(
+    r"\b(?:professor|analyst|expert|fellow|researcher|scholar|lecturer|think[- ]tank|"
+    r"commentator|columnist|strategist|consultant|author|historian|economist|volunteer|"
+    r"activist|resident|organi[sz]er|university|institute|cent(?:er|re) for|project)\b",
+    re.IGNORECASE,
+)
+
+
+def outside_voice(story: Story, t: int, speaker: Speaker) -> bool:
+    """A person only this outlet names, speaking with no office tied to the story (an
+    expert, a consultant, a volunteer, a passer-by): what they say is colour or commentary,
+    not the event. Unnamed speakers ("officials", "the ministry") and people another outlet
+    names are the story's own voices."""
+    if not speaker.name:
+        return False
+    surname = speaker.name.split()[-1].lower()
+    if any(surname in other.text.lower() for u, other in enumerate(story.texts) if u != t):
+        return False
+    if _OUTSIDE.search(speaker.words):
+        return True
+    office = _OFFICE.search(speaker.words)
+    return not office and not (story.core & set(content_terms(speaker.words)) - {surname})
+
+
+# An "only in" sentence dated before the story weighs this much of its score: background
+# is often an outlet's own context (who backed the idea last year), rarely the event's news.
+BACKGROUND_WEIGHT = 0.7
+
+
+def dated_before(voice: Voice, latest_year: int | None) -> bool:
+    """Background, by the parse: a DATE entity pointing back ("last year", "two weeks ago",
+    "since January", "earlier this month"), an adverb such as "previously", or a DATE in an
+    earlier year than the story's latest. (A month named alone may be ahead: not read.)"""
+    return voice.earlier or any(_earlier_year(date, latest_year) for date in voice.dates)
 
 
 def _actor(story: Story, speaker: str) -> bool:

@@ -1,0 +1,87 @@
+"""Who speaks in a sentence and when it happened, read with spaCy's parse.
+
+"Only in" items must be about the story's own event and told by its own actors: not
+background (dated before the story: "Last year, ...", "since January", "two weeks ago",
+"previously") and not an outside voice (a commentator, a passer-by, a volunteer: a person
+no other outlet names, with no office that ties them to the story). The regex facts cannot
+tell those apart; the parse can: DATE entities, the subject of a reporting verb ("said
+Tyler, a Republican consultant", "Pentagon spokesperson John Kirby said") and the words
+around the person's name. Read in the parsing worker of `quantities` (spaCy never loads in
+the bot process), only for the few sentences that are candidates for an "only in" item.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+# Reporting verbs whose subject is the speaker of the sentence's claim (lemmas).
+REPORTING = frozenset(
+    "say tell add warn announce claim write argue note explain insist acknowledge predict "
+    "accuse allege admit confirm state suggest describe call believe contend recall "
+    "criticize criticise".split()
+)
+# A DATE entity in these words points before the story: its background.
+_PAST = re.compile(
+    r"\b(?:last|ago|previous|earlier|former|past|since|prior|before|once|following)\b",
+    re.IGNORECASE,
+)
+# Adverbs that date a clause before the story without a DATE entity.
+_PAST_ADVERBS = frozenset({"previously", "formerly", "once"})
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """The subject of a reporting verb: `name` the PERSON entity in it ("" when none, e.g.
+    "officials", "the ministry"), `words` the whole subject with its appositive ("Tom
+    Karako, director of the Missile Defense Project ...")."""
+
+    name: str
+    words: str
+
+
+@dataclass(frozen=True)
+class Voice:
+    """What the parse says of one sentence: its DATE entities, whether it is dated before
+    the story by a past-pointing date or adverb (`earlier`), and its speakers."""
+
+    dates: tuple[str, ...]
+    earlier: bool
+    speakers: tuple[Speaker, ...]
+
+
+def read_voices(sentences: list[str]) -> list[Voice]:
+    """One `Voice` per sentence, read in the parsing worker (`quantities._WORKER`)."""
+    from bot.pipeline.quantities import run_in_worker
+
+    return list(run_in_worker("voices", sentences)) if sentences else []
+
+
+def _voices(sentences: list[str]) -> list[Voice]:
+    """In the worker: the parse of each sentence, as `Voice`s."""
+    from bot.pipeline.quantities import nlp
+
+    return [_voice(doc) for doc in nlp().pipe(sentences, batch_size=64)]
+
+
+def _voice(doc: Any) -> Voice:
+    dates = tuple(e.text for e in doc.ents if e.label_ == "DATE")
+    earlier = any(_PAST.search(d) for d in dates) or any(
+        t.lower_ in _PAST_ADVERBS and t.pos_ == "ADV" for t in doc
+    )
+    speakers = []
+    for token in doc:
+        if token.pos_ != "VERB" or token.lemma_.lower() not in REPORTING:
+            continue
+        for child in token.children:
+            if child.dep_ not in ("nsubj", "nsubjpass") or child.pos_ == "PRON":
+                continue
+            subtree = doc[child.left_edge.i : child.right_edge.i + 1]
+            people = [e.text for e in subtree.ents if e.label_ == "PERSON"]
+            if not people and child.pos_ == "PROPN":  # a surname alone: "said Tyler, ..."
+                people = [
+                    " ".join(t.text for t in child.lefts if t.dep_ == "compound") + " " + child.text
+                ]
+            speakers.append(Speaker(people[0].strip() if people else "", subtree.text))
+    return Voice(dates, earlier, tuple(speakers))
