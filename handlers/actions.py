@@ -9,8 +9,8 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.desk import Desk
 from bot.slack.blocks import Message, notice
+from bot.slack.desk import Desk
 from bot.slack.mrkdwn import escape
 from handlers.commands import answer
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot.desk import Desk
 from bot.slack.blocks import Message, notice
+from bot.slack.desk import Desk
 
 logger = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.app import Newsdesk, create_app
-from bot.cycle import PollReport
 from bot.demo.server import DemoSite
+from bot.live.watcher import PollReport
 from bot.settings import Settings
 
 DEMO_POLL_SECONDS = 2

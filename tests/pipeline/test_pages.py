@@ -83,7 +83,7 @@ def test_plain_chinese_text_keeps_its_paragraphs() -> None:
 def test_analyze_keeps_an_html_records_page_text_as_extracted(tmp_path: Path) -> None:
     import json
 
-    from bot.analysis import read_articles
+    from bot.offline.analyze import read_articles
 
     html = (PAGES / "line_shapes.html").read_text(encoding="utf-8")
     path = tmp_path / "a.jsonl"

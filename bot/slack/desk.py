@@ -18,24 +18,24 @@ from urllib.parse import urlsplit
 from rapidfuzz import fuzz, process
 from slack_sdk import WebClient
 
-from bot.channel_schedule import (
+from bot.errors import ExtractionError, SourceError
+from bot.live.channel_schedule import (
     ChannelSchedule,
     ScheduleError,
     parse_digest,
     parse_quiet,
 )
-from bot.errors import ExtractionError, SourceError
+from bot.live.reading import open_source, read_listing
+from bot.live.story_events import LEAD_CHARS, member, queue_digest, story_differences
 from bot.pipeline.alerts import counted_outlets, words
 from bot.pipeline.fetch import Fetcher, check_url_allowed
 from bot.pipeline.pages import extract_page
 from bot.pipeline.urls import canonical_url
-from bot.reading import open_source, read_listing
 from bot.settings import Settings
 from bot.slack import blocks
 from bot.slack.blocks import Message
 from bot.slack.mrkdwn import clip, escape, when
 from bot.slack.permalinks import thread_permalink
-from bot.stories import LEAD_CHARS, member, queue_digest, story_differences
 from storage.db import ArticleRow, Store, to_iso
 
 logger = logging.getLogger(__name__)

@@ -11,10 +11,10 @@ from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot.channel_schedule import ChannelSchedule
-from bot.cycle import Watcher
-from bot.status import STATUS_SECONDS, StatusLine
-from bot.stories import queue_digest
+from bot.live.channel_schedule import ChannelSchedule
+from bot.live.status import STATUS_SECONDS, StatusLine
+from bot.live.story_events import queue_digest
+from bot.live.watcher import Watcher
 from storage.db import StorageError, Store
 
 logger = logging.getLogger(__name__)

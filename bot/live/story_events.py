@@ -10,7 +10,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from bot.channel_schedule import ChannelSchedule
+from bot.live.channel_schedule import ChannelSchedule
 from bot.pipeline.alerts import (
     HELD,
     ChannelPolicy,

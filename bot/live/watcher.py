@@ -17,6 +17,8 @@ import numpy as np
 
 from bot import metrics
 from bot.errors import ExtractionError, SourceError, Stopping
+from bot.live.reading import read_entry, read_listing
+from bot.live.story_events import queue_edit_events, queue_story_events
 from bot.pipeline.alerts import source_failing_event
 from bot.pipeline.assemble import StoryAssembler
 from bot.pipeline.dates import parse_datetime
@@ -32,9 +34,7 @@ from bot.pipeline.fetch import Fetcher
 from bot.pipeline.identity import article_key
 from bot.pipeline.models import FeedEntry, PageContent
 from bot.pipeline.pages import extract_page
-from bot.reading import read_entry, read_listing
 from bot.settings import Settings
-from bot.stories import queue_edit_events, queue_story_events
 from storage.db import ArticleRow, SourceRow, StorageError, Store, to_iso
 
 logger = logging.getLogger(__name__)
