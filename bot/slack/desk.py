@@ -26,17 +26,18 @@ from bot.live.channel_schedule import (
     parse_quiet,
 )
 from bot.live.reading import open_source, read_listing
-from bot.live.story_events import LEAD_CHARS, member, queue_digest, story_differences
-from bot.pipeline.alerts import counted_outlets, words
+from bot.live.story_events import member, queue_digest, story_differences
+from bot.pipeline.alerts import counted_outlets, headline, threshold
 from bot.pipeline.fetch import Fetcher, check_url_allowed
 from bot.pipeline.pages import extract_page
+from bot.pipeline.text import plain_words
 from bot.pipeline.urls import canonical_url
 from bot.settings import Settings
 from bot.slack import blocks
 from bot.slack.blocks import Message
 from bot.slack.mrkdwn import clip, escape, when
 from bot.slack.permalinks import thread_permalink
-from storage.db import ArticleRow, Store, to_iso
+from storage.db import SEARCH_LEAD_CHARS, ArticleRow, Store, to_iso
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +126,7 @@ class Desk:
         ("Ukriane troopps" -> "ukraine troops"); words with no close match are kept."""
         vocabulary = self.vocabulary()
         fixed = []
-        for word in words(query):
+        for word in plain_words(query):
             if word in vocabulary or not vocabulary:
                 fixed.append(word)
                 continue
@@ -143,7 +144,7 @@ class Desk:
             known = {
                 w
                 for s in pool
-                for w in words(f"{s['title']} {s['search_text'][:LEAD_CHARS]}")
+                for w in plain_words(f"{s['title']} {s['search_text'][:SEARCH_LEAD_CHARS]}")
                 if len(w) > 2
             }
             self._vocabulary = (time.monotonic(), known)
@@ -176,8 +177,8 @@ class Desk:
         members = [member(r) for r in rows]
         return {
             "id": story_id,
-            "title": members[0].title if members else stored["title"],
-            "outlets": counted_outlets(members),
+            "title": headline(members) if members else stored["title"],
+            "outlets": counted_outlets((m.outlet, m.placement) for m in members),
             "first_seen": stored["first_seen"],
         }
 
@@ -439,14 +440,14 @@ class Desk:
         counts = self.store.counts()
         outbox = self.store.outbox_counts()
         own = self.store.channel_settings().get(channel, {})
-        threshold = own.get("threshold") or self.settings.min_outlets
+        alerts_at = threshold(own.get("threshold"), self.settings.min_outlets)
         watch = ", ".join(f"“{escape(w)}”" for w in own.get("watch", [])) or "everything"
         schedule = ChannelSchedule.from_settings(own)
         lines = [
             f"Watching {counts['sources']} sources ({counts['failing']} failing); "
             f"{counts['articles']} articles in {counts['stories']} stories.",
             f"Messages waiting to be posted: {outbox['pending']}; posted: {outbox['sent']}.",
-            f"This channel: alerts at {threshold} outlets, watching {watch}.",
+            f"This channel: alerts at {alerts_at} outlets, watching {watch}.",
             "Quiet hours: "
             + (escape(schedule.quiet.describe()) if schedule.quiet else "none")
             + "; digest: "

@@ -11,8 +11,9 @@ import pytest
 
 from bot.errors import ExtractionError
 from bot.pipeline.fetch import USER_AGENT, Fetcher
-from bot.pipeline.furniture import clean_text, count_words, strip_page_furniture
+from bot.pipeline.furniture import clean_text, strip_page_furniture
 from bot.pipeline.pages import extract_page
+from bot.pipeline.text import count_words
 from tests.conftest import LoopbackServer, Reply
 
 PAGES = Path(__file__).resolve().parent.parent / "data" / "pages"
