@@ -32,8 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.analysis import InputArticle, analyze
-from bot.evaluate import BCubed, bcubed, gold_labels, labelled_articles
+from bot.offline.analyze import InputArticle, analyze
+from bot.offline.eval_clusters import BCubed, bcubed, gold_labels, labelled_articles
 from bot.pipeline.cluster import embed_articles
 from bot.pipeline.embed import shared_embedder
 from bot.pipeline.text import content_terms

@@ -18,7 +18,7 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-from bot.analysis import read_articles  # noqa: E402
+from bot.offline.analyze import read_articles  # noqa: E402
 from bot.pipeline.compare import OutletText, compare  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

@@ -36,8 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.cycle import Watcher  # noqa: E402
 from bot.demo.pages import article_page  # noqa: E402
+from bot.live.watcher import Watcher  # noqa: E402
 from bot.pipeline.fetch import Fetcher, default_client  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from storage import Store  # noqa: E402

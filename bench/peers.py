@@ -25,8 +25,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.analysis import InputArticle, analyze, read_articles
-from bot.evaluate import BCubed, bcubed, gold_labels
+from bot.offline.analyze import InputArticle, analyze, read_articles
+from bot.offline.eval_clusters import BCubed, bcubed, gold_labels
 from bot.pipeline.text import STOPWORDS, content_terms
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

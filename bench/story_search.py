@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.desk import Desk  # noqa: E402
 from bot.settings import Settings  # noqa: E402
+from bot.slack.desk import Desk  # noqa: E402
 from storage import Store  # noqa: E402
 
 OUTLETS = [f"Outlet {i}" for i in range(40)]

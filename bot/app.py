@@ -20,13 +20,13 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot import metrics
-from bot.console import ConsolePoster
-from bot.cycle import PollReport, Watcher
-from bot.desk import Desk
 from bot.errors import ConfigError
+from bot.live.scheduler import Jobs
+from bot.live.watcher import PollReport, Watcher
 from bot.pipeline.fetch import Fetcher, default_client
-from bot.scheduler import Jobs
 from bot.settings import Settings
+from bot.slack.console import ConsolePoster
+from bot.slack.desk import Desk
 from bot.slack.poster import SlackPoster
 from bot.slack.server import Frontend, HttpFrontend, SocketModeFrontend
 from bot.sources_file import load_sources_file

@@ -74,7 +74,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from bot.analysis import analyze_file, render_report
+    from bot.offline.analyze import analyze_file, render_report
     from bot.pipeline.compare import DEFAULT_LIMIT
 
     result = analyze_file(args.file, window_hours=args.window_hours)
@@ -101,7 +101,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
-    from bot.export import render_list, story_list
+    from bot.offline.export import render_list, story_list
 
     stories = _read_stored(args, story_list)
     if args.json:
@@ -113,7 +113,7 @@ def cmd_stories(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from bot.export import render_csv, story_records
+    from bot.offline.export import render_csv, story_records
 
     records = _read_stored(args, story_records)
     if args.format == "csv":
@@ -130,7 +130,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _read_stored(args: argparse.Namespace, read: Callable[[Store, datetime], _T]) -> _T:
     """`read(store, since)` over the database of the settings, `--since` back from now."""
-    from bot.export import parse_span
+    from bot.offline.export import parse_span
 
     settings = _settings(args)
     since = datetime.now(UTC) - parse_span(args.since)
@@ -151,8 +151,8 @@ def _existing_store(path: str) -> Store:
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
+    from bot.offline.preview import preview, render
     from bot.pipeline.fetch import Fetcher, default_client
-    from bot.preview import preview, render
 
     if args.base and args.source.lower().startswith(("http://", "https://")):
         raise InputError("--base is for a local file; a URL's links resolve against the URL")
@@ -174,8 +174,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
     no private addresses unless allowed, read once to tell its kind), the same answers."""
     import shlex
 
-    from bot.desk import Desk, is_refusal
     from bot.pipeline.fetch import Fetcher, default_client
+    from bot.slack.desk import Desk, is_refusal
     from bot.slack.mrkdwn import to_plain
     from storage.db import Store
 
@@ -196,7 +196,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from bot.check import FAIL, Check, check_all, render_table
+    from bot.live.check import FAIL, Check, check_all, render_table
 
     try:
         settings = _settings(args)
@@ -214,7 +214,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_eval_clusters(args: argparse.Namespace) -> int:
-    from bot.evaluate import evaluate_clusters, write_results
+    from bot.offline.eval_clusters import evaluate_clusters, write_results
 
     evaluations = []
     for path in args.files:
@@ -234,7 +234,7 @@ def cmd_eval_clusters(args: argparse.Namespace) -> int:
 
 
 def cmd_eval_differences(args: argparse.Namespace) -> int:
-    from bot.evaluate_differences import evaluate_differences
+    from bot.offline.eval_differences import evaluate_differences
 
     if args.judged:
         return _eval_judged(args)
@@ -255,7 +255,7 @@ def cmd_eval_differences(args: argparse.Namespace) -> int:
 
 
 def _eval_judged(args: argparse.Namespace) -> int:
-    from bot.evaluate_differences import evaluate_judged
+    from bot.offline.eval_differences import evaluate_judged
 
     score = evaluate_judged(args.judged, args.data, record=args.record)
     judged = sum(score.judged.values())
@@ -272,7 +272,7 @@ def _eval_judged(args: argparse.Namespace) -> int:
 
 
 def cmd_eval_conflicts(args: argparse.Namespace) -> int:
-    from bot.evaluate_differences import evaluate_conflicts
+    from bot.offline.eval_differences import evaluate_conflicts
     from bot.pipeline.compare import DEFAULT_LIMIT
 
     limit = None if args.all_differences else DEFAULT_LIMIT
@@ -286,7 +286,7 @@ def cmd_eval_conflicts(args: argparse.Namespace) -> int:
 
 
 def cmd_eval_extraction(args: argparse.Namespace) -> int:
-    from bot.evaluate_extraction import evaluate_extraction, render
+    from bot.offline.eval_extraction import evaluate_extraction, render
 
     evaluation = evaluate_extraction(args.folder, ablate=args.ablate)
     if args.json:
@@ -298,7 +298,7 @@ def cmd_eval_extraction(args: argparse.Namespace) -> int:
 
 
 def cmd_eval_fit(args: argparse.Namespace) -> int:
-    from bot.fitting import fit, write_model
+    from bot.offline.fit import fit, write_model
     from bot.pipeline.cluster import FEATURES, MODEL_PATH
     from bot.pipeline.embed import shared_embedder
 

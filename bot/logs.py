@@ -60,7 +60,7 @@ def configure_logging(verbose: bool, log_format: str = "text") -> None:
     root.addHandler(handler)
     root.setLevel(logging.INFO if verbose else logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    logging.getLogger("bot.status").setLevel(logging.INFO)  # the periodic line, always shown
+    logging.getLogger("bot.live.status").setLevel(logging.INFO)  # the periodic line, always shown
     # slack_sdk logs every failed request as an ERROR; newsdesk logs each one itself, with
     # what it will do about it (the poster's retry, the wait for Slack at start).
     logging.getLogger("slack_sdk.web.base_client").setLevel(logging.CRITICAL)

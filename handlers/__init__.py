@@ -1,4 +1,4 @@
-"""Slack listeners: thin, `ack()` first, the work done by `bot.desk.Desk`.
+"""Slack listeners: thin, `ack()` first, the work done by `bot.slack.desk.Desk`.
 
 `register(app, desk)` attaches every listener to a Bolt app.
 """
@@ -12,7 +12,7 @@ from handlers import actions, commands
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.desk import Desk
+    from bot.slack.desk import Desk
 
 
 def register(app: App, desk: Desk) -> None:

@@ -8,32 +8,43 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot.desk import Desk
+from bot.slack import texts
 from bot.slack.blocks import Message, notice
+from bot.slack.desk import Desk
 
 logger = logging.getLogger(__name__)
 
 
-def register(app: App, desk: Desk) -> None:
-    @app.command("/story")
-    def story(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
-        ack()
-        answer(respond, lambda: desk.story(command.get("text", "")))
+class Commands:
+    """The slash-command listeners, named methods over one Desk (Bolt passes the arguments a
+    listener names: `ack`, `command`, `respond`)."""
 
-    @app.command("/sources")
-    def sources(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
-        ack()
-        answer(respond, lambda: desk.sources(command.get("user_id"), command.get("text", "")))
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
 
-    @app.command("/newsdesk")
-    def newsdesk(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+    def story(self, ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+        ack()
+        answer(respond, lambda: self.desk.story(command.get("text", "")))
+
+    def sources(self, ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+        ack()
+        answer(respond, lambda: self.desk.sources(command.get("user_id"), command.get("text", "")))
+
+    def newsdesk(self, ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         ack()
         answer(
             respond,
-            lambda: desk.newsdesk(
+            lambda: self.desk.newsdesk(
                 command.get("channel_id", ""), command.get("user_id"), command.get("text", "")
             ),
         )
+
+
+def register(app: App, desk: Desk) -> None:
+    listeners = Commands(desk)
+    app.command("/story")(listeners.story)
+    app.command("/sources")(listeners.sources)
+    app.command("/newsdesk")(listeners.newsdesk)
 
 
 def answer(respond: Respond, work: Any) -> None:
@@ -42,5 +53,5 @@ def answer(respond: Respond, work: Any) -> None:
         message: Message = work()
     except Exception:
         logger.exception("command failed")
-        message = notice("Sorry, newsdesk could not do that just now; the error is in its log.")
+        message = notice(texts.COMMAND_FAILED)
     respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())

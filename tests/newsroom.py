@@ -9,8 +9,8 @@ from pathlib import Path
 
 import httpx
 
-from bot.cycle import PollReport, Watcher
 from bot.demo.pages import article_page
+from bot.live.watcher import PollReport, Watcher
 from bot.pipeline.fetch import USER_AGENT, Fetcher
 from bot.settings import Settings
 from storage import Store

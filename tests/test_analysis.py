@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluate import bcubed
+from bot.offline.eval_clusters import bcubed
 from tests.conftest import ROOT, SHARED_DATA, seed_text
 
 SEED_OUTLETS = {

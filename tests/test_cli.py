@@ -96,7 +96,7 @@ def test_analyze_fails_clearly_when_no_article_can_be_read(tmp_path: Path, kind:
 def test_json_log_lines_and_no_scheduler_overlap_noise(capsys: pytest.CaptureFixture[str]) -> None:
     configure_logging(verbose=True, log_format="json")
     try:
-        logging.getLogger("bot.cycle").warning("source %s failed: %s", 3, "HTTP 500")
+        logging.getLogger("bot.live.watcher").warning("source %s failed: %s", 3, "HTTP 500")
         logging.getLogger("apscheduler.scheduler").warning(
             'Execution of job "drain" skipped: maximum number of running instances reached (1)'
         )
@@ -105,7 +105,7 @@ def test_json_log_lines_and_no_scheduler_overlap_noise(capsys: pytest.CaptureFix
         configure_logging(verbose=False)
     lines = [json.loads(line) for line in io.StringIO(capsys.readouterr().err)]
     assert [(line["level"], line["logger"], line["message"]) for line in lines] == [
-        ("WARNING", "bot.cycle", "source 3 failed: HTTP 500")
+        ("WARNING", "bot.live.watcher", "source 3 failed: HTTP 500")
     ]
     assert lines[0]["time"].endswith("+00:00")
 

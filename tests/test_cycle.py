@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import cycle
 from bot.demo.pages import article_page
+from bot.live import watcher as cycle
 from bot.pipeline.facts import ArticleFacts
 from tests.conftest import LoopbackServer, Reply, rss, seed_text
 from tests.newsroom import NOW, SEEDS, add_feed, make_watcher, publish_feed, serve_article

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cycle import Watcher
+from bot.live.watcher import Watcher
 from bot.pipeline.identity import article_key
 from storage.db import ArticleRow
 from tests.conftest import LoopbackServer, Reply
@@ -146,7 +146,7 @@ def test_an_item_without_a_link_is_known_by_its_guid_or_its_words() -> None:
 def test_items_past_the_cap_of_a_long_oldest_first_feed_are_read_by_later_polls(
     server: LoopbackServer, tmp_path: Path
 ) -> None:
-    from bot.cycle import MAX_ENTRIES_PER_POLL
+    from bot.live.watcher import MAX_ENTRIES_PER_POLL
 
     watcher = make_watcher(tmp_path / "n.db")
     url = serve_feed_file(server, "long_oldest_first_250.xml", "/long/rss")

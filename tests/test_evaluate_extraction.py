@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluate_extraction import token_score, tokens
+from bot.offline.eval_extraction import token_score, tokens
 from tests.conftest import ROOT
 
 PAGES = Path(__file__).resolve().parent / "data" / "pages"

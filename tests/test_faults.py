@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cycle import Watcher
+from bot.live.watcher import Watcher
 from tests.conftest import LoopbackServer, Reply, rss, seed_text
 from tests.newsroom import SEEDS, add_feed, make_watcher, publish_feed, serve_article
 

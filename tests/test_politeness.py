@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cycle import MAX_BACKOFF, Watcher
+from bot.live.watcher import MAX_BACKOFF, Watcher
 from bot.slack import blocks
 from tests.conftest import LoopbackServer, Reply, rss
 from tests.newsroom import make_watcher
@@ -168,7 +168,7 @@ def test_a_move_onto_another_sources_address_keeps_the_old_one(
     source_id = watcher.store.add_source("Outlet", old, "feed")
     other = watcher.store.add_source("Same outlet, added again", new, "feed")
     watcher.store.remove_source(other)  # even a removed source keeps its address
-    with caplog.at_level(logging.WARNING, logger="bot.cycle"):
+    with caplog.at_level(logging.WARNING, logger="bot.live.watcher"):
         for _ in range(3):
             assert watcher.poll(source_id).ok
     assert watcher.store.source(source_id).url == old  # type: ignore[union-attr]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.status import StatusLine
+from bot.live.status import StatusLine
 from tests.conftest import LoopbackServer, Reply
 from tests.newsroom import SEEDS, add_feed, make_watcher, publish_seed, watch_outlets
 

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import pytest
 
-from bot.cycle import PollReport, Watcher
+from bot.live.watcher import PollReport, Watcher
 from bot.pipeline.dates import parse_datetime
 from bot.pipeline.feeds import parse_feed, resolve_link
 from bot.pipeline.fetch import unpack_gzip

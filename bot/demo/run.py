@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.app import Newsdesk, create_app
-from bot.cycle import PollReport
 from bot.demo.server import DemoSite
+from bot.live.watcher import PollReport
+from bot.pipeline.kinds import PlacementKind
 from bot.settings import Settings
 
 DEMO_POLL_SECONDS = 2
@@ -111,10 +112,10 @@ def _poll(app: Newsdesk, source_id: int, say: _Say | None) -> PollReport:
         say(f"  ! {report.outlet}: {report.error}")
     for placed in report.placed:
         how = {
-            "new": "opens story",
-            "joined": "joins story",
-            "same_article": "is the same article again, in story",
-            "copy": "is a copy of another outlet's text, in story",
+            PlacementKind.NEW: "opens story",
+            PlacementKind.JOINED: "joins story",
+            PlacementKind.SAME_ARTICLE: "is the same article again, in story",
+            PlacementKind.COPY: "is a copy of another outlet's text, in story",
         }[placed.placement]
         say(
             f'  {placed.outlet}: "{placed.title}" {how} #{placed.story_id} '

@@ -5,5 +5,5 @@ Extraction has one module per concern: `feeds` (feed documents -> entries), `pag
 URLs) and `dates` (times -> UTC).
 
 Stages work on the dataclasses of `bot.pipeline.models`; they import no Slack and no SQL,
-and the HTTP client reaches `fetch` from outside. `bot.cycle` runs them for one source.
+and the HTTP client reaches `fetch` from outside. `bot.live.watcher` runs them for one source.
 """

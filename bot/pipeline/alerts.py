@@ -7,17 +7,17 @@ key is unique per story, channel and event, so writing the same change twice pos
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.pipeline.kinds import Event, PlacementKind
+from bot.pipeline.text import plain_words
+
 # An outlet joining a story that had nothing new for this long is news even to a channel that
 # muted the story.
 QUIET_DAY = timedelta(hours=24)
-# The event of an entry that is not posted but kept for the channel's next digest.
-HELD = "held"
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class Member:
 @dataclass(frozen=True)
 class OutboxEntry:
     key: str
-    event: str
+    event: Event
     channel: str
     payload: dict[str, Any]
 
@@ -67,7 +67,7 @@ class ChannelPolicy:
     def wants(self, story_words: set[str]) -> bool:
         if self.default and not self.watch:
             return True
-        return any(set(words(phrase)) <= story_words for phrase in self.watch)
+        return any(set(plain_words(phrase)) <= story_words for phrase in self.watch)
 
 
 @dataclass
@@ -86,14 +86,14 @@ class StoryState:
 
     @property
     def title(self) -> str:
-        return self.members[0].title if self.members else ""
+        return headline(self.members)
 
     @property
     def outlets(self) -> list[str]:
-        return counted_outlets(self.members)
+        return counted_outlets((m.outlet, m.placement) for m in self.members)
 
     def words(self) -> set[str]:
-        return set(words(" ".join(f"{m.title} {m.lead}" for m in self.members)))
+        return set(plain_words(" ".join(f"{m.title} {m.lead}" for m in self.members)))
 
     def base(self) -> dict[str, Any]:
         first = self.members[0] if self.members else None
@@ -107,14 +107,31 @@ class StoryState:
         }
 
 
-def words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
+def counts_as_outlet(placement: str) -> bool:
+    """Whether an article placed this way brings its outlet into a story: a copy of another
+    outlet's text (wire copy, republication) does not. The one home of this rule."""
+    return placement != PlacementKind.COPY
 
 
-def counted_outlets(members: Sequence[Member]) -> list[str]:
-    """Distinct outlets toward the threshold, first come first: a copy of another outlet's text
-    does not bring its outlet in, and an outlet's second article adds nothing."""
-    return list(dict.fromkeys(m.outlet for m in members if m.placement != "copy"))
+def counted_outlets(placed: Iterable[tuple[str, str]]) -> list[str]:
+    """Distinct outlets toward the threshold from (outlet, placement) pairs in story order,
+    first come first: copies do not count (`counts_as_outlet`), and an outlet's second
+    article adds nothing."""
+    return list(
+        dict.fromkeys(outlet for outlet, placement in placed if counts_as_outlet(placement))
+    )
+
+
+def headline(members: Sequence[Member]) -> str:
+    """A story's headline: its first member's title, members being in story order (earliest
+    published, ties by first placed, as storage reads them); "" for a story with none. Alert,
+    card, digest and /story all name a story by this."""
+    return members[0].title if members else ""
+
+
+def threshold(configured: int | None, default: int) -> int:
+    """A channel's outlet threshold: its own when set, else the default (NEWSDESK_MIN_OUTLETS)."""
+    return configured or default
 
 
 def difference_key(difference: dict[str, Any]) -> str:
@@ -138,7 +155,7 @@ def story_events(
 
     A channel hears a story once it reaches the channel's threshold of counted outlets: one
     parent message and its replies (coverage, where they differ, only in), or, while the
-    channel holds its alerts (quiet hours, digests), a HELD entry for its next digest; a
+    channel holds its alerts (quiet hours, digests), an Event.HELD entry for its next digest; a
     story told in a digest gets no thread there afterwards. After the alert each new
     counted outlet is one reply plus an update of the parent, and each difference not told
     before is told once. Backfilled articles tell nothing. A channel that muted the story
@@ -171,7 +188,9 @@ def story_events(
             continue
         if ch not in state.alerted:
             if policy.holds:
-                entries.append(OutboxEntry(f"{key}:{HELD}:{ch}", HELD, ch, state.base()))
+                entries.append(
+                    OutboxEntry(f"{key}:{Event.HELD}:{ch}", Event.HELD, ch, state.base())
+                )
             else:
                 entries += alert_entries(state, ch)
             continue
@@ -180,19 +199,21 @@ def story_events(
             entries.append(
                 OutboxEntry(
                     f"{key}:outlet:{newcomer.outlet}:{ch}",
-                    "outlet_joined",
+                    Event.OUTLET_JOINED,
                     ch,
                     {**base, "article": newcomer.as_payload()},
                 )
             )
             entries.append(
-                OutboxEntry(f"{key}:parent:{len(state.outlets)}:{ch}", "parent_update", ch, base)
+                OutboxEntry(
+                    f"{key}:parent:{len(state.outlets)}:{ch}", Event.PARENT_UPDATE, ch, base
+                )
             )
         if fresh:
             digest = hashlib.sha1("".join(difference_key(d) for d in fresh).encode()).hexdigest()
             entries.append(
                 _differences_entry(
-                    state, f"new_differences:{digest[:12]}", "new_differences", ch, fresh
+                    state, f"new_differences:{digest[:12]}", Event.NEW_DIFFERENCES, ch, fresh
                 )
             )
     return entries
@@ -205,18 +226,18 @@ def alert_entries(state: StoryState, channel: str) -> list[OutboxEntry]:
     differ = [d for d in state.differences if d["kind"] != "only_in"]
     only_in = [d for d in state.differences if d["kind"] == "only_in"]
     entries = [
-        OutboxEntry(f"{key}:alert:{channel}", "alert", channel, base),
-        OutboxEntry(f"{key}:coverage:{channel}", "coverage", channel, base),
+        OutboxEntry(f"{key}:alert:{channel}", Event.ALERT, channel, base),
+        OutboxEntry(f"{key}:coverage:{channel}", Event.COVERAGE, channel, base),
     ]
     if differ:
-        entries.append(_differences_entry(state, "differences", "differences", channel, differ))
+        entries.append(_differences_entry(state, "differences", Event.DIFFERENCES, channel, differ))
     if only_in:
-        entries.append(_differences_entry(state, "only_in", "only_in", channel, only_in))
+        entries.append(_differences_entry(state, "only_in", Event.ONLY_IN, channel, only_in))
     return entries
 
 
 def _differences_entry(
-    state: StoryState, name: str, event: str, channel: str, differences: list[dict[str, Any]]
+    state: StoryState, name: str, event: Event, channel: str, differences: list[dict[str, Any]]
 ) -> OutboxEntry:
     """A reply listing differences; `name` makes its key unique within the story's thread."""
     return OutboxEntry(
@@ -249,7 +270,10 @@ def edit_events(
     }
     return [
         OutboxEntry(
-            f"story:{state.story_id}:edit:{member.article_id}:{revision}:{ch}", "edit", ch, payload
+            f"story:{state.story_id}:edit:{member.article_id}:{revision}:{ch}",
+            Event.EDIT,
+            ch,
+            payload,
         )
         for ch in sorted(state.alerted - set(state.muted))
     ]
@@ -267,7 +291,7 @@ def muted_news_entry(
     tells it once; muting again after it ends may tell again."""
     return OutboxEntry(
         f"story:{state.story_id}:muted_news:{channel}:{mute['muted_at']}",
-        "muted_news",
+        Event.MUTED_NEWS,
         channel,
         {
             **state.base(),
@@ -286,10 +310,12 @@ def digest_entries(
     outlets, top difference). `key` is unique per digest; each reply carries it as
     "digest", the thread it belongs to."""
     parent = OutboxEntry(
-        key, "digest", channel, {"digest": key, "reason": reason, "stories": stories}
+        key, Event.DIGEST, channel, {"digest": key, "reason": reason, "stories": stories}
     )
     return [parent] + [
-        OutboxEntry(f"{key}:story:{s['story_id']}", "digest_story", channel, {**s, "digest": key})
+        OutboxEntry(
+            f"{key}:story:{s['story_id']}", Event.DIGEST_STORY, channel, {**s, "digest": key}
+        )
         for s in stories
     ]
 
@@ -297,7 +323,7 @@ def digest_entries(
 def source_failing_event(source: dict[str, Any], channel: str, failing_since: str) -> OutboxEntry:
     return OutboxEntry(
         f"source:{source['id']}:failing:{failing_since}:{channel}",
-        "source_failing",
+        Event.SOURCE_FAILING,
         channel,
         {**source, "failing_since": failing_since},
     )
@@ -316,7 +342,7 @@ def _moment(iso: str | None) -> datetime | None:
 
 
 def _is_new_outlet(members: Sequence[Member], newcomer: Member) -> bool:
-    if newcomer.placement == "copy":
+    if not counts_as_outlet(newcomer.placement):
         return False
-    earlier = [m for m in members if m.article_id != newcomer.article_id]
+    earlier = [(m.outlet, m.placement) for m in members if m.article_id != newcomer.article_id]
     return newcomer.outlet not in counted_outlets(earlier)

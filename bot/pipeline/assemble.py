@@ -20,6 +20,7 @@ from bot.pipeline.cluster import (
     embed_articles,
 )
 from bot.pipeline.dedupe import DuplicateIndex
+from bot.pipeline.kinds import PlacementKind
 
 # One thread runs the model for the whole process (the model itself uses both cores), so the
 # pollers' Python work -- reading pages, placing articles -- goes on while it computes.
@@ -28,10 +29,10 @@ _EMBEDDING = ThreadPoolExecutor(1, thread_name_prefix="embedding")
 
 @dataclass(frozen=True)
 class Placement:
-    """`kind`: "new" story, "joined" a story, "same_article" as `of`, or a "copy" of `of`."""
+    """`kind`: a NEW story, JOINED a story, the SAME_ARTICLE as `of`, or a COPY of `of`."""
 
     story: int
-    kind: str
+    kind: PlacementKind
     of: str | None = None
     why: dict[str, object] = field(default_factory=dict)
 
@@ -67,7 +68,7 @@ class StoryAssembler:
         match = self.duplicates.find(outlet, title, text, seen)
         if match is not None and match.of in self.story_of:
             story = self.story_of[match.of]
-            if match.kind == "copy":
+            if match.kind == PlacementKind.COPY:
                 # A copy strengthens the story's vocabulary like any member.
                 doc = ClusterDoc(key, outlet, title, text, seen)
                 signals = self.clusterer.signals(doc, embedding=embedding)
@@ -86,7 +87,7 @@ class StoryAssembler:
         story = self.clusterer.add(doc, signals, assignment.story, assignment.core)
         self.duplicates.add(key, outlet, title, text, seen)
         self.story_of[key] = story
-        kind = "new" if assignment.story is None else "joined"
+        kind = PlacementKind.NEW if assignment.story is None else PlacementKind.JOINED
         return Placement(story, kind, None, assignment.why())
 
     def remember(

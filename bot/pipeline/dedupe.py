@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from bot.pipeline.kinds import PlacementKind
 from bot.pipeline.text import normalised, overlap_coefficient, shingle_hashes
 
 # Texts need this many sampled shingles (about 40 words) before their overlap means anything.
@@ -23,9 +24,9 @@ SAME_TEXT = 0.7
 
 @dataclass(frozen=True)
 class DuplicateMatch:
-    """`kind` is "same_article" (same outlet) or "copy" (another outlet's text: wire, republication)."""
+    """`kind` is SAME_ARTICLE (same outlet) or COPY (another outlet's text: wire, republication)."""
 
-    kind: str
+    kind: PlacementKind
     of: str
     similarity: float
 
@@ -63,7 +64,7 @@ class DuplicateIndex:
         for key in self._exact.get(exact, ()):
             entry = self._live(key, seen)
             if entry and entry.outlet == outlet:
-                return DuplicateMatch("same_article", entry.key, 1.0)
+                return DuplicateMatch(PlacementKind.SAME_ARTICLE, entry.key, 1.0)
         if len(shingles) < MIN_SHINGLES:
             return None
         counts: dict[str, int] = defaultdict(int)
@@ -79,7 +80,7 @@ class DuplicateIndex:
             similarity = overlap_coefficient(shingles, entry.shingles.tolist())
             if similarity < SAME_TEXT:
                 continue
-            kind = "same_article" if entry.outlet == outlet else "copy"
+            kind = PlacementKind.SAME_ARTICLE if entry.outlet == outlet else PlacementKind.COPY
             candidate = DuplicateMatch(kind, entry.key, round(similarity, 3))
             # Prefer the same outlet's article: a re-post is not a copy of someone else.
             if best is None or (kind, similarity) > (best.kind, best.similarity):

@@ -9,6 +9,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot.pipeline.text import count_words
+
 # Headings that open a block of links to other stories, or of page chrome.
 _FURNITURE_HEADING = re.compile(
     r"^(related( news| stories| articles| coverage| content| topics)?|most (read|popular|viewed|shared)"
@@ -52,20 +54,6 @@ _TICKER_RUN = 3
 _BULLET = re.compile(r"^\s*[•·▪►\-*]\s+")
 _SENTENCE_END = re.compile(r"[.!?]['\"”’)]*$|[\"”’]$")
 WORD = re.compile(r"\w+", re.UNICODE)
-# Chinese and Japanese put no spaces between words: each Han or kana character counts as one.
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_WORD_OR_CJK = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
-
-
-def words(text: str) -> list[str]:
-    """The text's words (runs of \\w); each Chinese or Japanese character is a word of its own."""
-    return _WORD_OR_CJK.findall(text)
-
-
-def count_words(text: str) -> int:
-    """How many `words` the text has."""
-    return len(words(text))
-
 
 # Region scoring: body lines earn their word count, furniture costs this many words.
 _JUNK_COST = 10

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
-from bot.pipeline.furniture import count_words
+from bot.pipeline.text import count_words
 
 CONSENT = "the page shows a cookie-consent dialog, not the article"
 CHALLENGE = "blocked by a bot challenge"

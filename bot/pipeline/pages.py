@@ -9,7 +9,7 @@ from trafilatura.utils import load_html
 
 from bot.errors import ExtractionError
 from bot.pipeline.dates import parse_datetime
-from bot.pipeline.furniture import PAGE_RULES, LineRule, count_words, strip_page_furniture
+from bot.pipeline.furniture import PAGE_RULES, LineRule, strip_page_furniture
 from bot.pipeline.interstitials import (
     CHALLENGE,
     CONSENT,
@@ -18,6 +18,7 @@ from bot.pipeline.interstitials import (
     remove_overlays,
 )
 from bot.pipeline.models import PageContent
+from bot.pipeline.text import count_words
 
 MIN_PAGE_WORDS = 8  # less than a sentence is a menu or an error page, not an article
 # A page with a challenge's markup and less text than this is the challenge (in whatever

@@ -1,4 +1,5 @@
-"""Text features shared by dedupe and clustering: word tokens, shingles, named-entity candidates."""
+"""Text features: the word tokenizers (clustering's `words`, extraction's `script_words`,
+matching's `plain_words`), shingles for dedupe, named-entity candidates."""
 
 from __future__ import annotations
 
@@ -41,6 +42,29 @@ def words(text: str) -> list[str]:
             token = token[:-2]
         out.append(token)
     return out
+
+
+# Chinese and Japanese put no spaces between words: each Han or kana character counts as one.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD_OR_CJK = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
+_PLAIN_WORD = re.compile(r"[a-z0-9]+")
+
+
+def script_words(text: str) -> list[str]:
+    """The text's words in any script (runs of \\w), each Chinese or Japanese character a word
+    of its own: how extraction measures text length."""
+    return _WORD_OR_CJK.findall(text)
+
+
+def count_words(text: str) -> int:
+    """How many `script_words` the text has."""
+    return len(script_words(text))
+
+
+def plain_words(text: str) -> list[str]:
+    """Lower-case runs of ASCII letters and digits: how a channel's watched phrases and
+    /story's words are matched against a story's headlines and leads."""
+    return _PLAIN_WORD.findall(text.lower())
 
 
 def stem(token: str) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.pipeline.kinds import Event, PlacementKind
 from bot.pipeline.urls import canonical_url
 from bot.slack.mrkdwn import (
     ELLIPSIS,
@@ -53,7 +54,10 @@ KIND_LABELS = {
     "conflict": "Contradiction",
     "only_in": "Only in",
 }
-PLACEMENT_LABELS = {"copy": " (copy of another outlet's text)", "same_article": " (same article)"}
+PLACEMENT_LABELS = {
+    PlacementKind.COPY: " (copy of another outlet's text)",
+    PlacementKind.SAME_ARTICLE: " (same article)",
+}
 
 
 @dataclass
@@ -288,15 +292,15 @@ def source_failing(payload: dict[str, Any]) -> Message:
 
 # Outbox event -> how its Slack message looks, and whether it is a thread reply.
 RENDERERS = {
-    "alert": parent,
-    "parent_update": parent,
-    "coverage": coverage,
-    "differences": differences,
-    "only_in": only_in,
-    "new_differences": new_differences,
-    "outlet_joined": outlet_joined,
-    "edit": edit,
-    "source_failing": source_failing,
+    Event.ALERT: parent,
+    Event.PARENT_UPDATE: parent,
+    Event.COVERAGE: coverage,
+    Event.DIFFERENCES: differences,
+    Event.ONLY_IN: only_in,
+    Event.NEW_DIFFERENCES: new_differences,
+    Event.OUTLET_JOINED: outlet_joined,
+    Event.EDIT: edit,
+    Event.SOURCE_FAILING: source_failing,
 }
 
 
@@ -445,7 +449,7 @@ def digest(payload: dict[str, Any]) -> Message:
         f"*: {len(stories)} {noun}",
     ]
     blocks = sections(title, lines) + [context("Each story is in the thread below.")]
-    return Message(notification_text("digest", payload), capped(blocks))
+    return Message(notification_text(Event.DIGEST, payload), capped(blocks))
 
 
 def digest_story(payload: dict[str, Any]) -> Message:
@@ -461,7 +465,7 @@ def digest_story(payload: dict[str, Any]) -> Message:
     lines.append(difference_line(top) if top else ["_No differences found between its outlets._"])
     if payload.get("thread"):
         lines.append([Link(payload["thread"], "Open its alert thread")])
-    return Message(notification_text("digest_story", payload), sections([], lines)[:3])
+    return Message(notification_text(Event.DIGEST_STORY, payload), sections([], lines)[:3])
 
 
 def muted_news(payload: dict[str, Any]) -> Message:
@@ -485,7 +489,7 @@ def muted_news(payload: dict[str, Any]) -> Message:
         )
     )
     blocks.append(_unmute_actions(payload["story_id"]))
-    return Message(notification_text("muted_news", payload), capped(blocks))
+    return Message(notification_text(Event.MUTED_NEWS, payload), capped(blocks))
 
 
 def muted_notice(story: dict[str, Any], until_iso: str, hours: float) -> Message:
@@ -520,4 +524,6 @@ def _unmute_actions(story_id: int | str) -> dict[str, Any]:
     }
 
 
-RENDERERS.update({"digest": digest, "digest_story": digest_story, "muted_news": muted_news})
+RENDERERS.update(
+    {Event.DIGEST: digest, Event.DIGEST_STORY: digest_story, Event.MUTED_NEWS: muted_news}
+)

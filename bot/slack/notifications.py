@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from bot.pipeline.kinds import Event
 from bot.slack.mrkdwn import clip, escape, plain_when, shorten
 
 TITLE_CHARS = 150
@@ -120,18 +121,18 @@ def _muted_news(p: dict[str, Any]) -> str:
 
 
 SENTENCES: dict[str, Callable[[dict[str, Any]], str]] = {
-    "alert": _alert,
-    "parent_update": _alert,
-    "coverage": _coverage,
-    "differences": _differences,
-    "only_in": _only_in,
-    "new_differences": _new_differences,
-    "outlet_joined": _outlet_joined,
-    "edit": _edit,
-    "source_failing": _source_failing,
-    "digest": _digest,
-    "digest_story": _digest_story,
-    "muted_news": _muted_news,
+    Event.ALERT: _alert,
+    Event.PARENT_UPDATE: _alert,
+    Event.COVERAGE: _coverage,
+    Event.DIFFERENCES: _differences,
+    Event.ONLY_IN: _only_in,
+    Event.NEW_DIFFERENCES: _new_differences,
+    Event.OUTLET_JOINED: _outlet_joined,
+    Event.EDIT: _edit,
+    Event.SOURCE_FAILING: _source_failing,
+    Event.DIGEST: _digest,
+    Event.DIGEST_STORY: _digest_story,
+    Event.MUTED_NEWS: _muted_news,
 }
 
 

@@ -23,6 +23,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import metrics
+from bot.pipeline.kinds import TOP_LEVEL, Event
 from bot.slack.blocks import render_event
 from bot.slack.permalinks import thread_permalink
 from storage.db import OutboxRow, Store
@@ -33,8 +34,6 @@ METADATA_EVENT = "newsdesk_outbox"
 CHANNEL_INTERVAL = 1.0
 BACKOFF_SECONDS = 2.0
 MAX_BACKOFF = timedelta(minutes=15)
-# Entries that go to the channel itself rather than into a story's thread.
-TOP_LEVEL = {"alert", "source_failing", "digest", "muted_news"}
 # How far back the channel is searched for a message whose sending was interrupted.
 RECONCILE_LOOKBACK = timedelta(minutes=10)
 
@@ -101,7 +100,7 @@ class SlackPoster:
 
     def _send(self, entry: OutboxRow) -> None:
         thread_ts = None
-        if entry.event == "digest_story":
+        if entry.event == Event.DIGEST_STORY:
             thread_ts = self.store.sent_ts(entry.payload["digest"])
             if thread_ts is None:
                 raise WaitForParent(f"digest {entry.payload['digest']} is not posted yet")
@@ -109,7 +108,7 @@ class SlackPoster:
             thread_ts = self.store.thread_ts(entry.story_id or 0, entry.channel)
             if thread_ts is None:
                 raise WaitForParent(f"story {entry.story_id} has no thread in {entry.channel}")
-        if entry.attempted_at and entry.event != "parent_update":
+        if entry.attempted_at and entry.event != Event.PARENT_UPDATE:
             found = self._already_posted(entry, thread_ts)
             if found:
                 logger.info("outbox %s was posted before an interruption: %s", entry.key, found)
@@ -118,13 +117,13 @@ class SlackPoster:
         self.store.mark_attempt(entry.id)
         self._pace(entry.channel)
         payload = entry.payload
-        if entry.event == "digest_story":
+        if entry.event == Event.DIGEST_STORY:
             payload = {
                 **payload,
                 "thread": thread_permalink(self.store, self.client, int(payload["story_id"])),
             }
         rendered = render_event(entry.event, payload).as_kwargs()
-        if entry.event == "parent_update":
+        if entry.event == Event.PARENT_UPDATE:
             response = self.client.chat_update(channel=entry.channel, ts=thread_ts, **rendered)
         else:
             response = self.client.chat_postMessage(
@@ -139,7 +138,7 @@ class SlackPoster:
 
     def _record(self, entry: OutboxRow, ts: str) -> None:
         with self.store.transaction():
-            if entry.event == "alert" and entry.story_id is not None:
+            if entry.event == Event.ALERT and entry.story_id is not None:
                 self.store.save_thread(entry.story_id, entry.channel, ts)
             self.store.mark_sent(entry.id, ts)
         metrics.SLACK_MESSAGES.labels(entry.event).inc()

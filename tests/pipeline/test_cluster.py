@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from bot.analysis import InputArticle, analyze
+from bot.offline.analyze import InputArticle, analyze
 from bot.pipeline.assemble import StoryAssembler
 from bot.pipeline.cluster import FEATURES, MODEL_PATH, ClusterDoc, GroupingModel, _EmbeddingIndex
 

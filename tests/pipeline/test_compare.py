@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bot.analysis import InputArticle, analyze
+from bot.offline.analyze import InputArticle, analyze
 from bot.pipeline.compare import OutletText, changed_words, compare
 from bot.pipeline.furniture import clean_text
 from tests.conftest import SHARED_DATA, SHARED_GOLD, seed_text

@@ -11,8 +11,9 @@ import pytest
 
 from bot.errors import ExtractionError
 from bot.pipeline.fetch import USER_AGENT, Fetcher
-from bot.pipeline.furniture import clean_text, count_words, strip_page_furniture
+from bot.pipeline.furniture import clean_text, strip_page_furniture
 from bot.pipeline.pages import extract_page
+from bot.pipeline.text import count_words
 from tests.conftest import LoopbackServer, Reply
 
 PAGES = Path(__file__).resolve().parent.parent / "data" / "pages"
@@ -83,7 +84,7 @@ def test_plain_chinese_text_keeps_its_paragraphs() -> None:
 def test_analyze_keeps_an_html_records_page_text_as_extracted(tmp_path: Path) -> None:
     import json
 
-    from bot.analysis import read_articles
+    from bot.offline.analyze import read_articles
 
     html = (PAGES / "line_shapes.html").read_text(encoding="utf-8")
     path = tmp_path / "a.jsonl"

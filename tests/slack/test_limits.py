@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.console import render_entry
 from bot.slack import blocks
+from bot.slack.console import render_entry
 from bot.slack.mrkdwn import (
     ELLIPSIS,
     Link,

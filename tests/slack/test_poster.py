@@ -10,7 +10,7 @@ from pathlib import Path
 
 from slack_sdk import WebClient
 
-from bot.cycle import Watcher
+from bot.live.watcher import Watcher
 from bot.slack.poster import SlackPoster
 from tests.conftest import LoopbackServer
 from tests.newsroom import SEEDS, make_watcher, publish_seed, watch_outlets

@@ -32,13 +32,14 @@ from pathlib import Path
 import trafilatura
 
 from bot.errors import ExtractionError, InputError
-from bot.pipeline.furniture import PAGE_RULES, LineRule, words
+from bot.pipeline.furniture import PAGE_RULES, LineRule
 from bot.pipeline.pages import extract_page
+from bot.pipeline.text import script_words
 
 
 def tokens(text: str) -> list[str]:
     """Lowercased word tokens; each Chinese or Japanese character is a token of its own."""
-    return words(text.lower())
+    return script_words(text.lower())
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,8 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from bot.channel_schedule import ChannelSchedule
+from bot.live.channel_schedule import ChannelSchedule
 from bot.pipeline.alerts import (
-    HELD,
     ChannelPolicy,
     Member,
     OutboxEntry,
@@ -21,18 +20,18 @@ from bot.pipeline.alerts import (
     difference_key,
     digest_entries,
     edit_events,
+    headline,
     story_events,
+    threshold,
 )
 from bot.pipeline.compare import DEFAULT_LIMIT, StoryText, compare, one_text_per_outlet
 from bot.pipeline.dates import parse_datetime
 from bot.pipeline.facts import ArticleFacts
+from bot.pipeline.kinds import Event, PlacementKind
 from bot.settings import Settings
-from storage.db import ArticleRow, Store, to_iso
+from storage.db import SEARCH_LEAD_CHARS, ArticleRow, Store, to_iso
 
 logger = logging.getLogger(__name__)
-
-# How much of an article's text counts toward a channel's watched words.
-LEAD_CHARS = 400
 
 
 def member(row: ArticleRow) -> Member:
@@ -42,9 +41,9 @@ def member(row: ArticleRow) -> Member:
         row.title,
         row.url,
         row.published,
-        row.placement or "new",
+        row.placement or PlacementKind.NEW,
         row.backfill,
-        row.text[:LEAD_CHARS],
+        row.text[:SEARCH_LEAD_CHARS],  # the lead /story searches is the lead watch words see
         row.seen_at,
     )
 
@@ -60,7 +59,7 @@ def story_differences(
             StoryText(
                 r.outlet,
                 str(r.id),
-                r.placement or "new",
+                r.placement or PlacementKind.NEW,
                 r.title,
                 r.text,
                 ArticleFacts.from_json(raw) if (raw := facts.get(r.id)) else None,
@@ -83,7 +82,7 @@ def channel_policies(
     policies.append(
         ChannelPolicy(
             alert_channel,
-            own.get("threshold") or settings.min_outlets,
+            threshold(own.get("threshold"), settings.min_outlets),
             tuple(own.get("watch", ())),
             default=True,
             holds=ChannelSchedule.from_settings(own).holds(now),
@@ -94,7 +93,7 @@ def channel_policies(
             policies.append(
                 ChannelPolicy(
                     channel,
-                    values["threshold"] or settings.min_outlets,
+                    threshold(values["threshold"], settings.min_outlets),
                     tuple(values["watch"]),
                     holds=ChannelSchedule.from_settings(values).holds(now),
                 )
@@ -173,7 +172,7 @@ def queue_edit_events(
 
 def _write(store: Store, state: StoryState, entries: list[OutboxEntry], now: datetime) -> None:
     for entry in entries:
-        if entry.event == HELD:
+        if entry.event == Event.HELD:
             store.hold_for_digest(entry.channel, state.story_id, now)
             continue
         store.enqueue(entry.key, state.story_id, entry.channel, entry.event, entry.payload)
@@ -182,7 +181,7 @@ def _write(store: Store, state: StoryState, entries: list[OutboxEntry], now: dat
             state.story_id,
             [(difference_key(d), d["kind"], d["summary"]) for d in state.differences],
         )
-    if any(e.event == "alert" for e in entries):
+    if any(e.event == Event.ALERT for e in entries):
         store.mark_story_alerted(state.story_id)
 
 
@@ -228,11 +227,12 @@ def digest_story(store: Store, story_id: int) -> dict[str, Any] | None:
     ranked = story_differences(store, story_id, rows, DEFAULT_LIMIT)
     # Where the outlets disagree tells more than what only one of them carries.
     top = [d for d in ranked if d["kind"] != "only_in"] or ranked
+    outlets = counted_outlets((m.outlet, m.placement) for m in members)
     return {
         "story_id": story_id,
-        "title": members[0].title,
-        "outlets": counted_outlets(members),
-        "outlet_count": len(counted_outlets(members)),
+        "title": headline(members),
+        "outlets": outlets,
+        "outlet_count": len(outlets),
         "first": members[0].as_payload(),
         "difference": top[0] if top else None,
     }

@@ -11,10 +11,11 @@ from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot.channel_schedule import ChannelSchedule
-from bot.cycle import Watcher
-from bot.status import STATUS_SECONDS, StatusLine
-from bot.stories import queue_digest
+from bot.live.channel_schedule import ChannelSchedule
+from bot.live.status import STATUS_SECONDS, StatusLine
+from bot.live.story_events import queue_digest
+from bot.live.watcher import Watcher
+from bot.pipeline.kinds import Event
 from storage.db import StorageError, Store
 
 logger = logging.getLogger(__name__)
@@ -200,7 +201,9 @@ class Jobs:
         channels = [channel] if channel else self.store.channels_with_pending_digests()
         for name in channels:
             try:
-                told += sum(e.event == "digest_story" for e in queue_digest(self.store, name, now))
+                told += sum(
+                    e.event == Event.DIGEST_STORY for e in queue_digest(self.store, name, now)
+                )
             except StorageError as exc:
                 logger.error("digest for %s not queued (the next run retries): %s", name, exc)
         return told

@@ -7,6 +7,7 @@ import threading
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from bot.pipeline.kinds import Event, PlacementKind
 from bot.slack.blocks import article_url
 from storage.db import Store
 
@@ -20,7 +21,7 @@ def format_time(iso: str | None) -> str:
 def render_entry(event: str, payload: dict[str, Any]) -> str:
     """Plain-text rendering of one outbox entry (a Slack message, in console mode)."""
     coverage = payload.get("coverage", [])
-    if event == "alert":
+    if event == Event.ALERT:
         first = payload.get("first") or {}
         return "\n".join(
             [
@@ -29,18 +30,18 @@ def render_entry(event: str, payload: dict[str, Any]) -> str:
                 f"    first: {first.get('outlet', '?')} at {format_time(first.get('published'))}",
             ]
         )
-    if event == "coverage":
+    if event == Event.COVERAGE:
         return "\n".join(["    coverage:", *(_coverage_line(item) for item in coverage)])
-    if event in ("differences", "only_in", "new_differences"):
+    if event in (Event.DIFFERENCES, Event.ONLY_IN, Event.NEW_DIFFERENCES):
         heading = {
-            "differences": "where they differ",
-            "only_in": "only in",
-            "new_differences": f"new differences in: {payload.get('title', '')}",
+            Event.DIFFERENCES: "where they differ",
+            Event.ONLY_IN: "only in",
+            Event.NEW_DIFFERENCES: f"new differences in: {payload.get('title', '')}",
         }[event]
         lines = [f"    {heading}:"]
         lines += [f"      - [{d['kind']}] {d['summary']}" for d in payload["differences"]]
         return "\n".join(lines)
-    if event == "outlet_joined":
+    if event == Event.OUTLET_JOINED:
         article = payload["article"]
         return "\n".join(
             [
@@ -49,27 +50,27 @@ def render_entry(event: str, payload: dict[str, Any]) -> str:
                 _coverage_line(article),
             ]
         )
-    if event == "parent_update":
+    if event == Event.PARENT_UPDATE:
         return f"    (story now at {payload['outlet_count']} outlets)"
-    if event == "edit":
+    if event == Event.EDIT:
         article = payload["article"]
         lines = [f"--- {article['outlet']} edited: {article['title']}"]
         lines += [f"      the outlet notes: {note}" for note in payload.get("corrections", [])]
         for change in payload["changes"]:
             lines += [f"      before: {change['old']}", f"      after:  {change['new']}"]
         return "\n".join(lines)
-    if event == "source_failing":
+    if event == Event.SOURCE_FAILING:
         return f"!!! source {payload['outlet']} ({payload['url']}) failing since {payload['failing_since']}: {payload['error']}"
-    if event == "digest":
+    if event == Event.DIGEST:
         return f"=== DIGEST: {payload.get('reason', '')}, {len(payload.get('stories', []))} stories"
-    if event == "digest_story":
+    if event == Event.DIGEST_STORY:
         top = payload.get("difference")
         lines = [
             f"    - {payload['title']} ({payload['outlet_count']} outlets: "
             f"{', '.join(payload.get('outlets', []))})"
         ]
         return "\n".join(lines + ([f"      top difference: {top['summary']}"] if top else []))
-    if event == "muted_news":
+    if event == Event.MUTED_NEWS:
         return (
             f"--- muted until {format_time(payload.get('until'))}, but has news: {payload['title']}"
         )
@@ -77,9 +78,10 @@ def render_entry(event: str, payload: dict[str, Any]) -> str:
 
 
 def _coverage_line(item: dict[str, Any]) -> str:
-    label = {"copy": " [copy]", "same_article": " [same article again]"}.get(
-        item.get("placement", ""), ""
-    )
+    label = {
+        PlacementKind.COPY: " [copy]",
+        PlacementKind.SAME_ARTICLE: " [same article again]",
+    }.get(item.get("placement", ""), "")
     return (
         f"      - {item['outlet']}{label}, {format_time(item.get('published'))}: "
         f"{item['title']}\n        {article_url(item)}"

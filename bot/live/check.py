@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import ExtractionError, NewsdeskError, SourceError
+from bot.live.reading import open_source, read_entry, read_listing
 from bot.pipeline.fetch import Fetcher
-from bot.reading import open_source, read_entry, read_listing
 from bot.settings import Settings
 from bot.sources_file import load_sources_file
 

@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.errors import ExtractionError, InputError
+from bot.pipeline.alerts import counted_outlets
 from bot.pipeline.assemble import Placement, StoryAssembler
 from bot.pipeline.cluster import Encoder, GroupingModel
 from bot.pipeline.compare import DEFAULT_LIMIT, Difference, StoryText, compare, one_text_per_outlet
 from bot.pipeline.dates import parse_datetime
 from bot.pipeline.furniture import clean_text
+from bot.pipeline.kinds import PlacementKind
 from bot.pipeline.pages import extract_page
 
 
@@ -45,13 +47,9 @@ class StoryResult:
 
     @property
     def counted_outlets(self) -> list[str]:
-        """Outlets that count toward the alert threshold: a copy of another outlet's text does not."""
-        return list(
-            dict.fromkeys(
-                a.outlet
-                for a, p in zip(self.articles, self.placements, strict=True)
-                if p.kind != "copy"
-            )
+        """Outlets that count toward the alert threshold, as the live bot counts them."""
+        return counted_outlets(
+            (a.outlet, p.kind) for a, p in zip(self.articles, self.placements, strict=True)
         )
 
     def differences(self, limit: int | None = DEFAULT_LIMIT) -> list[Difference]:
@@ -212,7 +210,7 @@ def analyze(
             story = stories[placement.story] = StoryResult(id=f"s{len(stories) + 1}")
         story.articles.append(article)
         story.placements.append(placement)
-        if placement.kind == "same_article" and placement.of:
+        if placement.kind == PlacementKind.SAME_ARTICLE and placement.of:
             duplicates.append((placement.of, article.id))
     return AnalysisResult(
         stories=list(stories.values()),
@@ -281,11 +279,11 @@ def render_report(
 
 def _explain(placement: Placement) -> str:
     why = placement.why
-    if placement.kind == "same_article":
+    if placement.kind == PlacementKind.SAME_ARTICLE:
         return f"same article as {placement.of} (text overlap {why.get('similarity')})"
-    if placement.kind == "copy":
+    if placement.kind == PlacementKind.COPY:
         return f"copy of {placement.of} (text overlap {why.get('similarity')}), counted once"
-    if placement.kind == "new":
+    if placement.kind == PlacementKind.NEW:
         return "first article of the story"
     terms = ", ".join(str(t) for t in why.get("shared_terms", []))  # type: ignore[union-attr]
     signals = why.get("signals") or {}

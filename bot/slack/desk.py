@@ -18,25 +18,26 @@ from urllib.parse import urlsplit
 from rapidfuzz import fuzz, process
 from slack_sdk import WebClient
 
-from bot.channel_schedule import (
+from bot.errors import ExtractionError, SourceError
+from bot.live.channel_schedule import (
     ChannelSchedule,
     ScheduleError,
     parse_digest,
     parse_quiet,
 )
-from bot.errors import ExtractionError, SourceError
-from bot.pipeline.alerts import counted_outlets, words
+from bot.live.reading import open_source, read_listing
+from bot.live.story_events import member, queue_digest, story_differences
+from bot.pipeline.alerts import counted_outlets, headline, threshold
 from bot.pipeline.fetch import Fetcher, check_url_allowed
 from bot.pipeline.pages import extract_page
+from bot.pipeline.text import plain_words
 from bot.pipeline.urls import canonical_url
-from bot.reading import open_source, read_listing
 from bot.settings import Settings
-from bot.slack import blocks
+from bot.slack import blocks, texts
 from bot.slack.blocks import Message
-from bot.slack.mrkdwn import clip, escape, when
+from bot.slack.mrkdwn import escape
 from bot.slack.permalinks import thread_permalink
-from bot.stories import LEAD_CHARS, member, queue_digest, story_differences
-from storage.db import ArticleRow, Store, to_iso
+from storage.db import SEARCH_LEAD_CHARS, ArticleRow, Store, to_iso
 
 logger = logging.getLogger(__name__)
 
@@ -54,16 +55,6 @@ MUTE_LONGEST = timedelta(days=30)
 STATUS_MUTES = 15  # mutes listed by /newsdesk status, soonest to end first
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*(m|min|mins|minutes?|h|hours?|d|days?|w|weeks?)$")
 _UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
-
-HELP = """*newsdesk* tells this channel when several outlets cover one story, and where they differ.
-• `/story <words>`: find a story; `/story` alone lists the latest ones
-• `/sources list | add <url> [outlet] | remove <id> | pause <id> | resume <id>` (admins)
-• `/newsdesk status`: what newsdesk is watching and how it is doing
-• `/newsdesk threshold <N>`: alert this channel when a story reaches N outlets
-• `/newsdesk watch <words>` / `unwatch <words>`: this channel hears only stories with these words
-• `/newsdesk mute <story> [24h | 3d | 1w]` / `unmute <story>`: silence one story here for a while (a story id from `/newsdesk status` or a muted message, or words of its headline)
-• `/newsdesk quiet 22:00-07:00 Europe/London` / `quiet off`: hold alerts in those hours, then send them as one digest
-• `/newsdesk digest daily 08:00 Europe/London` / `digest hourly` / `digest off`: one digest instead of one alert per story"""
 
 
 @dataclass
@@ -85,17 +76,11 @@ class Desk:
         if not query:
             latest = self.store.latest_stories(2, LATEST)
             if not latest:
-                return blocks.notice(
-                    "No story has two outlets yet. newsdesk is watching "
-                    f"{self.store.counts()['sources']} sources."
-                )
-            return blocks.story_list("Latest stories covered by several outlets", latest)
+                return blocks.notice(texts.no_story_yet(self.store.counts()["sources"]))
+            return blocks.story_list(texts.LATEST_HEADING, latest)
         found = self.search(query)
         if not found:
-            return blocks.notice(
-                f"No story matches “{escape(clip(query, 100))}”. Try fewer or other words, "
-                "or `/story` alone for the latest stories."
-            )
+            return blocks.notice(texts.no_story_matches(query))
         best, others = found[0], found[1 : 1 + OTHER_MATCHES]
         return self.card(best["id"], others)
 
@@ -125,7 +110,7 @@ class Desk:
         ("Ukriane troopps" -> "ukraine troops"); words with no close match are kept."""
         vocabulary = self.vocabulary()
         fixed = []
-        for word in words(query):
+        for word in plain_words(query):
             if word in vocabulary or not vocabulary:
                 fixed.append(word)
                 continue
@@ -143,7 +128,7 @@ class Desk:
             known = {
                 w
                 for s in pool
-                for w in words(f"{s['title']} {s['search_text'][:LEAD_CHARS]}")
+                for w in plain_words(f"{s['title']} {s['search_text'][:SEARCH_LEAD_CHARS]}")
                 if len(w) > 2
             }
             self._vocabulary = (time.monotonic(), known)
@@ -153,15 +138,12 @@ class Desk:
         rows = self.store.story_members(story_id)
         story = self.story_summary(story_id, rows)
         if story is None:
-            return blocks.notice(f"Story {story_id} is no longer stored.")
+            return blocks.notice(texts.story_gone(story_id))
         diffs = story_differences(self.store, story_id, rows, limit=None)
         card = blocks.story_card(story, diffs, self.permalink(story_id), others or [])
         if len(story["outlets"]) == 1:
             card.blocks.insert(1, blocks.single_outlet_note(story["outlets"][0]))
-            card.text = (
-                f"“{escape(clip(story['title'], 150))}” is covered by "
-                f"{escape(story['outlets'][0])} alone so far."
-            )
+            card.text = texts.single_outlet(story["title"], story["outlets"][0])
         return card
 
     def story_summary(
@@ -176,8 +158,8 @@ class Desk:
         members = [member(r) for r in rows]
         return {
             "id": story_id,
-            "title": members[0].title if members else stored["title"],
-            "outlets": counted_outlets(members),
+            "title": headline(members) if members else stored["title"],
+            "outlets": counted_outlets((m.outlet, m.placement) for m in members),
             "first_seen": stored["first_seen"],
         }
 
@@ -188,11 +170,11 @@ class Desk:
         rows = self.store.story_members(story_id)
         summary = self.story_summary(story_id, rows)
         if summary is None:
-            return blocks.notice(f"Story {story_id} is no longer stored.")
+            return blocks.notice(texts.story_gone(story_id))
         diffs = story_differences(self.store, story_id, rows, limit=None)
-        title = f"All differences: {clip(summary['title'], 100)}"
+        title = texts.all_differences_heading(summary["title"])
         if not diffs:
-            return blocks.notice(f"No differences found in “{escape(summary['title'])}”.")
+            return blocks.notice(texts.no_differences(summary["title"]))
         return blocks.differences({"differences": diffs}, title)
 
     def mute(
@@ -202,7 +184,7 @@ class Desk:
         has news meanwhile."""
         summary = self.story_summary(story_id)
         if summary is None:
-            return blocks.notice(f"Story {story_id} is no longer stored.")
+            return blocks.notice(texts.story_gone(story_id))
         now = self.clock()
         until = now + period
         self.store.mute_story(story_id, channel, user, at=now, until=until)
@@ -211,13 +193,10 @@ class Desk:
     def unmute(self, channel: str, story_id: int) -> Message:
         summary = self.story_summary(story_id)
         if summary is None:
-            return blocks.notice(f"Story {story_id} is no longer stored.")
-        title = escape(clip(summary["title"], 150))
+            return blocks.notice(texts.story_gone(story_id))
         if not self.store.unmute_story(story_id, channel, self.clock()):
-            return blocks.notice(f"“{title}” was not muted in this channel.")
-        return blocks.notice(
-            f"Unmuted “{title}”: this channel hears of it again from its next development."
-        )
+            return blocks.notice(texts.not_muted(summary["title"]))
+        return blocks.notice(texts.unmuted(summary["title"]))
 
     # --- /sources -------------------------------------------------------------------------
 
@@ -230,21 +209,15 @@ class Desk:
         if verb == "list":
             return blocks.sources_list([vars(s) for s in self.store.all_sources()])
         if verb not in ("add", "remove", "pause", "resume"):
-            return blocks.notice(
-                f"Unknown `/sources {escape(verb)}`. Use `/sources list | add <url> [outlet] | "
-                "remove <id> | pause <id> | resume <id>`."
-            )
+            return blocks.notice(texts.unknown_sources_verb(verb))
         if not operator and user not in self.settings.admins:
-            return blocks.notice(
-                "Only newsdesk admins can change sources (NEWSDESK_ADMINS). "
-                "`/sources list` shows them to everyone."
-            )
+            return blocks.notice(texts.SOURCES_ADMINS_ONLY)
         if verb == "add":
             if len(words) < 2:
-                return blocks.notice("Usage: `/sources add <url> [outlet name]`")
+                return blocks.notice(texts.SOURCES_ADD_USAGE)
             return self.add_source(words[1], " ".join(words[2:]))
         if len(words) < 2 or not words[1].isdigit():
-            return blocks.notice(f"Usage: `/sources {verb} <id>` (ids are in `/sources list`)")
+            return blocks.notice(texts.sources_id_usage(verb))
         source_id = int(words[1])
         source = self.store.source(source_id)
         done = {
@@ -253,10 +226,9 @@ class Desk:
             "resume": lambda: self.store.set_source_paused(source_id, False),
         }[verb]()
         if source is None or not done:
-            return blocks.notice(f"There is no source {source_id}. `/sources list` shows them.")
+            return blocks.notice(texts.no_such_source(source_id))
         self.on_sources_changed()
-        past = {"remove": "Removed", "pause": "Paused", "resume": "Resumed"}[verb]
-        return blocks.notice(f"{past} source {source_id}: *{escape(source.outlet)}*.")
+        return blocks.notice(texts.source_changed(verb, source_id, source.outlet))
 
     def add_source(self, url: str, outlet: str) -> Message:
         """Check the URL, read it once to tell a feed, a sitemap and an article page apart (a
@@ -271,39 +243,27 @@ class Desk:
             document = opened.document
             if opened.kind == "page":
                 page = extract_page(document.content, document.final_url)
-                found, name = f"an article page, “{escape(clip(page.title, 120))}”", page.site_name
+                found, name = texts.found_page(page.title), page.site_name
             else:
                 listing = read_listing(self.fetcher, opened.kind, document, with_title=True)
                 count, name = len(listing.entries), listing.title
-                found = (
-                    f"a feed with {count} items"
-                    if opened.kind == "feed"
-                    else f"a news sitemap with {count} articles"
-                )
+                found = texts.found_listing(opened.kind, count)
         except SourceError as exc:
-            return blocks.notice(f"Cannot add {escape(url)}: {escape(str(exc))}")
+            return blocks.notice(texts.cannot_add(url, str(exc)))
         except ExtractionError as exc:
-            return blocks.notice(
-                f"Cannot add {escape(url)}: it is not a feed, a sitemap or a readable article "
-                f"page ({escape(str(exc))})."
-            )
+            return blocks.notice(texts.cannot_add_unreadable(url, str(exc)))
         for address in (document.url, document.final_url):  # a homepage's feed, a redirect
             if (watched := self.watched_source(address, url)) is not None:
                 return watched
         if opened.via:
-            found += f" at {escape(document.final_url)}, found through {escape(opened.via)}"
             others = [f for f in opened.feeds if f != document.url]
-            if others:
-                found += f" (it also links to {', '.join(escape(f) for f in others[:3])})"
+            found += texts.found_through(document.final_url, opened.via, others)
         outlet = outlet.strip() or (name or "").strip() or _host(document.final_url)
         # A permanent move is followed now; a temporary redirect keeps the address asked for.
         stored = document.moved_to or document.url
         source_id = self.store.add_source(outlet, stored, opened.kind, origin="slack")
         self.on_sources_changed()
-        return blocks.notice(
-            f"Added source {source_id}: *{escape(outlet)}*, {found}. What it holds now is "
-            "stored without alerts; new items count from its next poll."
-        )
+        return blocks.notice(texts.source_added(source_id, outlet, found))
 
     def watched_source(self, url: str, asked: str | None = None) -> Message | None:
         """The answer when `url` (as typed, or its canonical form) is already watched: which
@@ -318,15 +278,10 @@ class Desk:
         )
         if source is None:
             return None
-        paused = (
-            f" It is paused: `/sources resume {source.id}` starts it again."
-            if source.paused
-            else ""
-        )
-        via = f" ({escape(asked)} leads there)" if asked and asked != source.url else ""
         return blocks.notice(
-            f"Already watching {escape(source.url)}{via}: source {source.id}, "
-            f"*{escape(source.outlet)}* ({source.kind}). Nothing was changed.{paused}"
+            texts.already_watching(
+                source.url, asked, source.id, source.outlet, source.kind, bool(source.paused)
+            )
         )
 
     # --- /newsdesk ------------------------------------------------------------------------
@@ -336,7 +291,7 @@ class Desk:
         verb = words[0].lower() if words else "help"
         rest = " ".join(words[1:]).strip().lower()
         if verb == "help":
-            return blocks.notice(HELP)
+            return blocks.notice(texts.HELP)
         if verb == "status":
             return self.status(channel)
         if verb in ("mute", "unmute"):
@@ -345,23 +300,22 @@ class Desk:
             return self.schedule_command(channel, user, verb, words[1:])
         if verb == "threshold":
             if not rest.isdigit() or not 1 <= int(rest) <= 50:
-                return blocks.notice("Usage: `/newsdesk threshold <N>`, N from 1 to 50.")
+                return blocks.notice(texts.THRESHOLD_USAGE)
             self.store.update_channel(channel, user=user, threshold=int(rest))
-            return blocks.notice(f"This channel now hears of a story when {rest} outlets have it.")
+            return blocks.notice(texts.threshold_set(rest))
         if verb in ("watch", "unwatch"):
             if not rest:
-                return blocks.notice(f"Usage: `/newsdesk {verb} <words>`")
+                return blocks.notice(texts.watch_usage(verb))
             watched = list(self.store.channel_settings().get(channel, {}).get("watch", []))
             if verb == "watch" and rest not in watched:
                 watched.append(rest)
             elif verb == "unwatch":
                 if rest not in watched:
-                    return blocks.notice(f"This channel was not watching “{escape(rest)}”.")
+                    return blocks.notice(texts.not_watching(rest))
                 watched.remove(rest)
             self.store.update_channel(channel, user=user, watch=watched)
-            shown = ", ".join(f"“{escape(w)}”" for w in watched) or "nothing (all stories)"
-            return blocks.notice(f"This channel now watches: {shown}.")
-        return blocks.notice(f"Unknown `/newsdesk {escape(verb)}`.\n{HELP}")
+            return blocks.notice(texts.now_watches(watched))
+        return blocks.notice(texts.unknown_newsdesk_verb(verb))
 
     def mute_command(self, channel: str, user: str | None, verb: str, words: list[str]) -> Message:
         """`mute <story> [period]` / `unmute <story>`: a story id or words of its headline."""
@@ -371,17 +325,13 @@ class Desk:
             if words and words[-1].lower() == "for":
                 words = words[:-1]
         if period > MUTE_LONGEST or period <= timedelta(0):
-            return blocks.notice("A mute lasts from a minute to 30 days (`24h`, `3d`, `1w`).")
+            return blocks.notice(texts.MUTE_LENGTH)
         query = " ".join(words).strip()
         if not query:
-            return blocks.notice(
-                f"Usage: `/newsdesk {verb} <story id or headline words>`"
-                + (" [for 24h | 3d | 1w]` (default 24 hours)." if verb == "mute" else "`.")
-            )
+            return blocks.notice(texts.mute_usage(verb))
         story_id = self.find_story(query, channel if verb == "unmute" else None)
         if story_id is None:
-            where = " among this channel's muted stories" if verb == "unmute" else ""
-            return blocks.notice(f"No story matches “{escape(clip(query, 100))}”{where}.")
+            return blocks.notice(texts.no_story_to_mute(query, among_muted=verb == "unmute"))
         if verb == "unmute":
             return self.unmute(channel, story_id)
         return self.mute(channel, story_id, user, period)
@@ -419,67 +369,33 @@ class Desk:
         )
         sent = queue_digest(self.store, channel, self.clock()) if off else []
         self.on_channels_changed()
-        held = " What it was holding goes out now." if sent else ""
-        if verb == "quiet":
-            if value is None:
-                return blocks.notice(f"Quiet hours are off: alerts come as they happen.{held}")
-            return blocks.notice(
-                f"Quiet hours {escape(value.describe())}: alerts in those hours are held and "
-                "sent as one digest when the quiet ends. `/newsdesk quiet off` undoes it."
-            )
-        if value is None:
-            return blocks.notice(f"Digest off: this channel gets one alert per story.{held}")
-        return blocks.notice(
-            f"This channel now gets a digest {escape(value.describe())} of the stories that "
-            "reach its threshold, instead of one alert per story. `/newsdesk digest off` "
-            "undoes it."
-        )
+        described = value.describe() if value is not None else None
+        return blocks.notice(texts.schedule_set(verb, described, bool(sent)))
 
     def status(self, channel: str) -> Message:
         counts = self.store.counts()
         outbox = self.store.outbox_counts()
         own = self.store.channel_settings().get(channel, {})
-        threshold = own.get("threshold") or self.settings.min_outlets
-        watch = ", ".join(f"“{escape(w)}”" for w in own.get("watch", [])) or "everything"
+        alerts_at = threshold(own.get("threshold"), self.settings.min_outlets)
         schedule = ChannelSchedule.from_settings(own)
-        lines = [
-            f"Watching {counts['sources']} sources ({counts['failing']} failing); "
-            f"{counts['articles']} articles in {counts['stories']} stories.",
-            f"Messages waiting to be posted: {outbox['pending']}; posted: {outbox['sent']}.",
-            f"This channel: alerts at {threshold} outlets, watching {watch}.",
-            "Quiet hours: "
-            + (escape(schedule.quiet.describe()) if schedule.quiet else "none")
-            + "; digest: "
-            + (escape(schedule.digest.describe()) if schedule.digest else "off")
-            + ".",
-        ]
-        held = self.store.pending_digest(channel)
-        if held:
-            stories = "1 story" if len(held) == 1 else f"{len(held)} stories"
-            lines.append(f"Held for the next digest: {stories}.")
-        mutes = self.store.channel_mutes(channel, self.clock())
-        if mutes:
-            lines.append(f"Muted here ({len(mutes)}):")
-            lines += [
-                f"• `{m['story_id']}` {escape(clip(m['title'], 120))}, until {when(m['until'])}"
-                + (f" (by <@{escape(m['muted_by'])}>)" if m.get("muted_by") else "")
-                for m in mutes[:STATUS_MUTES]
-            ]
-            if len(mutes) > STATUS_MUTES:
-                lines.append(f"…and {len(mutes) - STATUS_MUTES} more, ending later.")
-        else:
-            lines.append("No story is muted here.")
-        return blocks.notice("\n".join(lines))
-
-
-# How this module's refusals begin (usage errors, unknown ids, unreadable URLs): the
-# terminal form of /sources exits 1 on them.
-REFUSALS = ("Cannot ", "Unknown ", "Usage:", "There is no ", "Only newsdesk admins")
+        return blocks.notice(
+            texts.status(
+                counts,
+                outbox,
+                alerts_at,
+                list(own.get("watch", [])),
+                schedule.quiet.describe() if schedule.quiet else None,
+                schedule.digest.describe() if schedule.digest else None,
+                len(self.store.pending_digest(channel)),
+                self.store.channel_mutes(channel, self.clock()),
+                STATUS_MUTES,
+            )
+        )
 
 
 def is_refusal(answer: Message) -> bool:
     """Whether an answer of `Desk.sources` refused to do what was asked."""
-    return answer.text.startswith(REFUSALS)
+    return answer.text.startswith(texts.REFUSALS)
 
 
 def _split(text: str) -> list[str]:

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.cycle import MAX_ENTRIES_PER_POLL
 from bot.errors import ExtractionError, SourceError
+from bot.live.reading import open_document, read_entry, read_listing
+from bot.live.watcher import MAX_ENTRIES_PER_POLL
 from bot.pipeline.fetch import Fetcher
 from bot.pipeline.models import FeedEntry, FetchResult
 from bot.pipeline.pages import extract_page
-from bot.reading import open_document, read_entry, read_listing
 
 
 def preview(

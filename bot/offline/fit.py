@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.analysis import InputArticle, analyze
-from bot.evaluate import BCubed, bcubed, gold_labels, labelled_articles
+from bot.offline.analyze import InputArticle, analyze
+from bot.offline.eval_clusters import BCubed, bcubed, gold_labels, labelled_articles
 from bot.pipeline.cluster import (
     FEATURES,
     MODEL_PATH,

@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.analysis import InputArticle, analyze
 from bot.errors import InputError
+from bot.offline.analyze import InputArticle, analyze
 from bot.pipeline.compare import Difference, changed_words
 from bot.pipeline.dates import parse_datetime
 from bot.pipeline.furniture import clean_text
@@ -127,8 +127,8 @@ def evaluate_conflicts(path: str | Path, limit: int | None = None) -> list[Confl
     its story, after grouping the whole labelled file it comes from (beside it, named
     `<dataset>*.jsonl`). Surfaced: one difference shows two of the conflicting outlets on
     different sides, each with evidence matching its snippet."""
-    from bot.analysis import read_articles
-    from bot.evaluate import gold_labels
+    from bot.offline.analyze import read_articles
+    from bot.offline.eval_clusters import gold_labels
 
     path = Path(path)
     conflicts = [
@@ -230,7 +230,7 @@ def evaluate_judged(
     ../shared/data; the story's articles only, in file order) matched item by item to the
     judgements stored in `path` by `item_key`. With `record`, reported items not in the file
     are added to it with an empty judgement, for a reader to judge."""
-    from bot.analysis import read_articles
+    from bot.offline.analyze import read_articles
     from bot.pipeline.compare import DEFAULT_LIMIT
 
     path = Path(path)
@@ -279,6 +279,6 @@ def evaluate_judged(
 
 
 def gold_labels_of(path: Path) -> dict[str, str]:
-    from bot.evaluate import gold_labels
+    from bot.offline.eval_clusters import gold_labels
 
     return gold_labels(path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import time
@@ -11,12 +10,14 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 import numpy as np
 
 from bot import metrics
 from bot.errors import ExtractionError, SourceError, Stopping
+from bot.live.intake import Intake, IntakeKind, decide_intake, fingerprint, identity
+from bot.live.reading import read_entry, read_listing
+from bot.live.story_events import queue_edit_events, queue_story_events
 from bot.pipeline.alerts import source_failing_event
 from bot.pipeline.assemble import StoryAssembler
 from bot.pipeline.dates import parse_datetime
@@ -32,9 +33,7 @@ from bot.pipeline.fetch import Fetcher
 from bot.pipeline.identity import article_key
 from bot.pipeline.models import FeedEntry, PageContent
 from bot.pipeline.pages import extract_page
-from bot.reading import read_entry, read_listing
 from bot.settings import Settings
-from bot.stories import queue_edit_events, queue_story_events
 from storage.db import ArticleRow, SourceRow, StorageError, Store, to_iso
 
 logger = logging.getLogger(__name__)
@@ -44,8 +43,6 @@ MAX_ENTRIES_PER_POLL = 200
 EMBED_BATCH = 8  # new articles sent to the model together while the next pages are read
 WINDOW_PAGE = 500  # articles read from storage at a time when the window is reloaded
 FAILING_REPORT_AFTER = timedelta(hours=24)
-# How far ahead of our clock a published time may be (servers' clocks drift a little).
-FUTURE_TOLERANCE = timedelta(minutes=15)
 # A permanent redirect (301/308) seen on this many polls in a row moves the source for good;
 # one poll is not enough: sites answer 301 by mistake during a deploy and take it back.
 MOVE_AFTER_POLLS = 2
@@ -85,12 +82,6 @@ class _Entry:
     fingerprint: str
     existing: ArticleRow | None
     key: str
-
-
-def fingerprint(*parts: str | None) -> str:
-    """A hash of text with whitespace folded: the same words give the same fingerprint."""
-    joined = "\n".join(" ".join((p or "").split()) for p in parts)
-    return hashlib.sha1(joined.encode("utf-8")).hexdigest()
 
 
 class Watcher:
@@ -352,31 +343,51 @@ class Watcher:
         existing: ArticleRow | None = None,
         embedding: np.ndarray | None = None,
     ) -> None:
-        url_key = key or article_key(url)
-        if (
-            url
-            and page.canonical_url
-            and urlsplit(page.canonical_url).netloc == urlsplit(url).netloc
-        ):
-            url_key = article_key(page.canonical_url)
+        """Decide what the entry is (`intake.decide_intake`), then write what that asks."""
+        url_key = identity(url, key, page.canonical_url)
         existing = existing or self.store.article_for(source.id, url_key)
-        title = title or page.title or page.text[:120]
-        text_fp = fingerprint(title, page.text)
-        if existing is not None:
-            if existing.fingerprint != text_fp:
-                self._revise(existing, title, page.text, text_fp, entry_fp)
-                report.revisions += 1
-            elif entry_fp:
-                self.store.note_entry_fingerprint(existing.id, entry_fp)
-            return
         now = self.clock()
-        published = published or page.published
-        if published and published - now > FUTURE_TOLERANCE:
-            # A time ahead of the clock is a wrong zone or a typo, not news from the future:
-            # the item is left undated (the time first seen stands in), as for an unreadable one.
-            logger.info("%s gives a time in the future (%s); left undated", url, published)
-            published = None
-        seen = min(published, now) if published else now
+        intake = decide_intake(
+            stored_fingerprint=existing.fingerprint if existing is not None else None,
+            title=title,
+            page_title=page.title,
+            text=page.text,
+            entry_fingerprint=entry_fp,
+            published=published or page.published,
+            now=now,
+        )
+        if intake.kind == IntakeKind.REVISION and existing is not None:
+            self._revise(existing, intake.title, page.text, intake.text_fingerprint, entry_fp)
+            report.revisions += 1
+            return
+        if intake.kind == IntakeKind.SAME_TEXT and existing is not None and entry_fp:
+            self.store.note_entry_fingerprint(existing.id, entry_fp)
+            return
+        if intake.kind != IntakeKind.NEW:
+            return
+        if intake.future_time is not None:
+            logger.info("%s gives a time in the future (%s); left undated", url, intake.future_time)
+        self._insert_and_place(
+            source, url, url_key, page, intake, report, now, entry_fp, guid, embedding
+        )
+
+    def _insert_and_place(
+        self,
+        source: SourceRow,
+        url: str,
+        url_key: str,
+        page: PageContent,
+        intake: Intake,
+        report: PollReport,
+        now: datetime,
+        entry_fp: str | None,
+        guid: str | None,
+        embedding: np.ndarray | None,
+    ) -> None:
+        """Store a NEW article, place it into a story and queue what that tells, in one
+        transaction; memory is rebuilt when the database keeps none of it."""
+        title, text_fp, published = intake.title, intake.text_fingerprint, intake.published
+        seen = intake.seen or now
         with metrics.timed("facts"):
             facts = _facts_json(title, page.text)  # read before taking the locks
         with self._placing:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.analysis import InputArticle, analyze, read_articles
+from bot.offline.analyze import InputArticle, analyze, read_articles
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,13 @@ import logging
 
 from storage.db import Store
 
-logger = logging.getLogger("bot.status")
+logger = logging.getLogger("bot.live.status")
 
 STATUS_SECONDS = 600
 
 
 class StatusLine:
-    """Logs one line (logger `bot.status`, INFO, shown without -v) per call: polls and failed
+    """Logs one line (logger `bot.live.status`, INFO, shown without -v) per call: polls and failed
     polls, new articles, stories, Slack messages queued and sent since the previous call,
     sources failing now and messages still waiting."""
 

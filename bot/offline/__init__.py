@@ -1,0 +1,2 @@
+"""Offline tools run from the command line: analyze a file of articles, score grouping,
+differences and extraction against labelled data, fit the grouping model, export, preview."""
