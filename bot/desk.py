@@ -36,7 +36,7 @@ from bot.slack.blocks import Message
 from bot.slack.mrkdwn import clip, escape, when
 from bot.slack.permalinks import thread_permalink
 from bot.stories import LEAD_CHARS, member, queue_digest, story_differences
-from storage.db import ArticleRow, Store, to_iso
+from storage import ArticleRow, Store, to_iso
 
 logger = logging.getLogger(__name__)
 
@@ -83,11 +83,11 @@ class Desk:
     def story(self, query: str) -> Message:
         query = " ".join(query.split())
         if not query:
-            latest = self.store.latest_stories(2, LATEST)
+            latest = self.store.stories.latest(2, LATEST)
             if not latest:
                 return blocks.notice(
                     "No story has two outlets yet. newsdesk is watching "
-                    f"{self.store.counts()['sources']} sources."
+                    f"{self.store.activity.counts()['sources']} sources."
                 )
             return blocks.story_list("Latest stories covered by several outlets", latest)
         found = self.search(query)
@@ -102,11 +102,11 @@ class Desk:
     def search(self, query: str) -> list[dict[str, Any]]:
         """Stories for the query, best first: full-text candidates ranked by how closely the
         headline matches, then by outlets; close spellings when no word matches at all."""
-        candidates = self.store.stories_matching(query, SEARCH_CANDIDATES)
+        candidates = self.store.stories.matching(query, SEARCH_CANDIDATES)
         if not candidates:
             corrected = self.respell(query)
             if corrected != query:
-                candidates = self.store.stories_matching(corrected, SEARCH_CANDIDATES)
+                candidates = self.store.stories.matching(corrected, SEARCH_CANDIDATES)
                 query = corrected
         if not candidates:
             return []
@@ -139,7 +139,7 @@ class Desk:
         """Words of the recent stories' headlines and leads, rebuilt at most once a minute."""
         built, known = self._vocabulary
         if time.monotonic() - built > VOCABULARY_SECONDS or not known:
-            pool = self.store.latest_stories(1, FUZZY_POOL)
+            pool = self.store.stories.latest(1, FUZZY_POOL)
             known = {
                 w
                 for s in pool
@@ -150,7 +150,7 @@ class Desk:
         return known
 
     def card(self, story_id: int, others: list[dict[str, Any]] | None = None) -> Message:
-        rows = self.store.story_members(story_id)
+        rows = self.store.stories.members(story_id)
         story = self.story_summary(story_id, rows)
         if story is None:
             return blocks.notice(f"Story {story_id} is no longer stored.")
@@ -169,10 +169,10 @@ class Desk:
     ) -> dict[str, Any] | None:
         """Headline (the earliest article's), counted outlets and first seen; `rows` are the
         story's members when already read."""
-        stored = self.store.story(story_id)
+        stored = self.store.stories.get(story_id)
         if stored is None:
             return None
-        rows = rows if rows is not None else self.store.story_members(story_id)
+        rows = rows if rows is not None else self.store.stories.members(story_id)
         members = [member(r) for r in rows]
         return {
             "id": story_id,
@@ -185,7 +185,7 @@ class Desk:
         return thread_permalink(self.store, self.client, story_id)
 
     def all_differences(self, story_id: int) -> Message:
-        rows = self.store.story_members(story_id)
+        rows = self.store.stories.members(story_id)
         summary = self.story_summary(story_id, rows)
         if summary is None:
             return blocks.notice(f"Story {story_id} is no longer stored.")
@@ -205,7 +205,7 @@ class Desk:
             return blocks.notice(f"Story {story_id} is no longer stored.")
         now = self.clock()
         until = now + period
-        self.store.mute_story(story_id, channel, user, at=now, until=until)
+        self.store.slack.mute_story(story_id, channel, user, at=now, until=until)
         return blocks.muted_notice(summary, to_iso(until) or "", period.total_seconds() / 3600)
 
     def unmute(self, channel: str, story_id: int) -> Message:
@@ -213,7 +213,7 @@ class Desk:
         if summary is None:
             return blocks.notice(f"Story {story_id} is no longer stored.")
         title = escape(clip(summary["title"], 150))
-        if not self.store.unmute_story(story_id, channel, self.clock()):
+        if not self.store.slack.unmute_story(story_id, channel, self.clock()):
             return blocks.notice(f"“{title}” was not muted in this channel.")
         return blocks.notice(
             f"Unmuted “{title}”: this channel hears of it again from its next development."
@@ -228,7 +228,7 @@ class Desk:
         words = _split(text)
         verb = words[0].lower() if words else "list"
         if verb == "list":
-            return blocks.sources_list([vars(s) for s in self.store.all_sources()])
+            return blocks.sources_list([vars(s) for s in self.store.sources.all()])
         if verb not in ("add", "remove", "pause", "resume"):
             return blocks.notice(
                 f"Unknown `/sources {escape(verb)}`. Use `/sources list | add <url> [outlet] | "
@@ -246,11 +246,11 @@ class Desk:
         if len(words) < 2 or not words[1].isdigit():
             return blocks.notice(f"Usage: `/sources {verb} <id>` (ids are in `/sources list`)")
         source_id = int(words[1])
-        source = self.store.source(source_id)
+        source = self.store.sources.get(source_id)
         done = {
-            "remove": lambda: self.store.remove_source(source_id),
-            "pause": lambda: self.store.set_source_paused(source_id, True),
-            "resume": lambda: self.store.set_source_paused(source_id, False),
+            "remove": lambda: self.store.sources.remove(source_id),
+            "pause": lambda: self.store.sources.set_paused(source_id, True),
+            "resume": lambda: self.store.sources.set_paused(source_id, False),
         }[verb]()
         if source is None or not done:
             return blocks.notice(f"There is no source {source_id}. `/sources list` shows them.")
@@ -298,7 +298,9 @@ class Desk:
         outlet = outlet.strip() or (name or "").strip() or _host(document.final_url)
         # A permanent move is followed now; a temporary redirect keeps the address asked for.
         stored = document.moved_to or document.url
-        source_id = self.store.add_source(outlet, stored, opened.kind, origin="slack")
+        source_id = self.store.sources.add(
+            outlet, stored, opened.kind, origin="slack", now=self.clock()
+        )
         self.on_sources_changed()
         return blocks.notice(
             f"Added source {source_id}: *{escape(outlet)}*, {found}. What it holds now is "
@@ -314,7 +316,7 @@ class Desk:
         except ValueError:
             pass
         source = next(
-            (s for c in candidates if (s := self.store.source_by_url(c)) is not None), None
+            (s for c in candidates if (s := self.store.sources.by_url(c)) is not None), None
         )
         if source is None:
             return None
@@ -346,19 +348,21 @@ class Desk:
         if verb == "threshold":
             if not rest.isdigit() or not 1 <= int(rest) <= 50:
                 return blocks.notice("Usage: `/newsdesk threshold <N>`, N from 1 to 50.")
-            self.store.update_channel(channel, user=user, threshold=int(rest))
+            self.store.slack.update_channel(
+                channel, user=user, threshold=int(rest), now=self.clock()
+            )
             return blocks.notice(f"This channel now hears of a story when {rest} outlets have it.")
         if verb in ("watch", "unwatch"):
             if not rest:
                 return blocks.notice(f"Usage: `/newsdesk {verb} <words>`")
-            watched = list(self.store.channel_settings().get(channel, {}).get("watch", []))
+            watched = list(self.store.slack.channel_settings().get(channel, {}).get("watch", []))
             if verb == "watch" and rest not in watched:
                 watched.append(rest)
             elif verb == "unwatch":
                 if rest not in watched:
                     return blocks.notice(f"This channel was not watching “{escape(rest)}”.")
                 watched.remove(rest)
-            self.store.update_channel(channel, user=user, watch=watched)
+            self.store.slack.update_channel(channel, user=user, watch=watched, now=self.clock())
             shown = ", ".join(f"“{escape(w)}”" for w in watched) or "nothing (all stories)"
             return blocks.notice(f"This channel now watches: {shown}.")
         return blocks.notice(f"Unknown `/newsdesk {escape(verb)}`.\n{HELP}")
@@ -392,7 +396,7 @@ class Desk:
         if query.isdigit():
             return int(query)
         if muted_in is not None:
-            mutes = self.store.channel_mutes(muted_in, self.clock())
+            mutes = self.store.slack.channel_mutes(muted_in, self.clock())
             scored = [
                 (fuzz.token_set_ratio(query.lower(), m["title"].lower()), m["story_id"])
                 for m in mutes
@@ -414,8 +418,12 @@ class Desk:
             )
         except ScheduleError as exc:
             return blocks.notice(escape(str(exc)))
-        self.store.set_channel_schedule(
-            channel, user=user, field=verb, value=value.to_json() if value else None
+        self.store.slack.set_channel_schedule(
+            channel,
+            user=user,
+            field=verb,
+            value=value.to_json() if value else None,
+            now=self.clock(),
         )
         sent = queue_digest(self.store, channel, self.clock()) if off else []
         self.on_channels_changed()
@@ -436,9 +444,9 @@ class Desk:
         )
 
     def status(self, channel: str) -> Message:
-        counts = self.store.counts()
-        outbox = self.store.outbox_counts()
-        own = self.store.channel_settings().get(channel, {})
+        counts = self.store.activity.counts()
+        outbox = self.store.outbox.counts()
+        own = self.store.slack.channel_settings().get(channel, {})
         threshold = own.get("threshold") or self.settings.min_outlets
         watch = ", ".join(f"“{escape(w)}”" for w in own.get("watch", [])) or "everything"
         schedule = ChannelSchedule.from_settings(own)
@@ -453,11 +461,11 @@ class Desk:
             + (escape(schedule.digest.describe()) if schedule.digest else "off")
             + ".",
         ]
-        held = self.store.pending_digest(channel)
+        held = self.store.slack.pending_digest(channel)
         if held:
             stories = "1 story" if len(held) == 1 else f"{len(held)} stories"
             lines.append(f"Held for the next digest: {stories}.")
-        mutes = self.store.channel_mutes(channel, self.clock())
+        mutes = self.store.slack.channel_mutes(channel, self.clock())
         if mutes:
             lines.append(f"Muted here ({len(mutes)}):")
             lines += [

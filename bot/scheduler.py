@@ -15,7 +15,7 @@ from bot.channel_schedule import ChannelSchedule
 from bot.cycle import Watcher
 from bot.status import STATUS_SECONDS, StatusLine
 from bot.stories import queue_digest
-from storage.db import StorageError, Store
+from storage import StorageError, Store
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +145,7 @@ class Jobs:
 
     def sync_sources(self) -> None:
         """One interval job per active source (jitter spreads polls); removed or paused ones go."""
-        wanted = {source_job_id(s.id): s for s in self.store.active_sources()}
+        wanted = {source_job_id(s.id): s for s in self.store.sources.active()}
         for job in self.scheduler.get_jobs():
             if job.id.startswith("source-") and job.id not in wanted:
                 job.remove()
@@ -174,7 +174,7 @@ class Jobs:
         the channel's time zone (cron triggers follow daylight-saving changes); then what is
         already due goes out (after a restart, or a schedule turned off)."""
         wanted = {}
-        for channel, values in self.store.channel_settings().items():
+        for channel, values in self.store.slack.channel_settings().items():
             trigger = ChannelSchedule.from_settings(values).trigger()
             if trigger is not None:
                 wanted[DIGEST_JOB_PREFIX + channel] = (channel, trigger)
@@ -197,7 +197,7 @@ class Jobs:
         returns how many stories they tell. The outbox posts them."""
         now = self.clock()
         told = 0
-        channels = [channel] if channel else self.store.channels_with_pending_digests()
+        channels = [channel] if channel else self.store.slack.channels_with_pending_digests()
         for name in channels:
             try:
                 told += sum(e.event == "digest_story" for e in queue_digest(self.store, name, now))

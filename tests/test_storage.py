@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 from storage import Store
@@ -12,14 +13,16 @@ def test_a_read_does_not_wait_for_a_transaction_and_sees_only_committed_rows(
     tmp_path: Path,
 ) -> None:
     store = Store(tmp_path / "n.db")
-    store.add_source("Before", "https://before.example/feed", "feed")
+    store.sources.add("Before", "https://before.example/feed", "feed", now=datetime.now(UTC))
     inside, release = threading.Event(), threading.Event()
     seen_inside: list[list[str]] = []
 
     def writer() -> None:
         with store.transaction():
-            store.add_source("During", "https://during.example/feed", "feed")
-            seen_inside.append([s.outlet for s in store.all_sources()])  # its own write
+            store.sources.add(
+                "During", "https://during.example/feed", "feed", now=datetime.now(UTC)
+            )
+            seen_inside.append([s.outlet for s in store.sources.all()])  # its own write
             inside.set()
             release.wait(10)
 
@@ -29,7 +32,7 @@ def test_a_read_does_not_wait_for_a_transaction_and_sees_only_committed_rows(
         assert inside.wait(10)
         read: list[list[str]] = []
         reader = threading.Thread(
-            target=lambda: read.append([s.outlet for s in store.all_sources()])
+            target=lambda: read.append([s.outlet for s in store.sources.all()])
         )
         reader.start()
         reader.join(2)
@@ -38,7 +41,7 @@ def test_a_read_does_not_wait_for_a_transaction_and_sees_only_committed_rows(
         release.set()
         thread.join(10)
     assert seen_inside == [["Before", "During"]]
-    assert [s.outlet for s in store.all_sources()] == ["Before", "During"]
+    assert [s.outlet for s in store.sources.all()] == ["Before", "During"]
     store.close()
 
 
@@ -73,11 +76,11 @@ def test_identity_per_source_migration_keeps_every_row_and_lets_outlets_share_a_
     )
     old.conn.close()
     store = Store(path)
-    assert store.article_for(1, "http://wire.example/s").id == 7  # type: ignore[union-attr]
-    assert store.article(9).duplicate_of == 7  # type: ignore[union-attr]
-    assert store.article_for(2, "http://wire.example/s") is None
+    assert store.articles.for_key(1, "http://wire.example/s").id == 7  # type: ignore[union-attr]
+    assert store.articles.get(9).duplicate_of == 7  # type: ignore[union-attr]
+    assert store.articles.for_key(2, "http://wire.example/s") is None
     with store.transaction():
-        store.insert_article(
+        store.articles.insert(
             {
                 "source_id": 2,
                 "outlet": "B",
@@ -87,7 +90,8 @@ def test_identity_per_source_migration_keeps_every_row_and_lets_outlets_share_a_
                 "seen_at": "x",
                 "text": "Text.",
                 "fingerprint": "f",
-            }
+            },
+            now=datetime.now(UTC),
         )
-    assert store.counts()["articles"] == 3
+    assert store.activity.counts()["articles"] == 3
     assert store.db.execute("PRAGMA foreign_key_check").fetchall() == []

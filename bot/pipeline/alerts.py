@@ -111,10 +111,17 @@ def words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.lower())
 
 
+def counts_as_outlet(placement: str) -> bool:
+    """Whether an article placed this way brings its outlet toward the threshold: a copy of
+    another outlet's text does not. Storage keeps the answer with each placement
+    (`articles.counts_outlet`), so its queries count outlets by this same rule."""
+    return placement != "copy"
+
+
 def counted_outlets(members: Sequence[Member]) -> list[str]:
-    """Distinct outlets toward the threshold, first come first: a copy of another outlet's text
-    does not bring its outlet in, and an outlet's second article adds nothing."""
-    return list(dict.fromkeys(m.outlet for m in members if m.placement != "copy"))
+    """Distinct outlets toward the threshold, first come first: only members that
+    `counts_as_outlet`, and an outlet's second article adds nothing."""
+    return list(dict.fromkeys(m.outlet for m in members if counts_as_outlet(m.placement)))
 
 
 def difference_key(difference: dict[str, Any]) -> str:
