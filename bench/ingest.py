@@ -118,7 +118,7 @@ def history_texts(count: int) -> list[tuple[str, str]]:
 
 def store_history(store: Store, count: int, now: datetime) -> None:
     """`count` articles already placed, in stories of three, the newest an hour old."""
-    history = store.add_source("History", "https://history.example/feed", "feed")
+    history = store.sources.add("History", "https://history.example/feed", "feed", now=now)
     with store.transaction():
         for i, (title, text) in enumerate(history_texts(count)):
             seen = (
@@ -186,7 +186,7 @@ def one_round(base: str, feeds: list[str], threads: int, stored: int, now: datet
             print(f"  loaded the 72-hour window in {time.monotonic() - started:.0f} s")
         sources = []
         for path in feeds:
-            source = store.add_source(f"Outlet {path}", f"{base}{path}", "feed")
+            source = store.sources.add(f"Outlet {path}", f"{base}{path}", "feed", now=now)
             store.db.execute("UPDATE sources SET backfilled = 1 WHERE id = ?", [source])
             sources.append(source)
         watcher.assembler.embed([("warm up", "the model")])  # loaded once at start in `run`

@@ -134,7 +134,7 @@ def main() -> None:
     times.sort()
     p95 = times[int(0.95 * len(times)) - 1]
     print(
-        f"/story over {store.counts()['articles']:,} articles: p50 {statistics.median(times):.1f} ms, "
+        f"/story over {store.activity.counts()['articles']:,} articles: p50 {statistics.median(times):.1f} ms, "
         f"p95 {p95:.1f} ms, max {times[-1]:.1f} ms ({len(times)} queries)"
     )
 

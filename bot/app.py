@@ -209,7 +209,7 @@ def create_app(
     # The sources file is read first: a bad one stops the start before a database is made.
     specs = load_sources_file(settings.sources_path, required=settings.sources_named)
     store = Store(settings.db_path)
-    store.sync_file_sources(specs)
+    store.sources.sync_file(specs, now=clock())
     fetcher = Fetcher(
         default_client(), allow_private=settings.allow_private_sources, host_delay=host_delay
     )
@@ -220,7 +220,7 @@ def create_app(
         if client is None
         else SlackPoster(store, client, channel_interval=settings.post_interval)
     )
-    metrics.STORE.bind(store.counts, store.oldest_unsent)
+    metrics.STORE.bind(store.activity.counts, store.outbox.oldest_unsent)
     jobs = Jobs(
         store, watcher, poster.drain, settings.poll_seconds, poll=counted(watcher.poll), clock=clock
     )

@@ -19,7 +19,7 @@ _T = TypeVar("_T")
 
 if TYPE_CHECKING:
     from bot.settings import Settings
-    from storage.db import Store
+    from storage import Store
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -27,7 +27,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     app = create_app(settings)
-    sources = app.store.active_sources()
+    sources = app.store.sources.active()
     if settings.console_mode:
         mode = "console mode (alerts printed here)"
     elif settings.socket_mode:
@@ -143,7 +143,7 @@ def _read_stored(args: argparse.Namespace, read: Callable[[Store, datetime], _T]
 
 def _existing_store(path: str) -> Store:
     """The database named in the settings; reading commands never create an empty one."""
-    from storage.db import Store
+    from storage import Store
 
     if path != ":memory:" and not Path(path).is_file():
         raise ConfigError(f"no database at {path} (NEWSDESK_DB); `newsdesk run` creates it")
@@ -177,7 +177,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
     from bot.pipeline.fetch import Fetcher, default_client
     from bot.slack.desk import Desk, is_refusal
     from bot.slack.mrkdwn import to_plain
-    from storage.db import Store
+    from storage import Store
 
     settings = _settings(args)
     store = Store(settings.db_path)

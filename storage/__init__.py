@@ -1,5 +1,8 @@
-"""Storage: the only code that knows table names. SQLite through sqlite-utils."""
+"""Storage: the only code that knows table names. SQLite through sqlite-utils, split by domain
+(sources, articles, stories, outbox, slack_state, activity) over one connection."""
 
-from storage.db import StorageError, Store
+from storage.connection import StorageError
+from storage.rows import ArticleRow, OutboxRow, SourceRow, from_iso, to_iso
+from storage.store import Store
 
-__all__ = ["StorageError", "Store"]
+__all__ = ["ArticleRow", "OutboxRow", "SourceRow", "StorageError", "Store", "from_iso", "to_iso"]

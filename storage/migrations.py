@@ -309,3 +309,21 @@ def editors_channel_mutes_quiet_hours_digests(db: Database) -> None:
             PRIMARY KEY (channel, story_id)
         )""")
     db.execute("CREATE INDEX digest_items_pending ON digest_items(digest_key, channel)")
+
+
+@migrations(name="0010_counted_outlets_one_alert_record_headlines")
+def counted_outlets_one_alert_record_headlines(db: Database) -> None:
+    """Whether an article's outlet counts toward its story's outlets is decided once, when it
+    is placed, and kept in `articles.counts_outlet` (queries filter on it); the outbox's alert
+    entries become the one record of a story's alert (`stories.alerted_at` repeated them); a
+    story's title becomes its headline (first member by publication, ties by first placed).
+
+    Rows placed before this take the rule as it stood then: a copy did not count."""
+    db.execute("ALTER TABLE articles ADD COLUMN counts_outlet INTEGER NOT NULL DEFAULT 1")
+    db.execute("UPDATE articles SET counts_outlet = 0 WHERE placement = 'copy'")
+    db.execute("ALTER TABLE stories DROP COLUMN alerted_at")
+    db.execute(
+        "UPDATE stories SET title = (SELECT a.title FROM articles a WHERE a.story_id = stories.id"
+        " ORDER BY COALESCE(a.published, a.first_seen), a.id LIMIT 1)"
+        " WHERE EXISTS (SELECT 1 FROM articles a WHERE a.story_id = stories.id)"
+    )

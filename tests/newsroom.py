@@ -57,7 +57,9 @@ def publish_feed(
 
 
 def add_feed(watcher: Watcher, server: LoopbackServer, slug: str, outlet: str) -> int:
-    return watcher.store.add_source(outlet, f"{server.url}/{slug}/feed.xml", "feed", origin="file")
+    return watcher.store.sources.add(
+        outlet, f"{server.url}/{slug}/feed.xml", "feed", origin="file", now=datetime.now(UTC)
+    )
 
 
 def slug_of(outlet: str) -> str:

@@ -24,7 +24,7 @@ OUTLETS = [o for _, o, _ in SEEDS]
 
 
 def events(watcher) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    return [(row["event"], row["channel"]) for row in watcher.store.outbox()]
+    return [(row["event"], row["channel"]) for row in watcher.store.outbox.all()]
 
 
 def test_a_substantive_edit_is_one_reply_and_a_trivial_one_none(
@@ -34,17 +34,17 @@ def test_a_substantive_edit_is_one_reply_and_a_trivial_one_none(
     sources = watch_outlets(watcher, server, OUTLETS)
     for prefix, _, _ in SEEDS[:3]:
         publish_seed(watcher, server, sources, prefix)
-    before = len(watcher.store.outbox())
+    before = len(watcher.store.outbox.all())
     prefix, outlet, title = SEEDS[0]
     text = seed_text(prefix)
     # Typography and spacing only: a revision is stored, nobody is told.
     republish(server, outlet, title, text.replace("’", "'").replace(". ", ".  "), "v2")
     assert watcher.poll(sources[outlet]).revisions == 1
-    assert len(watcher.store.outbox()) == before
+    assert len(watcher.store.outbox.all()) == before
     # A figure changes: one reply, with the old and new sentence.
     republish(server, outlet, title, text.replace("five-point plan", "six-point plan"), "v3")
     assert watcher.poll(sources[outlet]).revisions == 1
-    new = watcher.store.outbox()[before:]
+    new = watcher.store.outbox.all()[before:]
     assert [row["event"] for row in new if row["event"] == "edit"] == ["edit"]
     change = json.loads(next(r for r in new if r["event"] == "edit")["payload"])["changes"][0]
     assert "five-point plan" in change["old"] and "six-point plan" in change["new"]
@@ -70,29 +70,37 @@ def test_a_watching_channel_hears_only_matching_stories_and_a_muted_story_only_i
     server: LoopbackServer, tmp_path: Path
 ) -> None:
     watcher = make_watcher(tmp_path / "n.db", channel=ALERTS)
-    watcher.store.update_channel("C0UKRAINE", user="U1", watch=["ukraine troops"])
-    watcher.store.update_channel("C0SPORT", user="U1", watch=["football transfer"])
-    watcher.store.update_channel("C0STRICT", user="U1", watch=["healey"], threshold=4)
+    watcher.store.slack.update_channel(
+        "C0UKRAINE", user="U1", watch=["ukraine troops"], now=datetime.now(UTC)
+    )
+    watcher.store.slack.update_channel(
+        "C0SPORT", user="U1", watch=["football transfer"], now=datetime.now(UTC)
+    )
+    watcher.store.slack.update_channel(
+        "C0STRICT", user="U1", watch=["healey"], threshold=4, now=datetime.now(UTC)
+    )
     sources = watch_outlets(watcher, server, OUTLETS)
     for prefix, _, _ in SEEDS[:3]:
         publish_seed(watcher, server, sources, prefix)
     alerted = {channel for event, channel in events(watcher) if event == "alert"}
     assert alerted == {ALERTS, "C0UKRAINE"}
-    story_id = watcher.store.outbox()[0]["story_id"]
+    story_id = watcher.store.outbox.all()[0]["story_id"]
     now = datetime.now(UTC)
     for channel in (ALERTS, "C0UKRAINE", "C0STRICT"):
-        watcher.store.mute_story(story_id, channel, "U1", at=now, until=now + timedelta(hours=24))
-    count = len(watcher.store.outbox())
+        watcher.store.slack.mute_story(
+            story_id, channel, "U1", at=now, until=now + timedelta(hours=24)
+        )
+    count = len(watcher.store.outbox.all())
     publish_seed(watcher, server, sources, SEEDS[3][0])  # a fourth outlet, but muted
     # No alert, reply or update; at most the one "muted, but it has news" per channel.
-    new = [(row["event"], row["channel"]) for row in watcher.store.outbox()[count:]]
+    new = [(row["event"], row["channel"]) for row in watcher.store.outbox.all()[count:]]
     assert {event for event, _ in new} <= {"muted_news"}
     assert len(new) == len(set(new))
 
 
 def test_a_channel_threshold_changes_when_it_hears(server: LoopbackServer, tmp_path: Path) -> None:
     watcher = make_watcher(tmp_path / "n.db", channel=ALERTS)
-    watcher.store.update_channel(ALERTS, user="U1", threshold=2)
+    watcher.store.slack.update_channel(ALERTS, user="U1", threshold=2, now=datetime.now(UTC))
     sources = watch_outlets(watcher, server, OUTLETS)
     publish_seed(watcher, server, sources, SEEDS[0][0])
     assert events(watcher) == []
@@ -107,18 +115,13 @@ def test_a_source_failing_for_a_day_is_reported_once(
     watcher = make_watcher(tmp_path / "n.db", channel=ALERTS)
     watcher.clock = lambda: now[0]
     server.routes["/broken/feed.xml"] = Reply(500, b"down")
-    source = watcher.store.add_source("Broken", f"{server.url}/broken/feed.xml", "feed")
+    source = watcher.store.sources.add(
+        "Broken", f"{server.url}/broken/feed.xml", "feed", now=datetime.now(UTC)
+    )
     for hours in (0, 1, 25, 26, 50):
         now[0] = datetime.now(UTC) + timedelta(hours=hours)
-        watcher.store.db.execute("UPDATE sources SET next_attempt_at = NULL")  # skip the backoff
-        if hours:
-            # failing_since is written with the wall clock: age it as if hours had passed.
-            watcher.store.db.execute(
-                "UPDATE sources SET failing_since = ? WHERE id = ?",
-                [(datetime.now(UTC) - timedelta(hours=hours)).isoformat(), source],
-            )
         assert not watcher.poll(source).ok
-    failing = [row for row in watcher.store.outbox() if row["event"] == "source_failing"]
+    failing = [row for row in watcher.store.outbox.all() if row["event"] == "source_failing"]
     assert len(failing) == 1 and failing[0]["channel"] == ALERTS
     assert "Broken" in failing[0]["payload"]
 
@@ -133,7 +136,7 @@ def test_articles_of_a_told_story_are_rechecked_and_a_correction_is_noted(
     for prefix, _, _ in SEEDS[:3]:
         publish_seed(watcher, server, sources, prefix)
     assert watcher.recheck_due() == 0  # just placed: scheduled, not fetched
-    before = len(watcher.store.outbox())
+    before = len(watcher.store.outbox.all())
     prefix, outlet, title = SEEDS[0]
     edited = seed_text(prefix).replace("five-point plan", "six-point plan")
     edited += "\n\nCorrection: an earlier version of this article gave the wrong number of points."
@@ -143,13 +146,13 @@ def test_articles_of_a_told_story_are_rechecked_and_a_correction_is_noted(
     assert watcher.recheck_due() == 0  # not due yet
     now[0] += timedelta(minutes=6)  # young articles are checked every poll interval
     assert watcher.recheck_due() == 3
-    [edit] = [r for r in watcher.store.outbox()[before:] if r["event"] == "edit"]
+    [edit] = [r for r in watcher.store.outbox.all()[before:] if r["event"] == "edit"]
     payload = json.loads(edit["payload"])
     assert payload["corrections"][0].startswith("Correction: an earlier version")
     assert any("six-point plan" in c["new"] for c in payload["changes"])
     now[0] += timedelta(minutes=6)
     assert watcher.recheck_due() == 3
-    assert [r for r in watcher.store.outbox()[before:] if r["event"] == "edit"] == [edit]
+    assert [r for r in watcher.store.outbox.all()[before:] if r["event"] == "edit"] == [edit]
 
 
 def test_a_headline_flipping_back_is_reported_once(server: LoopbackServer, tmp_path: Path) -> None:
@@ -166,7 +169,7 @@ def test_a_headline_flipping_back_is_reported_once(server: LoopbackServer, tmp_p
     ):
         publish_feed(server, slug_of(outlet), [(headline, url)])
         watcher.poll(sources[outlet])
-    edits = [json.loads(r["payload"]) for r in watcher.store.outbox() if r["event"] == "edit"]
+    edits = [json.loads(r["payload"]) for r in watcher.store.outbox.all() if r["event"] == "edit"]
     headlines = [c["new"] for e in edits for c in e["changes"] if c["where"] == "headline"]
     assert headlines == ["UK weighs sending troops to train Ukraine's army"]
 

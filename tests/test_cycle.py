@@ -32,7 +32,7 @@ def test_seed_story_alerts_once_at_three_outlets_and_reports_the_fourth(
         publish_feed(server, slug, [(title, url)])
         report = watcher.poll(sources[prefix])
         assert report.ok and len(report.placed) == 1
-    outbox = watcher.store.outbox()
+    outbox = watcher.store.outbox.all()
     events = [row["event"] for row in outbox]
     # The third outlet: the parent and its replies; the fourth: one reply and the parent's
     # count updated (a difference it brings is told after that).
@@ -48,12 +48,12 @@ def test_seed_story_alerts_once_at_three_outlets_and_reports_the_fourth(
     assert json.loads(outbox[5]["payload"])["outlet_count"] == 4
     story_ids = {row["story_id"] for row in outbox}
     assert len(story_ids) == 1
-    members = watcher.store.story_members(story_ids.pop())
+    members = watcher.store.stories.members(story_ids.pop())
     assert [m.outlet for m in members] == [o for _, o, _ in SEEDS]
     # Polling again changes nothing: no new articles, no new alerts.
     for source_id in sources.values():
         assert watcher.poll(source_id).placed == []
-    assert len(watcher.store.outbox()) == len(events)
+    assert len(watcher.store.outbox.all()) == len(events)
 
 
 def test_items_present_at_the_first_poll_never_alert(
@@ -69,8 +69,8 @@ def test_items_present_at_the_first_poll_never_alert(
         )
         report = watcher.poll(add_feed(watcher, server, slug, outlet))
         assert report.ok and len(report.placed) == 1
-    assert watcher.store.outbox() == []
-    assert all(m.backfill for m in watcher.store.story_members(report.placed[0].story_id))
+    assert watcher.store.outbox.all() == []
+    assert all(m.backfill for m in watcher.store.stories.members(report.placed[0].story_id))
 
 
 def test_bad_sources_are_recorded_and_the_others_go_on(
@@ -108,10 +108,10 @@ def test_bad_sources_are_recorded_and_the_others_go_on(
     for name, fragment in expected.items():
         assert not reports[name].ok
         assert fragment in (reports[name].error or ""), (name, reports[name].error)
-        source = watcher.store.source(bad[name])
+        source = watcher.store.sources.get(bad[name])
         assert source is not None and source.failures == 1 and fragment in (source.last_error or "")
         assert source.next_attempt_at is not None
-        log = watcher.store.fetch_log(bad[name])
+        log = watcher.store.sources.fetch_log(bad[name])
         assert log[0]["ok"] == 0
     # Backing off: the failing source is not fetched again before its next attempt.
     before = len(server.requests)
@@ -137,7 +137,7 @@ def test_an_unreadable_page_falls_back_to_the_feed_text(
     )
     report = watcher.poll(add_feed(watcher, server, "f", "Paper"))
     assert report.ok and len(report.placed) == 1
-    article = watcher.store.article(report.placed[0].article_id)
+    article = watcher.store.articles.get(report.placed[0].article_id)
     assert article is not None and "late-night session" in article.text
 
 
@@ -153,13 +153,15 @@ def test_changed_text_at_the_same_url_is_a_revision(server: LoopbackServer, tmp_
             published=datetime.now(UTC),
         ).encode()
     )
-    source = watcher.store.add_source("FT", f"{server.url}/p.html", "page", origin="file")
+    source = watcher.store.sources.add(
+        "FT", f"{server.url}/p.html", "page", origin="file", now=datetime.now(UTC)
+    )
     first = watcher.poll(source)
     assert len(first.placed) == 1
     page = page.replace("five-point plan", "six-point plan")
     second = watcher.poll(source)
     assert second.placed == [] and second.revisions == 1
-    revisions = watcher.store.revisions(first.placed[0].article_id)
+    revisions = watcher.store.articles.revisions(first.placed[0].article_id)
     assert [r["revision"] for r in revisions] == [1, 2]
     assert "six-point plan" in revisions[1]["text"] and "five-point plan" in revisions[0]["text"]
     # Facts are read once per revision and stored with it: the plan's number follows the edit.
@@ -168,7 +170,9 @@ def test_changed_text_at_the_same_url_is_a_revision(server: LoopbackServer, tmp_
         for r in revisions
     ]
     assert counts == [{5.0}, {6.0}]
-    current = ArticleFacts.from_json(watcher.store.current_facts(first.placed[0].article_id))
+    current = ArticleFacts.from_json(
+        watcher.store.articles.current_facts(first.placed[0].article_id)
+    )
     assert any(n.value == 6.0 and "plan" in n.noun for n in current.numbers)
     assert watcher.poll(source).revisions == 0  # same text again: no new revision
 
@@ -187,7 +191,7 @@ def test_the_same_article_under_another_url_counts_once(
     report = watcher.poll(source)
     assert sorted(p.placement for p in report.placed) == ["new", "same_article"]
     assert len({p.story_id for p in report.placed}) == 1
-    assert watcher.store.outbox() == []  # one outlet, however many URLs
+    assert watcher.store.outbox.all() == []  # one outlet, however many URLs
 
 
 def test_stories_and_sources_survive_a_restart(
@@ -215,7 +219,7 @@ def test_stories_and_sources_survive_a_restart(
     assert len(remembered) == 2
     restarted = make_watcher(db)
     assert restarted.assembler.story_of == remembered
-    assert [s.id for s in restarted.store.active_sources()] == sources
+    assert [s.id for s in restarted.store.sources.active()] == sources
     prefix, outlet, title = SEEDS[2]
     slug = outlet.lower().replace(" ", "-")
     publish_feed(
@@ -225,7 +229,7 @@ def test_stories_and_sources_survive_a_restart(
     )
     report = restarted.poll(sources[2])
     assert report.placed[0].placement == "joined"  # the story was remembered across the restart
-    assert [row["event"] for row in restarted.store.outbox()][0] == "alert"
+    assert [row["event"] for row in restarted.store.outbox.all()][0] == "alert"
 
 
 @pytest.mark.parametrize("query", ["healey training", "AT&T NOT", "troops"])
@@ -241,6 +245,8 @@ def test_story_search_handles_any_words(server: LoopbackServer, tmp_path: Path, 
             published=datetime.now(UTC),
         ).encode()
     )
-    watcher.poll(watcher.store.add_source("FT", page, "page", origin="file"))
-    results = watcher.store.stories_matching(query)
+    watcher.poll(
+        watcher.store.sources.add("FT", page, "page", origin="file", now=datetime.now(UTC))
+    )
+    results = watcher.store.stories.matching(query)
     assert (len(results) == 1) == (query != "AT&T NOT")

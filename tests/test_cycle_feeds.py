@@ -12,7 +12,7 @@ import pytest
 
 from bot.live.watcher import Watcher
 from bot.pipeline.identity import article_key
-from storage.db import ArticleRow
+from storage import ArticleRow
 from tests.conftest import LoopbackServer, Reply
 from tests.feed_files import serve_feed_file
 from tests.newsroom import make_watcher, serve_article
@@ -43,11 +43,17 @@ def test_relative_links_of_two_outlets_are_two_articles_on_their_own_hosts(
     path = "news/2024/05/harbour-bridge"
     serve_article(server, path, "Harbour Gazette", "Harbour bridge closed", BRIDGE_TEXT)
     serve_article(other_server, path, "Coast Courier", "Lorry ban angers hauliers", HAULIERS_TEXT)
-    a = watcher.store.add_source(
-        "Harbour Gazette", serve_feed_file(server, "outlet_a_relative.xml"), "feed"
+    a = watcher.store.sources.add(
+        "Harbour Gazette",
+        serve_feed_file(server, "outlet_a_relative.xml"),
+        "feed",
+        now=datetime.now(UTC),
     )
-    b = watcher.store.add_source(
-        "Coast Courier", serve_feed_file(other_server, "outlet_b_relative.xml"), "feed"
+    b = watcher.store.sources.add(
+        "Coast Courier",
+        serve_feed_file(other_server, "outlet_b_relative.xml"),
+        "feed",
+        now=datetime.now(UTC),
     )
     assert len(watcher.poll(a).placed) == 1
     report = watcher.poll(b)
@@ -69,30 +75,42 @@ def test_an_item_of_another_outlet_with_the_same_link_never_revises_the_first(
 ) -> None:
     watcher = make_watcher(tmp_path / "n.db")
     serve_article(server, "news/2024/05/harbour-bridge", "Wire", "Bridge closed", BRIDGE_TEXT)
-    a = watcher.store.add_source(
-        "Harbour Gazette", serve_feed_file(server, "outlet_a_relative.xml", "/a/rss"), "feed"
+    a = watcher.store.sources.add(
+        "Harbour Gazette",
+        serve_feed_file(server, "outlet_a_relative.xml", "/a/rss"),
+        "feed",
+        now=datetime.now(UTC),
     )
-    b = watcher.store.add_source(
-        "Coast Courier", serve_feed_file(server, "outlet_b_relative.xml", "/b/rss"), "feed"
+    b = watcher.store.sources.add(
+        "Coast Courier",
+        serve_feed_file(server, "outlet_b_relative.xml", "/b/rss"),
+        "feed",
+        now=datetime.now(UTC),
     )
     first = watcher.poll(a).placed[0]
     second = watcher.poll(b)
     assert second.revisions == 0 and len(second.placed) == 1
-    kept = watcher.store.article(first.article_id)
+    kept = watcher.store.articles.get(first.article_id)
     assert kept is not None and kept.revision == 1
     assert kept.outlet == "Harbour Gazette" and kept.title == "Harbour bridge closed to lorries"
-    assert watcher.store.counts()["articles"] == 2
+    assert watcher.store.activity.counts()["articles"] == 2
 
 
 def test_two_outlets_with_placeholder_links_keep_four_articles(
     server: LoopbackServer, tmp_path: Path
 ) -> None:
     watcher = make_watcher(tmp_path / "n.db")
-    a = watcher.store.add_source(
-        "Harbour Gazette", serve_feed_file(server, "placeholders_a.xml", "/a/rss"), "feed"
+    a = watcher.store.sources.add(
+        "Harbour Gazette",
+        serve_feed_file(server, "placeholders_a.xml", "/a/rss"),
+        "feed",
+        now=datetime.now(UTC),
     )
-    b = watcher.store.add_source(
-        "Coast Courier", serve_feed_file(server, "placeholders_b.xml", "/b/rss"), "feed"
+    b = watcher.store.sources.add(
+        "Coast Courier",
+        serve_feed_file(server, "placeholders_b.xml", "/b/rss"),
+        "feed",
+        now=datetime.now(UTC),
     )
     for source in (a, b, a, b):  # polled twice: the second time nothing is new or changed
         report = watcher.poll(source)
@@ -110,8 +128,8 @@ def test_two_outlets_with_placeholder_links_keep_four_articles(
 
 def test_the_store_finds_an_article_only_within_its_own_source(tmp_path: Path) -> None:
     store = make_watcher(tmp_path / "n.db").store
-    a = store.add_source("A", "http://a.example/rss", "feed")
-    b = store.add_source("B", "http://b.example/rss", "feed")
+    a = store.sources.add("A", "http://a.example/rss", "feed", now=datetime.now(UTC))
+    b = store.sources.add("B", "http://b.example/rss", "feed", now=datetime.now(UTC))
     key = article_key("http://wire.example/story.html")
     row = {
         "outlet": "A",
@@ -123,13 +141,15 @@ def test_the_store_finds_an_article_only_within_its_own_source(tmp_path: Path) -
         "fingerprint": "f",
     }
     with store.transaction():
-        first = store.insert_article({**row, "source_id": a})
-    assert store.article_for(b, key) is None
+        first = store.articles.insert({**row, "source_id": a}, now=datetime.now(UTC))
+    assert store.articles.for_key(b, key) is None
     with store.transaction():  # the same key in another source is another article
-        second = store.insert_article({**row, "source_id": b, "outlet": "B"})
+        second = store.articles.insert(
+            {**row, "source_id": b, "outlet": "B"}, now=datetime.now(UTC)
+        )
     assert first != second
-    assert store.article_for(a, key).id == first  # type: ignore[union-attr]
-    assert store.article_for(b, key).id == second  # type: ignore[union-attr]
+    assert store.articles.for_key(a, key).id == first  # type: ignore[union-attr]
+    assert store.articles.for_key(b, key).id == second  # type: ignore[union-attr]
 
 
 def test_an_item_without_a_link_is_known_by_its_guid_or_its_words() -> None:
@@ -150,7 +170,7 @@ def test_items_past_the_cap_of_a_long_oldest_first_feed_are_read_by_later_polls(
 
     watcher = make_watcher(tmp_path / "n.db")
     url = serve_feed_file(server, "long_oldest_first_250.xml", "/long/rss")
-    source = watcher.store.add_source("Long Archive", url, "feed")
+    source = watcher.store.sources.add("Long Archive", url, "feed", now=datetime.now(UTC))
     first = watcher.poll(source)
     assert len(first.placed) == MAX_ENTRIES_PER_POLL == 200
     second = watcher.poll(source)
@@ -158,15 +178,15 @@ def test_items_past_the_cap_of_a_long_oldest_first_feed_are_read_by_later_polls(
     serve_feed_file(server, "long_oldest_first_251.xml", "/long/rss")  # item 251 published
     third = watcher.poll(source)
     assert [p.title for p in third.placed] == ["Item 251: tunnel news, part 251"]
-    assert watcher.store.counts()["articles"] == 251
+    assert watcher.store.activity.counts()["articles"] == 251
 
 
 def test_times_in_zone_abbreviations_are_stored_in_utc_and_unreadable_ones_left_out(
     server: LoopbackServer, tmp_path: Path
 ) -> None:
     watcher = make_watcher(tmp_path / "n.db")
-    source = watcher.store.add_source(
-        "Rhein Kurier", serve_feed_file(server, "outlet_zones.xml"), "feed"
+    source = watcher.store.sources.add(
+        "Rhein Kurier", serve_feed_file(server, "outlet_zones.xml"), "feed", now=datetime.now(UTC)
     )
     before = datetime.now(UTC)
     report = watcher.poll(source)
@@ -190,7 +210,7 @@ def test_paragraphs_of_a_feed_only_text_stay_apart(server: LoopbackServer, tmp_p
         b"</description></item></channel></rss>"
     )
     server.routes["/g/rss"] = Reply(body=body, headers={"Content-Type": "application/rss+xml"})
-    source = watcher.store.add_source("G", server.url + "/g/rss", "feed")
+    source = watcher.store.sources.add("G", server.url + "/g/rss", "feed", now=datetime.now(UTC))
     assert len(watcher.poll(source).placed) == 1
     [row] = _articles(watcher)
     assert "lorries.Engineers" not in row.text and "4 million euros" in row.text
@@ -198,15 +218,18 @@ def test_paragraphs_of_a_feed_only_text_stay_apart(server: LoopbackServer, tmp_p
 
 def _articles(watcher: Watcher) -> list[ArticleRow]:
     ids = [r[0] for r in watcher.store.db.execute("SELECT id FROM articles ORDER BY id")]
-    return [row for i in ids if (row := watcher.store.article(i)) is not None]
+    return [row for i in ids if (row := watcher.store.articles.get(i)) is not None]
 
 
 def test_a_time_in_the_future_is_left_out_not_stored(
     server: LoopbackServer, tmp_path: Path
 ) -> None:
     watcher = make_watcher(tmp_path / "n.db")
-    source = watcher.store.add_source(
-        "Harbour Times", serve_feed_file(server, "rss_future_date.xml"), "feed"
+    source = watcher.store.sources.add(
+        "Harbour Times",
+        serve_feed_file(server, "rss_future_date.xml"),
+        "feed",
+        now=datetime.now(UTC),
     )
     before = datetime.now(UTC)
     assert watcher.poll(source).ok

@@ -3,6 +3,7 @@ SQLite file. A feed entry falls back to the feed's text; a page source records t
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.conftest import LoopbackServer, Reply, rss
@@ -38,7 +39,7 @@ def test_a_consent_page_behind_a_feed_entry_gives_the_feeds_text(
     )
     report = watcher.poll(add_feed(watcher, server, "f", "Coastal Echo"))
     assert report.ok and len(report.placed) == 1
-    article = watcher.store.article(report.placed[0].article_id)
+    article = watcher.store.articles.get(report.placed[0].article_id)
     assert article is not None and article.text == SUMMARY
     assert "partners" not in article.text
 
@@ -61,10 +62,12 @@ def test_a_page_source_showing_a_consent_dialog_records_the_cause(
 ) -> None:
     watcher = make_watcher(tmp_path / "n.db")
     url = serve_page(server, "consent_over_aside.html")
-    source = watcher.store.add_source("Coastal Echo", url, "page", origin="file")
+    source = watcher.store.sources.add(
+        "Coastal Echo", url, "page", origin="file", now=datetime.now(UTC)
+    )
     report = watcher.poll(source)
     assert not report.ok
-    row = watcher.store.source(source)
+    row = watcher.store.sources.get(source)
     assert row is not None
     assert row.last_error == "the page shows a cookie-consent dialog, not the article"
 
@@ -74,9 +77,9 @@ def test_a_page_source_answering_a_bot_challenge_with_200_records_the_cause(
 ) -> None:
     watcher = make_watcher(tmp_path / "n.db")
     url = serve_page(server, "challenge_just_a_moment.html")
-    source = watcher.store.add_source("Paper", url, "page", origin="file")
+    source = watcher.store.sources.add("Paper", url, "page", origin="file", now=datetime.now(UTC))
     assert watcher.poll(source).error == "blocked by a bot challenge"
-    row = watcher.store.source(source)
+    row = watcher.store.sources.get(source)
     assert row is not None and row.last_error == "blocked by a bot challenge"
 
 
@@ -85,8 +88,10 @@ def test_a_page_source_with_a_consent_dialog_over_its_article_stores_the_article
 ) -> None:
     watcher = make_watcher(tmp_path / "n.db")
     url = serve_page(server, "consent_over_article.html")
-    report = watcher.poll(watcher.store.add_source("Coastal Echo", url, "page", origin="file"))
+    report = watcher.poll(
+        watcher.store.sources.add("Coastal Echo", url, "page", origin="file", now=datetime.now(UTC))
+    )
     assert report.ok and len(report.placed) == 1
-    article = watcher.store.article(report.placed[0].article_id)
+    article = watcher.store.articles.get(report.placed[0].article_id)
     assert article is not None
     assert "corroded bearings" in article.text and "partners" not in article.text

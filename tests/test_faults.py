@@ -7,11 +7,12 @@ from __future__ import annotations
 import gzip
 import os
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from bot.live.watcher import Watcher
+from bot.live.watcher import MAX_BACKOFF, Watcher
 from tests.conftest import LoopbackServer, Reply, rss, seed_text
 from tests.newsroom import SEEDS, add_feed, make_watcher, publish_feed, serve_article
 
@@ -113,8 +114,8 @@ def test_every_kind_of_bad_source_is_reported_and_the_good_one_goes_on(
     good_url = serve_article(server, "good-article", "Good", SEEDS[0][2], seed_text("003"))
     publish_feed(server, "good", [(SEEDS[0][2], good_url)])
     sources = {name: add_feed(watcher, server, name, name) for name in BAD}
-    sources["dead-port"] = watcher.store.add_source(
-        "dead-port", "http://127.0.0.1:9/feed.xml", "feed"
+    sources["dead-port"] = watcher.store.sources.add(
+        "dead-port", "http://127.0.0.1:9/feed.xml", "feed", now=datetime.now(UTC)
     )
     good = add_feed(watcher, server, "good", "Good")
     started = time.monotonic()
@@ -128,11 +129,11 @@ def test_every_kind_of_bad_source_is_reported_and_the_good_one_goes_on(
             assert report.ok, (name, report.error)  # type: ignore[attr-defined]
             continue
         assert not report.ok and fragment in (report.error or ""), (name, report.error)  # type: ignore[attr-defined]
-        stored = watcher.store.source(sources[name])
+        stored = watcher.store.sources.get(sources[name])
         assert stored is not None and stored.last_error and stored.next_attempt_at
     # Odd but usable feeds: what can be read is read; nothing else is invented.
     assert len(reports["invalid-dates"].placed) == 1  # type: ignore[attr-defined]
-    [odd] = watcher.store.story_members(reports["invalid-dates"].placed[0].story_id)  # type: ignore[attr-defined]
+    [odd] = watcher.store.stories.members(reports["invalid-dates"].placed[0].story_id)  # type: ignore[attr-defined]
     assert odd.published is None  # a date that cannot be read is not guessed
     assert reports["dead-item-pages"].entry_errors  # type: ignore[attr-defined]
     [cafe] = reports["wrong-charset"].placed  # type: ignore[attr-defined]
@@ -167,7 +168,7 @@ def test_duplicate_guids_and_items_dropped_then_readded_make_one_article(
     publish_feed(server, "ft", [(title, url), ("Rail fares to rise", other)])  # ... and back
     again = watcher.poll(source)
     assert again.placed == [] and again.revisions == 0
-    assert watcher.store.counts()["articles"] == 2
+    assert watcher.store.activity.counts()["articles"] == 2
 
 
 @pytest.mark.parametrize("entries", [2000])
@@ -228,7 +229,7 @@ def test_a_refused_write_loses_nothing_and_the_article_is_taken_once_it_clears(
         )
     report = publish_seed(watcher, server, sources, prefix)
     assert not report.ok and "refused a write" in (report.error or "")
-    assert watcher.store.counts()["articles"] == 2
+    assert watcher.store.activity.counts()["articles"] == 2
     if fault == "disk full":
         watcher.store.db.execute("PRAGMA max_page_count = 1073741823")
     elif fault == "database busy":
@@ -236,11 +237,12 @@ def test_a_refused_write_loses_nothing_and_the_article_is_taken_once_it_clears(
     else:
         watcher.store.db.execute("DROP TRIGGER refuse")
     blocker.close()
-    watcher.store.db.execute("UPDATE sources SET next_attempt_at = NULL")
+    later = datetime.now(UTC) + MAX_BACKOFF  # past the failed poll's backoff
+    watcher.clock = lambda: later
     again = watcher.poll(sources[outlet])
     assert again.ok and len(again.placed) == 1 and again.placed[0].placement == "joined"
     story = again.placed[0].story_id
-    assert [m.outlet for m in watcher.store.story_members(story)] == [o for _, o, _ in SEEDS[:3]]
+    assert [m.outlet for m in watcher.store.stories.members(story)] == [o for _, o, _ in SEEDS[:3]]
     # Memory agrees with the database: the article is in its story once.
     assert watcher.assembler.clusterer.story(story).whole.size == 3  # type: ignore[union-attr]
-    assert [r["event"] for r in watcher.store.outbox()].count("alert") == 1
+    assert [r["event"] for r in watcher.store.outbox.all()].count("alert") == 1

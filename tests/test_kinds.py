@@ -4,6 +4,7 @@ table accepting the new kind on a database made before it existed."""
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,9 @@ def test_a_sitemap_index_source_is_polled_and_its_news_articles_placed(
     url = serve_file(server, "/kinds/sitemap-index.xml", "sitemap-index.xml", "application/xml")
     serve_file(server, "/kinds/news-sitemap.xml", "news-sitemap.xml", "application/xml")
     serve_articles(server, "ft", "telegraph", "profits")
-    source = watcher.store.add_source("The Example Gazette", url, "sitemap", origin="file")
+    source = watcher.store.sources.add(
+        "The Example Gazette", url, "sitemap", origin="file", now=datetime.now(UTC)
+    )
 
     report = watcher.poll(source)
 
@@ -57,7 +60,7 @@ def test_a_sitemap_index_source_is_polled_and_its_news_articles_placed(
     assert "/kinds/sitemap-2024-10.xml" in requested
     assert "/kinds/sitemap-2019-01.xml" not in requested
     assert "/kinds/sitemap-undated.xml" not in requested
-    article = watcher.store.article_for(
+    article = watcher.store.articles.for_key(
         source, article_key(f"{server.url}/kinds/articles/ft.html", "", "", "")
     )
     assert article is not None and "troops" in article.text and len(article.text) > 1000
@@ -71,19 +74,21 @@ def test_a_json_feed_source_is_polled_and_a_gone_page_falls_back_to_the_feed_tex
     watcher = make_watcher(tmp_path / "n.db")
     url = serve_file(server, "/kinds/feed.json", "jsonfeed-1.1.json", "application/feed+json")
     serve_articles(server, "ft", "telegraph")  # gone.html answers 404
-    source = watcher.store.add_source("The Example Gazette", url, "feed", origin="file")
+    source = watcher.store.sources.add(
+        "The Example Gazette", url, "feed", origin="file", now=datetime.now(UTC)
+    )
 
     report = watcher.poll(source)
 
     assert report.ok, report.error
     assert len(report.placed) == 3
-    gone = watcher.store.article_for(
+    gone = watcher.store.articles.for_key(
         source, article_key(f"{server.url}/kinds/articles/gone.html", "", "", "")
     )
     assert gone is not None
     assert gone.text == "Defence officials said the deployment would be small."
     assert gone.published is None  # its time had no zone
-    telegraph = watcher.store.article_for(
+    telegraph = watcher.store.articles.for_key(
         source, article_key(f"{server.url}/kinds/articles/telegraph.html", "", "", "")
     )
     assert telegraph is not None and telegraph.published == "2024-12-19T10:15:00+00:00"
@@ -94,10 +99,10 @@ def test_json_that_is_not_a_json_feed_fails_the_source_with_a_reason(
 ) -> None:
     watcher = make_watcher(tmp_path / "n.db")
     url = serve_file(server, "/status.json", "not-a-json-feed.json", "application/json")
-    source = watcher.store.add_source("Status", url, "feed", origin="file")
+    source = watcher.store.sources.add("Status", url, "feed", origin="file", now=datetime.now(UTC))
     report = watcher.poll(source)
     assert not report.ok and "not a JSON Feed" in (report.error or "")
-    stored = watcher.store.source(source)
+    stored = watcher.store.sources.get(source)
     assert stored is not None and "not a JSON Feed" in (stored.last_error or "")
 
 
@@ -140,10 +145,12 @@ def test_a_database_made_before_sitemaps_keeps_its_sources_and_takes_sitemap_one
     conn.close()
 
     store = Store(path)
-    kept = store.source(7)
+    kept = store.sources.get(7)
     assert kept is not None and kept.outlet == "Gazette" and kept.items_seen == 12
-    new = store.add_source("Wire", "https://wire.example/news-sitemap.xml", "sitemap")
-    assert store.source(new).kind == "sitemap"  # type: ignore[union-attr]
+    new = store.sources.add(
+        "Wire", "https://wire.example/news-sitemap.xml", "sitemap", now=datetime.now(UTC)
+    )
+    assert store.sources.get(new).kind == "sitemap"  # type: ignore[union-attr]
     assert store.db.execute("SELECT count(*) FROM fetch_log WHERE source_id = 7").fetchone() == (1,)
     with pytest.raises(sqlite3.IntegrityError):  # foreign keys are enforced again
         store.db.execute("INSERT INTO fetch_log (source_id, at, ok) VALUES (999, 'n', 1)")

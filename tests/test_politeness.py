@@ -42,7 +42,7 @@ def watcher_at(tmp_path: Path, clock: Clock) -> Watcher:
 
 
 def next_attempt(watcher: Watcher, source_id: int) -> timedelta:
-    source = watcher.store.source(source_id)
+    source = watcher.store.sources.get(source_id)
     assert source is not None and source.next_attempt_at is not None
     return datetime.fromisoformat(source.next_attempt_at) - watcher.clock()
 
@@ -56,7 +56,9 @@ def test_a_source_asking_to_wait_is_not_polled_again_before_retry_after(
     raw_server.serve_file("/feed.xml", name)
     clock = Clock()
     watcher = watcher_at(tmp_path, clock)
-    source_id = watcher.store.add_source("Outlet", raw_server.url + "/feed.xml", "feed")
+    source_id = watcher.store.sources.add(
+        "Outlet", raw_server.url + "/feed.xml", "feed", now=datetime.now(UTC)
+    )
     report = watcher.poll(source_id)
     assert not report.ok and "wait 2 h before trying again" in (report.error or "")
     assert next_attempt(watcher, source_id) == timedelta(seconds=7200)  # not the 300 s back-off
@@ -75,7 +77,9 @@ def test_a_retry_after_longer_than_the_longest_back_off_is_capped(
 ) -> None:
     raw_server.serve_file("/feed.xml", "rate-limited-429-one-day.http")
     watcher = watcher_at(tmp_path, Clock())
-    source_id = watcher.store.add_source("Outlet", raw_server.url + "/feed.xml", "feed")
+    source_id = watcher.store.sources.add(
+        "Outlet", raw_server.url + "/feed.xml", "feed", now=datetime.now(UTC)
+    )
     watcher.poll(source_id)
     assert next_attempt(watcher, source_id) == MAX_BACKOFF
 
@@ -86,7 +90,9 @@ def test_a_short_retry_after_never_shortens_the_back_off(
     raw_server.serve_file("/feed.xml", "s3-slow-down-503.http")  # Retry-After: 120
     clock = Clock()
     watcher = watcher_at(tmp_path, clock)
-    source_id = watcher.store.add_source("Outlet", raw_server.url + "/feed.xml", "feed")
+    source_id = watcher.store.sources.add(
+        "Outlet", raw_server.url + "/feed.xml", "feed", now=datetime.now(UTC)
+    )
     waits = []
     for _ in range(3):
         watcher.poll(source_id)
@@ -113,13 +119,15 @@ def test_a_feed_moved_for_good_is_read_at_its_new_address_after_two_polls(
     moved_feed(server, status)
     watcher = make_watcher(tmp_path / "n.db")
     old, new = server.url + "/old/feed.xml", server.url + "/new/feed.xml"
-    source_id = watcher.store.add_source("Outlet", old, "feed", origin="file")
+    source_id = watcher.store.sources.add(
+        "Outlet", old, "feed", origin="file", now=datetime.now(UTC)
+    )
     assert watcher.poll(source_id).ok
-    assert watcher.store.source(source_id).url == old  # type: ignore[union-attr]
+    assert watcher.store.sources.get(source_id).url == old  # type: ignore[union-attr]
     assert watcher.poll(source_id).ok
-    source = watcher.store.source(source_id)
+    source = watcher.store.sources.get(source_id)
     assert source is not None and source.url == new and source.original_url == old
-    listed = json.dumps(blocks.sources_list([vars(s) for s in watcher.store.all_sources()]).blocks)
+    listed = json.dumps(blocks.sources_list([vars(s) for s in watcher.store.sources.all()]).blocks)
     assert f"<{new}|" in listed and f"<{old}|" not in listed
     server.requests.clear()
     assert watcher.poll(source_id).ok
@@ -134,10 +142,10 @@ def test_a_feed_redirected_for_now_keeps_its_address(
     moved_feed(server, status)
     watcher = make_watcher(tmp_path / "n.db")
     old = server.url + "/old/feed.xml"
-    source_id = watcher.store.add_source("Outlet", old, "feed")
+    source_id = watcher.store.sources.add("Outlet", old, "feed", now=datetime.now(UTC))
     for _ in range(3):
         assert watcher.poll(source_id).ok
-    assert watcher.store.source(source_id).url == old  # type: ignore[union-attr]
+    assert watcher.store.sources.get(source_id).url == old  # type: ignore[union-attr]
 
 
 def test_a_move_must_be_seen_on_consecutive_polls_to_the_same_address(
@@ -145,7 +153,7 @@ def test_a_move_must_be_seen_on_consecutive_polls_to_the_same_address(
 ) -> None:
     watcher = make_watcher(tmp_path / "n.db")
     old = server.url + "/old/feed.xml"
-    source_id = watcher.store.add_source("Outlet", old, "feed")
+    source_id = watcher.store.sources.add("Outlet", old, "feed", now=datetime.now(UTC))
     moved_feed(server, 301, "/a/feed.xml")
     watcher.poll(source_id)
     moved_feed(server, 301, "/b/feed.xml")  # a different target: counting starts again
@@ -154,9 +162,9 @@ def test_a_move_must_be_seen_on_consecutive_polls_to_the_same_address(
     watcher.poll(source_id)
     moved_feed(server, 301, "/b/feed.xml")
     watcher.poll(source_id)
-    assert watcher.store.source(source_id).url == old  # type: ignore[union-attr]
+    assert watcher.store.sources.get(source_id).url == old  # type: ignore[union-attr]
     watcher.poll(source_id)
-    assert watcher.store.source(source_id).url == server.url + "/b/feed.xml"  # type: ignore[union-attr]
+    assert watcher.store.sources.get(source_id).url == server.url + "/b/feed.xml"  # type: ignore[union-attr]
 
 
 def test_a_move_onto_another_sources_address_keeps_the_old_one(
@@ -165,13 +173,15 @@ def test_a_move_onto_another_sources_address_keeps_the_old_one(
     moved_feed(server, 301)
     watcher = make_watcher(tmp_path / "n.db")
     old, new = server.url + "/old/feed.xml", server.url + "/new/feed.xml"
-    source_id = watcher.store.add_source("Outlet", old, "feed")
-    other = watcher.store.add_source("Same outlet, added again", new, "feed")
-    watcher.store.remove_source(other)  # even a removed source keeps its address
+    source_id = watcher.store.sources.add("Outlet", old, "feed", now=datetime.now(UTC))
+    other = watcher.store.sources.add(
+        "Same outlet, added again", new, "feed", now=datetime.now(UTC)
+    )
+    watcher.store.sources.remove(other)  # even a removed source keeps its address
     with caplog.at_level(logging.WARNING, logger="bot.live.watcher"):
         for _ in range(3):
             assert watcher.poll(source_id).ok
-    assert watcher.store.source(source_id).url == old  # type: ignore[union-attr]
+    assert watcher.store.sources.get(source_id).url == old  # type: ignore[union-attr]
     assert "already another source; keeping the old address" in caplog.text
 
 
@@ -181,12 +191,16 @@ def test_a_moved_source_survives_a_restart_with_the_sources_file_naming_either_a
     moved_feed(server, 301)
     watcher = make_watcher(tmp_path / "n.db")
     old, new = server.url + "/old/feed.xml", server.url + "/new/feed.xml"
-    watcher.store.sync_file_sources([{"outlet": "Outlet", "url": old, "kind": "feed"}])
-    [source] = watcher.store.active_sources()
+    watcher.store.sources.sync_file(
+        [{"outlet": "Outlet", "url": old, "kind": "feed"}], now=datetime.now(UTC)
+    )
+    [source] = watcher.store.sources.active()
     watcher.poll(source.id)
     watcher.poll(source.id)
     for listed in (old, new):
-        watcher.store.sync_file_sources([{"outlet": "Outlet", "url": listed, "kind": "feed"}])
-        assert [(s.id, s.url) for s in watcher.store.active_sources()] == [(source.id, new)]
+        watcher.store.sources.sync_file(
+            [{"outlet": "Outlet", "url": listed, "kind": "feed"}], now=datetime.now(UTC)
+        )
+        assert [(s.id, s.url) for s in watcher.store.sources.active()] == [(source.id, new)]
     # The old address added again from Slack is the same source too.
-    assert watcher.store.add_source("Outlet", old, "feed") == source.id
+    assert watcher.store.sources.add("Outlet", old, "feed", now=datetime.now(UTC)) == source.id

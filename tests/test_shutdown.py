@@ -60,7 +60,9 @@ def queue_backlog(db: Path) -> None:
                 "error": f"HTTP 503 from https://news{i}.example/rss",
             }
             entry = source_failing_event(source, "console", datetime.now(UTC).isoformat())
-            store.enqueue(entry.key, None, entry.channel, entry.event, entry.payload)
+            store.outbox.enqueue(
+                entry.key, None, entry.channel, entry.event, entry.payload, now=datetime.now(UTC)
+            )
     store.close()
 
 
@@ -165,14 +167,16 @@ def test_a_poll_cut_short_by_the_stop_is_read_whole_at_the_next_start(
 ) -> None:
     [feed] = slow_feeds(server)[:1]
     watcher = make_watcher(tmp_path / "n.db")
-    source_id = watcher.store.add_source(OUTLETS[0], feed, "feed", origin="file")
+    source_id = watcher.store.sources.add(
+        OUTLETS[0], feed, "feed", origin="file", now=datetime.now(UTC)
+    )
     stopper = threading.Timer(1.0, watcher.fetcher.stop)
     stopper.start()
     report = watcher.poll(source_id)
     stopper.join()
     assert report.skipped == "newsdesk stopped during the poll" and report.error is None
     assert count_articles(tmp_path / "n.db") < ITEMS_PER_FEED
-    source = watcher.store.source(source_id)
+    source = watcher.store.sources.get(source_id)
     assert source is not None and not source.backfilled and source.failures == 0
     watcher.store.close()
 
@@ -185,4 +189,4 @@ def test_a_poll_cut_short_by_the_stop_is_read_whole_at_the_next_start(
     assert count_articles(tmp_path / "n.db") == ITEMS_PER_FEED
     # Still the backfill: items present at the first (interrupted) poll never alert.
     assert count_articles(tmp_path / "n.db", "backfill = 0") == 0
-    assert restarted.store.outbox() == []
+    assert restarted.store.outbox.all() == []

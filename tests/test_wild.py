@@ -22,7 +22,7 @@ from bot.pipeline.dates import parse_datetime
 from bot.pipeline.feeds import parse_feed, resolve_link
 from bot.pipeline.fetch import unpack_gzip
 from bot.pipeline.jsonfeed import parse_json_feed
-from storage.db import ArticleRow
+from storage import ArticleRow
 from tests.conftest import LoopbackServer, Reply
 from tests.newsroom import make_watcher, serve_article
 from tests.rawhttp import RawServer, expectation
@@ -54,7 +54,7 @@ def _stated(raw: bytes) -> tuple[dict[str, str], list[str], list[str]]:
 
 def _articles(watcher: Watcher) -> list[ArticleRow]:
     ids = [r[0] for r in watcher.store.db.execute("SELECT id FROM articles ORDER BY id")]
-    return [row for i in ids if (row := watcher.store.article(i)) is not None]
+    return [row for i in ids if (row := watcher.store.articles.get(i)) is not None]
 
 
 def _check(
@@ -81,7 +81,9 @@ def test_wild_feed_is_stored_as_its_file_states(
                       "Harbour bridge closed to lorries", PAGE_TEXT)  # fmt: skip
     server.routes[f"/feeds/{name}"] = Reply(body=raw, headers=headers)
     watcher = make_watcher(tmp_path / "n.db")
-    source = watcher.store.add_source("Harbour Gazette", f"{server.url}/feeds/{name}", "feed")
+    source = watcher.store.sources.add(
+        "Harbour Gazette", f"{server.url}/feeds/{name}", "feed", now=datetime.now(UTC)
+    )
     report = watcher.poll(source)
     _check(expects, watcher, report, server.url, server.paths_requested())
 
@@ -92,7 +94,9 @@ def test_wild_http_answer_is_handled_as_its_file_states(name: str, tmp_path: Pat
     try:
         raw = raw_server.serve_file("/feed", "../wild/" + name)
         watcher = make_watcher(tmp_path / "n.db")
-        source = watcher.store.add_source("Harbour Gazette", raw_server.url + "/feed", "feed")
+        source = watcher.store.sources.add(
+            "Harbour Gazette", raw_server.url + "/feed", "feed", now=datetime.now(UTC)
+        )
         report = watcher.poll(source)
         _check(expectation(raw)["expect"], watcher, report, raw_server.url, raw_server.requested)
     finally:

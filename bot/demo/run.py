@@ -61,13 +61,13 @@ def run_demo(
 def _play(app: Newsdesk, site: DemoSite, out: TextIO, *, once: bool, step_seconds: float) -> int:
     say = _printer(out)
     say(f"newsdesk demo: {len(site.outlets)} outlets serving feeds at {site.base_url}")
-    for source in app.store.active_sources():
+    for source in app.store.sources.active():
         say(f"  watching {source.outlet}: {source.url}")
     start_items = [i for i in site.items if i.at_start]
     for item in start_items:
         site.publish(item, datetime.now(UTC) - timedelta(hours=2))
     backfilled = sum(
-        len(_poll(app, source.id, say=None).placed) for source in app.store.active_sources()
+        len(_poll(app, source.id, say=None).placed) for source in app.store.sources.active()
     )
     say(
         f"first poll: {backfilled} items already in the feeds, stored silently (backfill, no alerts)"
@@ -88,7 +88,7 @@ def _play(app: Newsdesk, site: DemoSite, out: TextIO, *, once: bool, step_second
             site.publish(item)
             say(f'\n[{datetime.now(UTC):%H:%M:%S}] {item.outlet} publishes "{item.title}"')
             if once:
-                for source in app.store.active_sources():
+                for source in app.store.sources.active():
                     poll_and_tell(source.id)
                 app.poster.drain()
         if once:
@@ -125,16 +125,16 @@ def _poll(app: Newsdesk, source_id: int, say: _Say | None) -> PollReport:
 
 
 def _summary(app: Newsdesk, say: _Say) -> int:
-    largest = app.store.widest_story()
+    largest = app.store.stories.widest()
     if largest is None:
         say("no story formed")
         return 1
     story_id, outlets = largest
-    members = app.store.story_members(story_id)
+    members = app.store.stories.members(story_id)
     say(f"\nstory #{story_id}: {len(members)} articles from {outlets} outlets")
     for member in members:
         say(f"  - {member.outlet}: {member.title} ({member.placement})")
-    alerted = bool((app.store.story(story_id) or {}).get("alerted_at"))
+    alerted = bool((app.store.stories.get(story_id) or {}).get("alerted_at"))
     return 0 if alerted and outlets >= app.settings.min_outlets else 1
 
 

@@ -133,7 +133,7 @@ class ChannelSchedule:
 
     @classmethod
     def from_settings(cls, values: dict[str, Any]) -> ChannelSchedule:
-        """From a row of `Store.channel_settings()`."""
+        """From a row of `SlackState.channel_settings()`."""
         quiet, digest = values.get("quiet"), values.get("digest")
         return cls(
             QuietHours.from_json(quiet) if quiet else None,

@@ -16,7 +16,7 @@ from bot.live.status import STATUS_SECONDS, StatusLine
 from bot.live.story_events import queue_digest
 from bot.live.watcher import Watcher
 from bot.pipeline.kinds import Event
-from storage.db import StorageError, Store
+from storage import StorageError, Store
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ class Jobs:
 
     def sync_sources(self) -> None:
         """One interval job per active source (jitter spreads polls); removed or paused ones go."""
-        wanted = {source_job_id(s.id): s for s in self.store.active_sources()}
+        wanted = {source_job_id(s.id): s for s in self.store.sources.active()}
         for job in self.scheduler.get_jobs():
             if job.id.startswith("source-") and job.id not in wanted:
                 job.remove()
@@ -175,7 +175,7 @@ class Jobs:
         the channel's time zone (cron triggers follow daylight-saving changes); then what is
         already due goes out (after a restart, or a schedule turned off)."""
         wanted = {}
-        for channel, values in self.store.channel_settings().items():
+        for channel, values in self.store.slack.channel_settings().items():
             trigger = ChannelSchedule.from_settings(values).trigger()
             if trigger is not None:
                 wanted[DIGEST_JOB_PREFIX + channel] = (channel, trigger)
@@ -198,7 +198,7 @@ class Jobs:
         returns how many stories they tell. The outbox posts them."""
         now = self.clock()
         told = 0
-        channels = [channel] if channel else self.store.channels_with_pending_digests()
+        channels = [channel] if channel else self.store.slack.channels_with_pending_digests()
         for name in channels:
             try:
                 told += sum(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from storage.db import Store
+from storage import Store
 
 logger = logging.getLogger("bot.live.status")
 
@@ -19,12 +19,12 @@ class StatusLine:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        _, self.marks = store.activity_after({})
+        _, self.marks = store.activity.after({})
 
     def text(self) -> str:
         """The line, and the marks moved on; the first call counts from construction."""
-        done, self.marks = self.store.activity_after(self.marks)
-        now = self.store.counts()
+        done, self.marks = self.store.activity.after(self.marks)
+        now = self.store.activity.counts()
         return (
             f"status: {done['polls']} polls ({done['failed_polls']} failed), "
             f"{now['failing']} of {now['sources']} sources failing; "

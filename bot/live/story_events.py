@@ -29,7 +29,8 @@ from bot.pipeline.dates import parse_datetime
 from bot.pipeline.facts import ArticleFacts
 from bot.pipeline.kinds import Event, PlacementKind
 from bot.settings import Settings
-from storage.db import SEARCH_LEAD_CHARS, ArticleRow, Store, to_iso
+from storage import ArticleRow, Store, to_iso
+from storage.stories import SEARCH_LEAD_CHARS
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +53,8 @@ def story_differences(
     store: Store, story_id: int, rows: list[ArticleRow] | None = None, limit: int | None = None
 ) -> list[dict[str, Any]]:
     """Where the story's outlets differ, from the facts stored with each member's revision."""
-    rows = rows if rows is not None else store.story_members(story_id)
-    facts = store.story_facts(story_id)
+    rows = rows if rows is not None else store.stories.members(story_id)
+    facts = store.stories.facts(story_id)
     texts = one_text_per_outlet(
         [
             StoryText(
@@ -76,7 +77,7 @@ def channel_policies(
 ) -> list[ChannelPolicy]:
     """The alert channel hears every story; other channels the stories they watch. A channel
     in its quiet hours at `now`, or taking digests, holds what it would hear."""
-    configured = store.channel_settings()
+    configured = store.slack.channel_settings()
     policies = []
     own = configured.get(alert_channel, {})
     policies.append(
@@ -113,10 +114,10 @@ def story_state(
     state = StoryState(
         story_id,
         [member(r) for r in rows],
-        told=store.told_differences(story_id),
-        alerted=store.alerted_channels(story_id),
-        muted=store.story_mutes(story_id, now),
-        digested=store.digest_channels(story_id),
+        told=store.slack.told_differences(story_id),
+        alerted=store.outbox.alerted_channels(story_id),
+        muted=store.slack.story_mutes(story_id, now),
+        digested=store.slack.digest_channels(story_id),
     )
     lowest = min((p.threshold for p in policies), default=1)
     if state.alerted or len(state.outlets) >= lowest:
@@ -136,7 +137,7 @@ def queue_story_events(
     """Write what the story's change at `now` tells each channel into the outbox (call
     inside the transaction that changed the story)."""
     policies = channel_policies(store, settings, alert_channel, now)
-    rows = store.story_members(story_id)
+    rows = store.stories.members(story_id)
     state = story_state(store, story_id, policies, rows, now)
     newcomer = next((m for m in state.members if m.article_id == newcomer_id), None)
     entries = story_events(state, newcomer, policies)
@@ -158,7 +159,7 @@ def queue_edit_events(
 ) -> list[OutboxEntry]:
     """An edited member is one reply in each thread of the story; new differences follow."""
     policies = channel_policies(store, settings, alert_channel, now)
-    rows = store.story_members(story_id)
+    rows = store.stories.members(story_id)
     state = story_state(store, story_id, policies, rows, now)
     edited = next((m for m in state.members if m.article_id == article_id), None)
     if edited is None:
@@ -173,16 +174,17 @@ def queue_edit_events(
 def _write(store: Store, state: StoryState, entries: list[OutboxEntry], now: datetime) -> None:
     for entry in entries:
         if entry.event == Event.HELD:
-            store.hold_for_digest(entry.channel, state.story_id, now)
+            store.slack.hold_for_digest(entry.channel, state.story_id, now)
             continue
-        store.enqueue(entry.key, state.story_id, entry.channel, entry.event, entry.payload)
+        store.outbox.enqueue(
+            entry.key, state.story_id, entry.channel, entry.event, entry.payload, now=now
+        )
     if entries and state.differences:
-        store.remember_differences(
+        store.slack.remember_differences(
             state.story_id,
             [(difference_key(d), d["kind"], d["summary"]) for d in state.differences],
+            now=now,
         )
-    if any(e.event == Event.ALERT for e in entries):
-        store.mark_story_alerted(state.story_id)
 
 
 def queue_digest(store: Store, channel: str, now: datetime) -> list[OutboxEntry]:
@@ -191,10 +193,10 @@ def queue_digest(store: Store, channel: str, now: datetime) -> list[OutboxEntry]
     schedule). The stories are marked as told in the same transaction, so a digest goes out
     once however often this runs."""
     with store.transaction():
-        held = store.pending_digest(channel)
+        held = store.slack.pending_digest(channel)
         if not held:
             return []
-        schedule = ChannelSchedule.from_settings(store.channel_settings().get(channel, {}))
+        schedule = ChannelSchedule.from_settings(store.slack.channel_settings().get(channel, {}))
         due = schedule.last_delivery(now)
         if due is None or not any(datetime.fromisoformat(h["held_at"]) <= due for h in held):
             return []
@@ -208,10 +210,15 @@ def queue_digest(store: Store, channel: str, now: datetime) -> list[OutboxEntry]
         )
         entries = digest_entries(channel, key, reason, stories) if stories else []
         for entry in entries:
-            store.enqueue(
-                entry.key, entry.payload.get("story_id"), channel, entry.event, entry.payload
+            store.outbox.enqueue(
+                entry.key,
+                entry.payload.get("story_id"),
+                channel,
+                entry.event,
+                entry.payload,
+                now=now,
             )
-        store.mark_digested(channel, story_ids, key)
+        store.slack.mark_digested(channel, story_ids, key)
     if entries:
         logger.info("digest for %s: %s stories", channel, len(stories))
     return entries
@@ -220,7 +227,7 @@ def queue_digest(store: Store, channel: str, now: datetime) -> list[OutboxEntry]
 def digest_story(store: Store, story_id: int) -> dict[str, Any] | None:
     """A story as a digest tells it: headline (the earliest article's), counted outlets, the
     first outlet and its top difference (the first disagreement, else the first "only in")."""
-    rows = store.story_members(story_id)
+    rows = store.stories.members(story_id)
     if not rows:
         return None
     members = [member(r) for r in rows]

@@ -18,7 +18,7 @@ from bot.errors import ExtractionError, SourceError, Stopping
 from bot.live.intake import Intake, IntakeKind, decide_intake, fingerprint, identity
 from bot.live.reading import read_entry, read_listing
 from bot.live.story_events import queue_edit_events, queue_story_events
-from bot.pipeline.alerts import source_failing_event
+from bot.pipeline.alerts import counts_as_outlet, source_failing_event
 from bot.pipeline.assemble import StoryAssembler
 from bot.pipeline.dates import parse_datetime
 from bot.pipeline.edits import (
@@ -34,7 +34,7 @@ from bot.pipeline.identity import article_key
 from bot.pipeline.models import FeedEntry, PageContent
 from bot.pipeline.pages import extract_page
 from bot.settings import Settings
-from storage.db import ArticleRow, SourceRow, StorageError, Store, to_iso
+from storage import ArticleRow, SourceRow, StorageError, Store, to_iso
 
 logger = logging.getLogger(__name__)
 
@@ -115,11 +115,11 @@ class Watcher:
 
     def _load_recent_stories(self) -> None:
         """Rebuild the in-memory story index from stories active within the window."""
-        self.assembler.reserve_story_ids(self.store.max_story_id())
+        self.assembler.reserve_story_ids(self.store.stories.max_id())
         since = self.clock() - self.window
 
         def page_after(last: int) -> tuple[list[ArticleRow], Future[np.ndarray] | None]:
-            rows = self.store.articles_seen_since(since, after_id=last, limit=WINDOW_PAGE)
+            rows = self.store.articles.seen_since(since, after_id=last, limit=WINDOW_PAGE)
             pairs = [(row.title, row.text) for row in rows]
             return rows, self.assembler.embed_later(pairs) if rows else None
 
@@ -151,7 +151,7 @@ class Watcher:
         4. cluster: the article joins a story or opens one.
         5. alerts: what editors should hear, into the outbox in the same transaction.
         """
-        source = self.store.source(source_id)
+        source = self.store.sources.get(source_id)
         if source is None:
             return PollReport(source_id, "?", ok=False, skipped="unknown source")
         report = PollReport(source.id, source.outlet)
@@ -193,7 +193,7 @@ class Watcher:
         if self.fetcher.stopping:  # entries were skipped for the shutdown: as above
             report.skipped = "newsdesk stopped during the poll"
             return report
-        moved_polls = self.store.record_fetch_success(
+        moved_polls = self.store.sources.record_success(
             source.id,
             etag=result.etag,
             last_modified=result.last_modified,
@@ -201,13 +201,14 @@ class Watcher:
             elapsed_ms=_ms_since(started),
             backfilled=True,
             moved_to=result.moved_to,
+            now=self.clock(),
         )
         if result.moved_to and moved_polls >= MOVE_AFTER_POLLS:
             self._move(source, result.moved_to)
         return report
 
     def _move(self, source: SourceRow, url: str) -> None:
-        if self.store.move_source(source.id, url):
+        if self.store.sources.move(source.id, url):
             logger.warning("source %s moved for good: %s is now %s", source.id, source.url, url)
         else:
             logger.warning(
@@ -231,13 +232,15 @@ class Watcher:
         interval = source.interval or self.settings.poll_seconds
         backoff = interval * 2 ** min(source.failures, 10)
         delay = min(timedelta(seconds=max(backoff, retry_after or 0)), MAX_BACKOFF)
+        now = self.clock()
         logger.warning("source %s (%s) failed: %s", source.id, source.url, error)
         try:
-            self.store.record_fetch_failure(
+            self.store.sources.record_failure(
                 source.id,
                 error,
-                next_attempt_at=self.clock() + delay,
+                next_attempt_at=now + delay,
                 elapsed_ms=_ms_since(started),
+                now=now,
             )
             self._report_if_failing_long(source, error)
         except StorageError as exc:  # the database is refusing writes: nothing more to record
@@ -247,16 +250,19 @@ class Watcher:
 
     def _report_if_failing_long(self, source: SourceRow, error: str) -> None:
         """A source failing for FAILING_REPORT_AFTER is told to the alert channel, once."""
-        current = self.store.source(source.id)
+        current = self.store.sources.get(source.id)
         if current is None or current.failing_since is None:
             return
-        if self.store.claim_failure_report(source.id, self.clock() - FAILING_REPORT_AFTER):
+        now = self.clock()
+        if self.store.sources.claim_failure_report(source.id, now - FAILING_REPORT_AFTER, now=now):
             entry = source_failing_event(
                 {"id": source.id, "outlet": source.outlet, "url": source.url, "error": error},
                 self.channel,
                 current.failing_since,
             )
-            self.store.enqueue(entry.key, None, entry.channel, entry.event, entry.payload)
+            self.store.outbox.enqueue(
+                entry.key, None, entry.channel, entry.event, entry.payload, now=now
+            )
 
     def _read_feed(self, source: SourceRow, entries: list[FeedEntry], report: PollReport) -> None:
         """Read each new or changed entry's page and place it, in feed order.
@@ -321,7 +327,7 @@ class Watcher:
         link: it is kept under its guid or its words, see `identity.article_key`)."""
         key = article_key(entry.url, entry.guid, entry.title, entry.summary)
         entry_fp = fingerprint(entry.title, entry.summary, to_iso(entry.published))
-        existing = self.store.article_for(source.id, key)
+        existing = self.store.articles.for_key(source.id, key)
         if existing and existing.entry_fingerprint == entry_fp:
             return None
         with metrics.timed("page"):
@@ -345,7 +351,7 @@ class Watcher:
     ) -> None:
         """Decide what the entry is (`intake.decide_intake`), then write what that asks."""
         url_key = identity(url, key, page.canonical_url)
-        existing = existing or self.store.article_for(source.id, url_key)
+        existing = existing or self.store.articles.for_key(source.id, url_key)
         now = self.clock()
         intake = decide_intake(
             stored_fingerprint=existing.fingerprint if existing is not None else None,
@@ -361,7 +367,7 @@ class Watcher:
             report.revisions += 1
             return
         if intake.kind == IntakeKind.SAME_TEXT and existing is not None and entry_fp:
-            self.store.note_entry_fingerprint(existing.id, entry_fp)
+            self.store.articles.note_entry_fingerprint(existing.id, entry_fp)
             return
         if intake.kind != IntakeKind.NEW:
             return
@@ -393,7 +399,7 @@ class Watcher:
         with self._placing:
             try:
                 with self.store.transaction():
-                    article_id = self.store.insert_article(
+                    article_id = self.store.articles.insert(
                         {
                             "source_id": source.id,
                             "outlet": source.outlet,
@@ -411,16 +417,18 @@ class Watcher:
                             "backfill": int(not source.backfilled),
                         },
                         facts,
+                        now=now,
                     )
                     with metrics.timed("place"):
                         placement = self.assembler.place(
                             str(article_id), source.outlet, title, page.text, seen, embedding
                         )
-                    self.store.touch_story(placement.story, title=title, seen=seen)
-                    self.store.place_article(
+                    self.store.stories.touch(placement.story, title=title, seen=seen)
+                    self.store.stories.place(
                         article_id,
                         story_id=placement.story,
                         placement=placement.kind,
+                        counts_outlet=counts_as_outlet(placement.kind),
                         duplicate_of=int(placement.of) if placement.of else None,
                         why=placement.why,
                     )
@@ -444,7 +452,7 @@ class Watcher:
                 title,
                 placement.kind,
                 len(state.outlets),
-                self.store.story_alerted(placement.story),
+                self.store.stories.alerted(placement.story),
             )
         )
 
@@ -456,19 +464,20 @@ class Watcher:
         wording is not told again)."""
         facts = _facts_json(title, text)
         changes = revision_changes(existing.title, existing.text, title, text)
-        earlier = {comparable(t) for t in self.store.revision_titles(existing.id)}
+        earlier = {comparable(t) for t in self.store.articles.revision_titles(existing.id)}
         changes = [
             c for c in changes if c["where"] != "headline" or comparable(c["new"]) not in earlier
         ]
         notes = correction_notes(existing.text, text)
         with self._placing, self.store.transaction():
-            revision = self.store.save_revision(
+            revision = self.store.articles.save_revision(
                 existing.id,
                 title=title,
                 text=text,
                 fingerprint=text_fp,
                 entry_fingerprint=entry_fp,
                 facts=facts,
+                now=self.clock(),
             )
             if existing.story_id is not None and changes:
                 queue_edit_events(
@@ -490,11 +499,11 @@ class Watcher:
         poll = timedelta(seconds=self.settings.poll_seconds)
         oldest = RECHECKS[-1][0]
         fetched = 0
-        for row in self.store.articles_due_for_check(now, now - oldest, limit):
+        for row in self.store.articles.due_for_check(now, now - oldest, limit):
             age = now - (parse_datetime(row.first_seen) or now)
             interval = recheck_interval(age, poll) or oldest
             if row.next_check_at is None:  # just placed: its text is fresh
-                self.store.schedule_check(row.id, now + interval)
+                self.store.articles.schedule_check(row.id, now + interval)
                 continue
             fetched += 1
             try:
@@ -509,7 +518,7 @@ class Watcher:
                 logger.info("recheck of article %s (%s) failed: %s", row.id, row.url, exc)
             except Exception:  # one article's surprise must not stop the others
                 logger.exception("recheck of article %s failed", row.id)
-            self.store.schedule_check(row.id, now + interval)
+            self.store.articles.schedule_check(row.id, now + interval)
         return fetched
 
     def forget_old(self) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.errors import InputError
 from bot.live.story_events import story_differences
-from storage.db import Store
+from storage import Store
 
 _SPAN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([mhdw])\s*$", re.IGNORECASE)
 _UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -52,7 +52,7 @@ def story_list(store: Store, since: datetime) -> list[dict[str, Any]]:
             "outlets": row["outlet_count"],
             "alerted": bool(row["alerted_at"]),
         }
-        for row in store.stories_active_since(since)
+        for row in store.stories.active_since(since)
     ]
 
 
@@ -61,7 +61,7 @@ def story_records(store: Store, since: datetime) -> list[dict[str, Any]]:
     of DESIGN.md section 6, every item, not only the report's first 15)."""
     records = []
     for story in story_list(store, since):
-        members = store.story_members(story["id"])
+        members = store.stories.members(story["id"])
         articles = [
             {
                 "id": m.id,

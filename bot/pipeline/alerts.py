@@ -109,7 +109,9 @@ class StoryState:
 
 def counts_as_outlet(placement: str) -> bool:
     """Whether an article placed this way brings its outlet into a story: a copy of another
-    outlet's text (wire copy, republication) does not. The one home of this rule."""
+    outlet's text (wire copy, republication) does not. The one home of this rule: storage
+    keeps the answer with each placement (`articles.counts_outlet`), so its queries count
+    outlets by this same rule."""
     return placement != PlacementKind.COPY
 
 

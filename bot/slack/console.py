@@ -9,7 +9,7 @@ from typing import Any, TextIO
 
 from bot.pipeline.kinds import Event, PlacementKind
 from bot.slack.blocks import article_url
-from storage.db import Store
+from storage import Store
 
 
 def format_time(iso: str | None) -> str:
@@ -105,10 +105,10 @@ class ConsolePoster:
         """Print what is pending; one drain at a time, so nothing is printed twice."""
         with self._draining:
             sent = 0
-            for entry in self.store.pending_outbox(datetime.now(UTC)):
+            for entry in self.store.outbox.pending(datetime.now(UTC)):
                 if self._stopping.is_set():
                     break
                 print(render_entry(entry.event, entry.payload), file=self.out, flush=True)
-                self.store.mark_sent(entry.id, f"console-{entry.id}")
+                self.store.outbox.mark_sent(entry.id, f"console-{entry.id}", now=datetime.now(UTC))
                 sent += 1
             return sent

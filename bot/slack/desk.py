@@ -37,7 +37,8 @@ from bot.slack import blocks, texts
 from bot.slack.blocks import Message
 from bot.slack.mrkdwn import escape
 from bot.slack.permalinks import thread_permalink
-from storage.db import SEARCH_LEAD_CHARS, ArticleRow, Store, to_iso
+from storage import ArticleRow, Store, to_iso
+from storage.stories import SEARCH_LEAD_CHARS
 
 logger = logging.getLogger(__name__)
 
@@ -74,9 +75,9 @@ class Desk:
     def story(self, query: str) -> Message:
         query = " ".join(query.split())
         if not query:
-            latest = self.store.latest_stories(2, LATEST)
+            latest = self.store.stories.latest(2, LATEST)
             if not latest:
-                return blocks.notice(texts.no_story_yet(self.store.counts()["sources"]))
+                return blocks.notice(texts.no_story_yet(self.store.activity.counts()["sources"]))
             return blocks.story_list(texts.LATEST_HEADING, latest)
         found = self.search(query)
         if not found:
@@ -87,11 +88,11 @@ class Desk:
     def search(self, query: str) -> list[dict[str, Any]]:
         """Stories for the query, best first: full-text candidates ranked by how closely the
         headline matches, then by outlets; close spellings when no word matches at all."""
-        candidates = self.store.stories_matching(query, SEARCH_CANDIDATES)
+        candidates = self.store.stories.matching(query, SEARCH_CANDIDATES)
         if not candidates:
             corrected = self.respell(query)
             if corrected != query:
-                candidates = self.store.stories_matching(corrected, SEARCH_CANDIDATES)
+                candidates = self.store.stories.matching(corrected, SEARCH_CANDIDATES)
                 query = corrected
         if not candidates:
             return []
@@ -124,7 +125,7 @@ class Desk:
         """Words of the recent stories' headlines and leads, rebuilt at most once a minute."""
         built, known = self._vocabulary
         if time.monotonic() - built > VOCABULARY_SECONDS or not known:
-            pool = self.store.latest_stories(1, FUZZY_POOL)
+            pool = self.store.stories.latest(1, FUZZY_POOL)
             known = {
                 w
                 for s in pool
@@ -135,7 +136,7 @@ class Desk:
         return known
 
     def card(self, story_id: int, others: list[dict[str, Any]] | None = None) -> Message:
-        rows = self.store.story_members(story_id)
+        rows = self.store.stories.members(story_id)
         story = self.story_summary(story_id, rows)
         if story is None:
             return blocks.notice(texts.story_gone(story_id))
@@ -151,10 +152,10 @@ class Desk:
     ) -> dict[str, Any] | None:
         """Headline (the earliest article's), counted outlets and first seen; `rows` are the
         story's members when already read."""
-        stored = self.store.story(story_id)
+        stored = self.store.stories.get(story_id)
         if stored is None:
             return None
-        rows = rows if rows is not None else self.store.story_members(story_id)
+        rows = rows if rows is not None else self.store.stories.members(story_id)
         members = [member(r) for r in rows]
         return {
             "id": story_id,
@@ -167,7 +168,7 @@ class Desk:
         return thread_permalink(self.store, self.client, story_id)
 
     def all_differences(self, story_id: int) -> Message:
-        rows = self.store.story_members(story_id)
+        rows = self.store.stories.members(story_id)
         summary = self.story_summary(story_id, rows)
         if summary is None:
             return blocks.notice(texts.story_gone(story_id))
@@ -187,14 +188,14 @@ class Desk:
             return blocks.notice(texts.story_gone(story_id))
         now = self.clock()
         until = now + period
-        self.store.mute_story(story_id, channel, user, at=now, until=until)
+        self.store.slack.mute_story(story_id, channel, user, at=now, until=until)
         return blocks.muted_notice(summary, to_iso(until) or "", period.total_seconds() / 3600)
 
     def unmute(self, channel: str, story_id: int) -> Message:
         summary = self.story_summary(story_id)
         if summary is None:
             return blocks.notice(texts.story_gone(story_id))
-        if not self.store.unmute_story(story_id, channel, self.clock()):
+        if not self.store.slack.unmute_story(story_id, channel, self.clock()):
             return blocks.notice(texts.not_muted(summary["title"]))
         return blocks.notice(texts.unmuted(summary["title"]))
 
@@ -207,7 +208,7 @@ class Desk:
         words = _split(text)
         verb = words[0].lower() if words else "list"
         if verb == "list":
-            return blocks.sources_list([vars(s) for s in self.store.all_sources()])
+            return blocks.sources_list([vars(s) for s in self.store.sources.all()])
         if verb not in ("add", "remove", "pause", "resume"):
             return blocks.notice(texts.unknown_sources_verb(verb))
         if not operator and user not in self.settings.admins:
@@ -219,11 +220,11 @@ class Desk:
         if len(words) < 2 or not words[1].isdigit():
             return blocks.notice(texts.sources_id_usage(verb))
         source_id = int(words[1])
-        source = self.store.source(source_id)
+        source = self.store.sources.get(source_id)
         done = {
-            "remove": lambda: self.store.remove_source(source_id),
-            "pause": lambda: self.store.set_source_paused(source_id, True),
-            "resume": lambda: self.store.set_source_paused(source_id, False),
+            "remove": lambda: self.store.sources.remove(source_id),
+            "pause": lambda: self.store.sources.set_paused(source_id, True),
+            "resume": lambda: self.store.sources.set_paused(source_id, False),
         }[verb]()
         if source is None or not done:
             return blocks.notice(texts.no_such_source(source_id))
@@ -261,7 +262,9 @@ class Desk:
         outlet = outlet.strip() or (name or "").strip() or _host(document.final_url)
         # A permanent move is followed now; a temporary redirect keeps the address asked for.
         stored = document.moved_to or document.url
-        source_id = self.store.add_source(outlet, stored, opened.kind, origin="slack")
+        source_id = self.store.sources.add(
+            outlet, stored, opened.kind, origin="slack", now=self.clock()
+        )
         self.on_sources_changed()
         return blocks.notice(texts.source_added(source_id, outlet, found))
 
@@ -274,7 +277,7 @@ class Desk:
         except ValueError:
             pass
         source = next(
-            (s for c in candidates if (s := self.store.source_by_url(c)) is not None), None
+            (s for c in candidates if (s := self.store.sources.by_url(c)) is not None), None
         )
         if source is None:
             return None
@@ -301,19 +304,21 @@ class Desk:
         if verb == "threshold":
             if not rest.isdigit() or not 1 <= int(rest) <= 50:
                 return blocks.notice(texts.THRESHOLD_USAGE)
-            self.store.update_channel(channel, user=user, threshold=int(rest))
+            self.store.slack.update_channel(
+                channel, user=user, threshold=int(rest), now=self.clock()
+            )
             return blocks.notice(texts.threshold_set(rest))
         if verb in ("watch", "unwatch"):
             if not rest:
                 return blocks.notice(texts.watch_usage(verb))
-            watched = list(self.store.channel_settings().get(channel, {}).get("watch", []))
+            watched = list(self.store.slack.channel_settings().get(channel, {}).get("watch", []))
             if verb == "watch" and rest not in watched:
                 watched.append(rest)
             elif verb == "unwatch":
                 if rest not in watched:
                     return blocks.notice(texts.not_watching(rest))
                 watched.remove(rest)
-            self.store.update_channel(channel, user=user, watch=watched)
+            self.store.slack.update_channel(channel, user=user, watch=watched, now=self.clock())
             return blocks.notice(texts.now_watches(watched))
         return blocks.notice(texts.unknown_newsdesk_verb(verb))
 
@@ -342,7 +347,7 @@ class Desk:
         if query.isdigit():
             return int(query)
         if muted_in is not None:
-            mutes = self.store.channel_mutes(muted_in, self.clock())
+            mutes = self.store.slack.channel_mutes(muted_in, self.clock())
             scored = [
                 (fuzz.token_set_ratio(query.lower(), m["title"].lower()), m["story_id"])
                 for m in mutes
@@ -364,8 +369,12 @@ class Desk:
             )
         except ScheduleError as exc:
             return blocks.notice(escape(str(exc)))
-        self.store.set_channel_schedule(
-            channel, user=user, field=verb, value=value.to_json() if value else None
+        self.store.slack.set_channel_schedule(
+            channel,
+            user=user,
+            field=verb,
+            value=value.to_json() if value else None,
+            now=self.clock(),
         )
         sent = queue_digest(self.store, channel, self.clock()) if off else []
         self.on_channels_changed()
@@ -373,9 +382,9 @@ class Desk:
         return blocks.notice(texts.schedule_set(verb, described, bool(sent)))
 
     def status(self, channel: str) -> Message:
-        counts = self.store.counts()
-        outbox = self.store.outbox_counts()
-        own = self.store.channel_settings().get(channel, {})
+        counts = self.store.activity.counts()
+        outbox = self.store.outbox.counts()
+        own = self.store.slack.channel_settings().get(channel, {})
         alerts_at = threshold(own.get("threshold"), self.settings.min_outlets)
         schedule = ChannelSchedule.from_settings(own)
         return blocks.notice(
@@ -386,8 +395,8 @@ class Desk:
                 list(own.get("watch", [])),
                 schedule.quiet.describe() if schedule.quiet else None,
                 schedule.digest.describe() if schedule.digest else None,
-                len(self.store.pending_digest(channel)),
-                self.store.channel_mutes(channel, self.clock()),
+                len(self.store.slack.pending_digest(channel)),
+                self.store.slack.channel_mutes(channel, self.clock()),
                 STATUS_MUTES,
             )
         )

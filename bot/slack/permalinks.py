@@ -7,7 +7,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from storage.db import Store
+from storage import Store
 
 logger = logging.getLogger(__name__)
 
@@ -15,7 +15,7 @@ logger = logging.getLogger(__name__)
 def thread_permalink(store: Store, client: WebClient | None, story_id: int) -> str | None:
     """The permalink of the story's first alert thread; None when it has none, without a
     Slack client (console mode), or when Slack will not say (logged)."""
-    threads = store.story_threads(story_id)
+    threads = store.slack.story_threads(story_id)
     if not threads or client is None:
         return None
     try:

@@ -26,7 +26,7 @@ from bot import metrics
 from bot.pipeline.kinds import TOP_LEVEL, Event
 from bot.slack.blocks import render_event
 from bot.slack.permalinks import thread_permalink
-from storage.db import OutboxRow, Store
+from storage import OutboxRow, Store
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ class SlackPoster:
         sent = 0
         held: set[tuple[int | None, str]] = set()
         now = self.clock()
-        for entry in self.store.unsent_outbox():
+        for entry in self.store.outbox.unsent():
             if self._stopping.is_set():
                 break
             thread = _thread_of(entry)
@@ -101,11 +101,11 @@ class SlackPoster:
     def _send(self, entry: OutboxRow) -> None:
         thread_ts = None
         if entry.event == Event.DIGEST_STORY:
-            thread_ts = self.store.sent_ts(entry.payload["digest"])
+            thread_ts = self.store.outbox.sent_ts(entry.payload["digest"])
             if thread_ts is None:
                 raise WaitForParent(f"digest {entry.payload['digest']} is not posted yet")
         elif entry.event not in TOP_LEVEL:
-            thread_ts = self.store.thread_ts(entry.story_id or 0, entry.channel)
+            thread_ts = self.store.slack.thread_ts(entry.story_id or 0, entry.channel)
             if thread_ts is None:
                 raise WaitForParent(f"story {entry.story_id} has no thread in {entry.channel}")
         if entry.attempted_at and entry.event != Event.PARENT_UPDATE:
@@ -114,7 +114,7 @@ class SlackPoster:
                 logger.info("outbox %s was posted before an interruption: %s", entry.key, found)
                 self._record(entry, found)
                 return
-        self.store.mark_attempt(entry.id)
+        self.store.outbox.mark_attempt(entry.id, now=self.clock())
         self._pace(entry.channel)
         payload = entry.payload
         if entry.event == Event.DIGEST_STORY:
@@ -137,10 +137,11 @@ class SlackPoster:
         self._record(entry, str(response["ts"]))
 
     def _record(self, entry: OutboxRow, ts: str) -> None:
+        now = self.clock()
         with self.store.transaction():
             if entry.event == Event.ALERT and entry.story_id is not None:
-                self.store.save_thread(entry.story_id, entry.channel, ts)
-            self.store.mark_sent(entry.id, ts)
+                self.store.slack.save_thread(entry.story_id, entry.channel, ts, now=now)
+            self.store.outbox.mark_sent(entry.id, ts, now=now)
         metrics.SLACK_MESSAGES.labels(entry.event).inc()
 
     def _already_posted(self, entry: OutboxRow, thread_ts: str | None) -> str | None:
@@ -185,7 +186,7 @@ class SlackPoster:
         if not isinstance(exc, WaitForParent):
             metrics.SLACK_ERRORS.labels(error_label(exc)).inc()
         logger.warning("outbox %s not sent (%s); retrying in %s", entry.key, exc, delay)
-        self.store.mark_failed(entry.id, describe(exc), self.clock() + delay)
+        self.store.outbox.mark_failed(entry.id, describe(exc), self.clock() + delay)
 
 
 def _thread_of(entry: OutboxRow) -> tuple[int | str | None, str]:

@@ -147,7 +147,7 @@ def test_story_alone_lists_the_latest_and_unknown_words_get_a_helpful_reply(
 def test_only_admins_manage_sources_and_private_addresses_are_refused(
     bot: Bot, server: LoopbackServer, slack: SlackStub, tmp_path: Path
 ) -> None:
-    before = len(bot.app.store.all_sources())
+    before = len(bot.app.store.sources.all())
     answer = bot.command("/sources", f"add {server.url}/feed.xml", user="UEDITOR")
     assert "Only newsdesk admins" in answer["text"]
     strict = create_app(slack_settings(tmp_path / "strict", slack, allow_private_sources=False))
@@ -160,10 +160,10 @@ def test_only_admins_manage_sources_and_private_addresses_are_refused(
         ):
             answer = strict.desk.sources("UADMIN", f"add {url}")
             assert answer.text.startswith("Cannot add"), answer.text
-        assert strict.store.all_sources() == []
+        assert strict.store.sources.all() == []
     finally:
         strict.close()
-    assert len(bot.app.store.all_sources()) == before
+    assert len(bot.app.store.sources.all()) == before
 
 
 def test_an_admin_adds_a_feed_which_is_backfilled_silently(
@@ -174,12 +174,12 @@ def test_an_admin_adds_a_feed_which_is_backfilled_silently(
         "/sources", f"add <{server.url}/gazette/feed.xml> The Gazette", user="UADMIN"
     )
     assert "Added source" in answer["text"] and "a feed with 1 items" in answer["text"]
-    [source] = [s for s in bot.app.store.all_sources() if s.outlet == "The Gazette"]
+    [source] = [s for s in bot.app.store.sources.all() if s.outlet == "The Gazette"]
     assert source.kind == "feed" and not source.backfilled
     listing = json.dumps(bot.command("/sources", "list")["blocks"])
     assert "The Gazette" in listing and "0 items" in listing
     paused = bot.command("/sources", f"pause {source.id}", user="UADMIN")
-    assert "Paused" in paused["text"] and bot.app.store.source(source.id).paused  # type: ignore[union-attr]
+    assert "Paused" in paused["text"] and bot.app.store.sources.get(source.id).paused  # type: ignore[union-attr]
     assert "There is no source 999" in bot.command("/sources", "remove 999", user="UADMIN")["text"]
 
 
@@ -192,9 +192,9 @@ def test_channel_settings_and_the_story_buttons(bot: Bot, server: LoopbackServer
     assert "alerts at 4 outlets" in status and "ukraine troops" in status
     assert "/story" in bot.command("/newsdesk", "")["text"]
     seed_story(bot, server, count=3)
-    story_id = bot.app.store.widest_story()[0]  # type: ignore[index]
+    story_id = bot.app.store.stories.widest()[0]  # type: ignore[index]
     # Threshold 4 in this channel: three outlets do not alert it.
-    assert [r["event"] for r in bot.app.store.outbox()] == []
+    assert [r["event"] for r in bot.app.store.outbox.all()] == []
     everything = bot.action("story_differences", str(story_id))
     assert "All differences" in everything["text"]
     bot.action("story_post", str(story_id))
@@ -204,7 +204,7 @@ def test_channel_settings_and_the_story_buttons(bot: Bot, server: LoopbackServer
     [shared] = bot.slack.posted(CHANNEL)
     assert "Shared by <@UEDITOR>" in json.dumps(shared["blocks"])
     assert "Muted" in bot.action("story_mute", str(story_id))["text"]
-    assert bot.app.store.is_muted(story_id, CHANNEL, datetime.now(UTC))
+    assert bot.app.store.slack.is_muted(story_id, CHANNEL, datetime.now(UTC))
 
 
 def test_a_source_added_through_a_redirect_keeps_its_address_unless_it_moved_for_good(
@@ -215,7 +215,7 @@ def test_a_source_added_through_a_redirect_keeps_its_address_unless_it_moved_for
     server.routes["/moved.xml"] = Reply(301, headers={"Location": "/herald/feed.xml"})
     bot.command("/sources", f"add {server.url}/for-now.xml Herald", user="UADMIN")
     bot.command("/sources", f"add {server.url}/moved.xml Herald moved", user="UADMIN")
-    urls = {s.outlet: s.url for s in bot.app.store.all_sources()}
+    urls = {s.outlet: s.url for s in bot.app.store.sources.all()}
     assert urls["Herald"] == f"{server.url}/for-now.xml"
     assert urls["Herald moved"] == f"{server.url}/herald/feed.xml"
 
@@ -242,7 +242,7 @@ def test_an_admin_adds_a_homepage_and_newsdesk_follows_it_to_its_feed(
         f"a feed with 2 items at {server.url}/feed.xml, found through {server.url}/"
         in (answer["text"])
     )
-    [source] = [s for s in bot.app.store.all_sources() if s.url == f"{server.url}/feed.xml"]
+    [source] = [s for s in bot.app.store.sources.all() if s.url == f"{server.url}/feed.xml"]
     assert source.kind == "feed" and source.outlet == "The Example Gazette"
     assert "/comments/feed.xml" not in server.paths_requested()
 
@@ -266,5 +266,5 @@ def test_an_admin_adds_a_homepage_without_a_feed_and_gets_its_news_sitemap(
         f"a news sitemap with 3 articles at {server.url}/kinds/news-sitemap.xml, found through "
         f"{server.url}/robots.txt" in answer["text"]
     )
-    [source] = [s for s in bot.app.store.all_sources() if s.kind == "sitemap"]
+    [source] = [s for s in bot.app.store.sources.all() if s.kind == "sitemap"]
     assert source.outlet == "The Example Gazette"  # the sitemap's news:publication

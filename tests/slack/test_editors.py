@@ -114,7 +114,7 @@ def publish(bot: Bot, server: LoopbackServer, sources: dict[str, int], n: int) -
 
 
 def outbox_events(bot: Bot, channel: str) -> list[str]:
-    return [r["event"] for r in bot.app.store.outbox() if r["channel"] == channel]
+    return [r["event"] for r in bot.app.store.outbox.all() if r["channel"] == channel]
 
 
 def blocks_text(message: dict) -> str:
@@ -200,7 +200,7 @@ def test_a_restart_during_quiet_hours_still_delivers_the_digest_once(
     clock.set("2026-10-25T07:20:00+00:00")
     second = start_app(tmp_path, slack, clock)
     second.app.jobs.sync_digests()  # what Jobs.start runs before the scheduler starts
-    queued = [r["event"] for r in second.app.store.outbox()]
+    queued = [r["event"] for r in second.app.store.outbox.all()]
     assert queued == ["digest", "digest_story"]
     stop_app(second.app)
     assert slack.posted() == []
@@ -277,7 +277,7 @@ def test_schedules_that_cannot_be_read_get_a_message_and_change_nothing(bot: Bot
     }
     for text, expected in cases.items():
         assert expected in command(bot, "/newsdesk", text)["text"], text
-    assert bot.app.store.channel_settings().get(CHANNEL, {}).get("quiet") is None
+    assert bot.app.store.slack.channel_settings().get(CHANNEL, {}).get("quiet") is None
     assert bot.app.jobs.scheduler.get_jobs() and not any(
         j.id.startswith("digest-") for j in bot.app.jobs.scheduler.get_jobs()
     )
@@ -287,7 +287,7 @@ def test_schedules_that_cannot_be_read_get_a_message_and_change_nothing(bot: Bot
 
 
 def story_id_of(bot: Bot) -> int:
-    return bot.app.store.widest_story()[0]  # type: ignore[index]
+    return bot.app.store.stories.widest()[0]  # type: ignore[index]
 
 
 def test_a_mute_is_per_channel_listed_reversible_and_ends(
@@ -321,7 +321,7 @@ def test_a_mute_is_per_channel_listed_reversible_and_ends(
     command(bot, "/newsdesk", f"mute {story} 2h")
     clock.now += timedelta(hours=3)
     assert "No story is muted here" in command(bot, "/newsdesk", "status")["text"]
-    assert not bot.app.store.is_muted(story, CHANNEL, clock.now)
+    assert not bot.app.store.slack.is_muted(story, CHANNEL, clock.now)
 
 
 def test_a_muted_story_with_a_new_outlet_after_a_quiet_day_tells_the_channel_once(
@@ -374,16 +374,16 @@ def test_adding_a_watched_url_says_so_and_changes_nothing(bot: Bot, server: Loop
     assert (
         "Added source" in command(bot, "/sources", f"add {url} The Gazette", user="UADMIN")["text"]
     )
-    [source] = [s for s in bot.app.store.all_sources() if s.outlet == "The Gazette"]
+    [source] = [s for s in bot.app.store.sources.all() if s.outlet == "The Gazette"]
     command(bot, "/sources", f"pause {source.id}", user="UADMIN")
-    before = bot.app.store.all_sources()
+    before = bot.app.store.sources.all()
     served = len(server.requests)
 
     for again in (f"<{url}>", f"{url}?utm_source=newsletter", f"<{url}|the gazette> Other Name"):
         answer = command(bot, "/sources", f"add {again}", user="UADMIN")["text"]
         assert f"Already watching {url}" in answer and f"source {source.id}" in answer
         assert "Nothing was changed" in answer and f"/sources resume {source.id}" in answer
-    assert bot.app.store.all_sources() == before  # still paused, same name, no new source
+    assert bot.app.store.sources.all() == before  # still paused, same name, no new source
     assert len(server.requests) == served  # not even fetched
 
 

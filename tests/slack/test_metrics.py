@@ -61,10 +61,10 @@ def test_metrics_count_polls_errors_articles_and_the_outbox(
         assert grew("newsdesk_stage_seconds_count", stage="fetch") == 8  # with the first polls
         assert grew("newsdesk_stage_seconds_count", stage="page") == 3
         assert grew("newsdesk_stage_seconds_count", stage="place") == 3
-        pending = app.store.outbox_counts()["pending"]
+        pending = app.store.outbox.counts()["pending"]
         assert pending > 0  # the alert and its thread wait for the drain
         assert after[("newsdesk_outbox_pending", ())] == pending
-        assert after[("newsdesk_stories", ())] == app.store.counts()["stories"]
+        assert after[("newsdesk_stories", ())] == app.store.activity.counts()["stories"]
         assert after[("newsdesk_outbox_oldest_age_seconds", ())] >= 0
         app.poster.drain()
         assert scrape(port)[("newsdesk_outbox_pending", ())] == 0

@@ -31,8 +31,8 @@ def poster_for(watcher: Watcher, slack: SlackStub, timeout: int = 5) -> SlackPos
 
 def drain_until_empty(poster: SlackPoster, seconds: float = 20) -> None:
     deadline = time.monotonic() + seconds
-    while poster.store.unsent_outbox():
-        assert time.monotonic() < deadline, poster.store.outbox()
+    while poster.store.outbox.unsent():
+        assert time.monotonic() < deadline, poster.store.outbox.all()
         poster.drain()
         time.sleep(0.05)
 
@@ -82,7 +82,7 @@ def test_rate_limits_and_server_errors_delay_but_never_lose_or_repeat_a_message(
     server: LoopbackServer, slack: SlackStub, tmp_path: Path
 ) -> None:
     watcher, _ = three_outlets(server, tmp_path)
-    expected = [row["key"] for row in watcher.store.outbox()]
+    expected = [row["key"] for row in watcher.store.outbox.all()]
     slack.fail("chat.postMessage", 429, retry_after=1, seconds=1.5)
     poster = poster_for(watcher, slack)
     started = time.monotonic()
@@ -102,18 +102,18 @@ def test_a_post_whose_answer_was_lost_is_found_in_slack_not_posted_again(
     server: LoopbackServer, slack: SlackStub, tmp_path: Path
 ) -> None:
     watcher, _ = three_outlets(server, tmp_path)
-    expected = [row["key"] for row in watcher.store.outbox()]
+    expected = [row["key"] for row in watcher.store.outbox.all()]
     poster = poster_for(watcher, slack, timeout=1)
     with slack.held(2.0):  # Slack posts the parent but its answer comes too late
         poster.drain()
     assert len(slack.posted()) == 1
-    assert watcher.store.unsent_outbox()[0].attempted_at is not None
+    assert watcher.store.outbox.unsent()[0].attempted_at is not None
     time.sleep(0.3)
     drain_until_empty(poster)
     assert sorted(slack.keys()) == sorted(expected)
     assert "conversations.history" in slack.methods()
     assert (
-        watcher.store.thread_ts(watcher.store.outbox()[0]["story_id"], CHANNEL)
+        watcher.store.slack.thread_ts(watcher.store.outbox.all()[0]["story_id"], CHANNEL)
         == slack.parents()[0]["ts"]
     )
 
@@ -124,7 +124,7 @@ def test_slack_down_for_a_minute_delays_every_message_and_loses_none(
     """Thirty seconds of 429 (Retry-After 5), then thirty of 500, while the drainer keeps
     running every second, as in `newsdesk run`."""
     watcher, _ = three_outlets(server, tmp_path)
-    expected = [row["key"] for row in watcher.store.outbox()]
+    expected = [row["key"] for row in watcher.store.outbox.all()]
     slack.fail("chat.postMessage", 429, retry_after=5, seconds=30)
     poster = poster_for(watcher, slack)
     started = time.monotonic()
@@ -135,7 +135,7 @@ def test_slack_down_for_a_minute_delays_every_message_and_loses_none(
     while time.monotonic() - started < 60:
         poster.drain()
         time.sleep(1)
-    assert slack.posted() == [] and len(watcher.store.unsent_outbox()) == len(expected)
+    assert slack.posted() == [] and len(watcher.store.outbox.unsent()) == len(expected)
     drain_until_empty(poster, seconds=30)
     assert sorted(slack.keys()) == sorted(expected)
     assert max(Counter(slack.keys()).values()) == 1

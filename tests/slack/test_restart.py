@@ -89,7 +89,7 @@ def test_killed_mid_drain_and_restarted_posts_every_message_exactly_once(
     sources = watch_outlets(watcher, server, [o for _, o, _ in SEEDS])
     for prefix, _, _ in SEEDS[:3]:
         publish_seed(watcher, server, sources, prefix)
-    expected = [row["key"] for row in watcher.store.outbox()]
+    expected = [row["key"] for row in watcher.store.outbox.all()]
     assert len(expected) >= 3
     watcher.store.close()
 
@@ -154,7 +154,7 @@ def test_killed_during_a_burst_of_twenty_alerts_and_restarted_loses_and_repeats_
     ]
     publish_feed(server, "wire-desk", items)
     assert len(watcher.poll(sources["Wire Desk"]).placed) == 20
-    expected = [row["key"] for row in watcher.store.outbox()]
+    expected = [row["key"] for row in watcher.store.outbox.all()]
     assert sum(key.endswith(":alert") or ":alert:" in key for key in expected) == 20, expected
     watcher.store.close()
 
