@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -30,7 +30,7 @@ class Call:
 class Failure:
     status: int
     retry_after: int | None = None
-    until: float | None = None  # fail every call until this time.monotonic()
+    until: float | None = None  # fail every call until this time of the stub's clock
     count: int = 0  # or fail this many calls
 
 
@@ -52,6 +52,9 @@ class SlackStub:
         "channels:history",
         "groups:history",
     )
+    # Seconds, like time.monotonic; a test on a fake clock passes its own so that a window
+    # of failures (`fail(seconds=...)`) passes without waiting for it.
+    clock: Callable[[], float] = time.monotonic
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -120,7 +123,7 @@ class SlackStub:
         count: int = 0,
         seconds: float | None = None,
     ) -> None:
-        until = time.monotonic() + seconds if seconds is not None else None
+        until = self.clock() + seconds if seconds is not None else None
         self.failures[method] = Failure(status, retry_after, until, count)
 
     @contextmanager
@@ -161,7 +164,7 @@ class SlackStub:
             self.calls.append(call)
             failure = self.failures.get(method)
             if failure and (
-                failure.count > 0 or (failure.until and time.monotonic() < failure.until)
+                failure.count > 0 or (failure.until and self.clock() < failure.until)
             ):
                 failure.count = max(0, failure.count - 1)
                 call.status = failure.status
