@@ -163,9 +163,7 @@ class SlackStub:
             call = Call(method, params, time.monotonic())
             self.calls.append(call)
             failure = self.failures.get(method)
-            if failure and (
-                failure.count > 0 or (failure.until and self.clock() < failure.until)
-            ):
+            if failure and (failure.count > 0 or (failure.until and self.clock() < failure.until)):
                 failure.count = max(0, failure.count - 1)
                 call.status = failure.status
                 extra = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
