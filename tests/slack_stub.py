@@ -17,6 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
+from tests.conftest import SHUTDOWN_POLL
+
 
 @dataclass
 class Call:
@@ -103,7 +105,9 @@ class SlackStub:
         self.httpd.daemon_threads = True
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.api_url = f"{self.base}/api/"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=self.httpd.serve_forever, args=(SHUTDOWN_POLL,), daemon=True
+        ).start()
 
     def close(self) -> None:
         self.httpd.shutdown()
