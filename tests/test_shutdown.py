@@ -15,6 +15,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from bot.pipeline.alerts import source_failing_event
 from storage import Store
 from tests.conftest import ROOT, LoopbackServer, Reply, rss
@@ -93,6 +95,10 @@ def wait_for(condition, seconds: float, what: str) -> None:  # type: ignore[no-u
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.05)
+
+
+# A `newsdesk run` subprocess stopped mid-poll, and a restart after a poll cut short.
+pytestmark = pytest.mark.slow
 
 
 def test_sigterm_during_polls_and_drain_stops_cleanly_and_leaves_nothing_half_written(
