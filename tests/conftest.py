@@ -18,7 +18,7 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 SHARED_GOLD = ROOT.parent / "shared" / "gold"
 # How often a test server's loop looks for shutdown: at the default 0.5 s, closing the
 # servers of a test took about a second of every test's teardown.
-SHUTDOWN_POLL = 0.05
+SHUTDOWN_POLL = 0.01
 
 
 @dataclass

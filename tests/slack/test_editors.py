@@ -184,6 +184,7 @@ def test_quiet_hours_hold_alerts_and_send_one_digest_when_the_quiet_ends_across_
     assert outbox_events(bot, CHANNEL) == ["digest", "digest_story"]
 
 
+@pytest.mark.slow  # the bot started three times over one database
 def test_a_restart_during_quiet_hours_still_delivers_the_digest_once(
     server: LoopbackServer, slack: SlackStub, tmp_path: Path, clock: FakeClock
 ) -> None:
