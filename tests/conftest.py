@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "bot" / "demo" / "site"
+# The seed story's article texts: the tests' own copy of what the demo serves (the demo
+# keeps its own in bot/demo/site). Each file's first line says what it must produce.
+SEED_DIR = ROOT / "tests" / "data" / "seed"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 SHARED_GOLD = ROOT.parent / "shared" / "gold"
 # How often a test server's loop looks for shutdown: at the default 0.5 s, closing the
@@ -109,7 +111,11 @@ def server() -> Iterator[LoopbackServer]:
 
 
 def seed_text(prefix: str) -> str:
-    return next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+    """The article text of seed `prefix` ("000".."004"), without its `# expect:` line."""
+    text = next(SEED_DIR.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+    expect, body = text.split("\n", 1)
+    assert expect.startswith("# expect: "), f"seed {prefix} does not say what it must produce"
+    return body
 
 
 def rss(items: list[dict[str, str]], title: str = "Test feed") -> bytes:

@@ -19,7 +19,7 @@ import pytest
 
 from bot.pipeline.alerts import source_failing_event
 from storage import Store
-from tests.conftest import ROOT, LoopbackServer, Reply, rss
+from tests.conftest import ROOT, LoopbackServer, Reply, rss, seed_text
 from tests.newsroom import NOW, SEEDS, make_watcher, serve_article
 
 F_SETPIPE_SZ = 1031  # Linux fcntl: the pipe's buffer size
@@ -36,9 +36,8 @@ def slow_feeds(server: LoopbackServer) -> list[str]:
         items = []
         for i in range(ITEMS_PER_FEED):
             prefix, _, title = SEEDS[(n + i) % len(SEEDS)]
-            text = (ROOT / "bot" / "demo" / "site").glob(f"{prefix}_*.txt")
             url = serve_article(
-                server, f"{slug}/{i}", outlet, f"{title} ({outlet} {i})", next(text).read_text()
+                server, f"{slug}/{i}", outlet, f"{title} ({outlet} {i})", seed_text(prefix)
             )
             page = server.routes[f"/{slug}/{i}.html"]
             assert isinstance(page, Reply)
