@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 import pytest
 
 from bot.app import Newsdesk, create_app
+from tests.clock import FakeClock
 from tests.conftest import LoopbackServer, seed_text
 from tests.newsroom import SEEDS, publish_feed, publish_seed, serve_article, slug_of, watch_outlets
 from tests.slack.conftest import CHANNEL, slack_settings
@@ -28,19 +29,6 @@ from tests.slack_stub import SlackStub
 
 UKRAINE = "C0UKRAINE"
 OUTLETS = [o for _, o, _ in SEEDS]
-
-
-class FakeClock:
-    """The time newsdesk reads (UTC), moved by the test."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, iso: str) -> None:
-        self.now = datetime.fromisoformat(iso)
 
 
 @pytest.fixture
