@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DATA ?= ../shared/data
 
-.PHONY: install demo test lint eval fit bench clean
+.PHONY: install demo test test-fast lint eval fit bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,13 @@ install: $(VENV)/.installed
 demo: install
 	$(BIN)/newsdesk demo
 
+# Everything, as CI runs it.
 test: install
 	$(BIN)/pytest
+
+# All but the tests marked slow (subprocesses, whole corpora, restarts): under a minute.
+test-fast: install
+	$(BIN)/pytest -m "not slow"
 
 lint: install
 	$(BIN)/ruff check bot handlers storage tests

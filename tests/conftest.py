@@ -13,9 +13,14 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "bot" / "demo" / "site"
+# The seed story's article texts: the tests' own copy of what the demo serves (the demo
+# keeps its own in bot/demo/site). Each file's first line says what it must produce.
+SEED_DIR = ROOT / "tests" / "data" / "seed"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 SHARED_GOLD = ROOT.parent / "shared" / "gold"
+# How often a test server's loop looks for shutdown: at the default 0.5 s, closing the
+# servers of a test took about a second of every test's teardown.
+SHUTDOWN_POLL = 0.01
 
 
 @dataclass
@@ -85,7 +90,9 @@ class LoopbackServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, args=(SHUTDOWN_POLL,), daemon=True
+        )
         self.thread.start()
 
     def paths_requested(self) -> list[str]:
@@ -104,7 +111,11 @@ def server() -> Iterator[LoopbackServer]:
 
 
 def seed_text(prefix: str) -> str:
-    return next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+    """The article text of seed `prefix` ("000".."004"), without its `# expect:` line."""
+    text = next(SEED_DIR.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+    expect, body = text.split("\n", 1)
+    assert expect.startswith("# expect: "), f"seed {prefix} does not say what it must produce"
+    return body
 
 
 def rss(items: list[dict[str, str]], title: str = "Test feed") -> bytes:

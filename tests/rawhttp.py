@@ -10,6 +10,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from tests.conftest import SHUTDOWN_POLL
+
 DATA = Path(__file__).resolve().parent / "data" / "fetch"
 NOT_FOUND = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
 
@@ -48,7 +50,7 @@ class RawServer:
         self.tcp = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
         self.tcp.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.tcp.server_address[1]}"
-        threading.Thread(target=self.tcp.serve_forever, daemon=True).start()
+        threading.Thread(target=self.tcp.serve_forever, args=(SHUTDOWN_POLL,), daemon=True).start()
 
     def serve_file(self, path: str, name: str) -> bytes:
         raw = (DATA / name).read_bytes()

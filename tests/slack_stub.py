@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
+
+from tests.conftest import SHUTDOWN_POLL
 
 
 @dataclass
@@ -30,7 +32,7 @@ class Call:
 class Failure:
     status: int
     retry_after: int | None = None
-    until: float | None = None  # fail every call until this time.monotonic()
+    until: float | None = None  # fail every call until this time of the stub's clock
     count: int = 0  # or fail this many calls
 
 
@@ -52,6 +54,9 @@ class SlackStub:
         "channels:history",
         "groups:history",
     )
+    # Seconds, like time.monotonic; a test on a fake clock passes its own so that a window
+    # of failures (`fail(seconds=...)`) passes without waiting for it.
+    clock: Callable[[], float] = time.monotonic
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -100,7 +105,9 @@ class SlackStub:
         self.httpd.daemon_threads = True
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.api_url = f"{self.base}/api/"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=self.httpd.serve_forever, args=(SHUTDOWN_POLL,), daemon=True
+        ).start()
 
     def close(self) -> None:
         self.httpd.shutdown()
@@ -120,7 +127,7 @@ class SlackStub:
         count: int = 0,
         seconds: float | None = None,
     ) -> None:
-        until = time.monotonic() + seconds if seconds is not None else None
+        until = self.clock() + seconds if seconds is not None else None
         self.failures[method] = Failure(status, retry_after, until, count)
 
     @contextmanager
@@ -160,9 +167,7 @@ class SlackStub:
             call = Call(method, params, time.monotonic())
             self.calls.append(call)
             failure = self.failures.get(method)
-            if failure and (
-                failure.count > 0 or (failure.until and time.monotonic() < failure.until)
-            ):
+            if failure and (failure.count > 0 or (failure.until and self.clock() < failure.until)):
                 failure.count = max(0, failure.count - 1)
                 call.status = failure.status
                 extra = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}

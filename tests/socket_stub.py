@@ -28,6 +28,11 @@ class SocketModeStub:
         for sock in (self._conn, self.listener):
             if sock is not None:
                 try:
+                    # shutdown sends the close now, even while the serving thread reads.
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                try:
                     sock.close()
                 except OSError:
                     pass

@@ -43,15 +43,18 @@ def refused(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
         assert fragment in result.stderr, result.stderr
 
 
+@pytest.mark.slow  # a newsdesk subprocess
 def test_version_is_printed(tmp_path: Path) -> None:
     result = newsdesk("--version", cwd=tmp_path)
     assert result.returncode == 0 and result.stdout.startswith("newsdesk ")
 
 
+@pytest.mark.slow  # a newsdesk subprocess
 def test_an_env_file_that_is_not_there_stops_run_instead_of_falling_back(tmp_path: Path) -> None:
     refused(newsdesk("run", "--env-file", "missing.env", cwd=tmp_path), "missing.env")
 
 
+@pytest.mark.slow  # a newsdesk subprocess
 @pytest.mark.parametrize(
     ("sources", "fragment"),
     [
@@ -69,6 +72,7 @@ def test_a_bad_sources_file_stops_run_with_one_clear_line(
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.slow  # a newsdesk subprocess
 def test_analyze_reads_standard_input_and_gzip(tmp_path: Path) -> None:
     line = (json.dumps(ARTICLE) + "\n").encode()
     (tmp_path / "in.jsonl.gz").write_bytes(gzip.compress(line))
@@ -81,6 +85,7 @@ def test_analyze_reads_standard_input_and_gzip(tmp_path: Path) -> None:
         assert story["articles"] == ["a1"]
 
 
+@pytest.mark.slow  # a newsdesk subprocess
 @pytest.mark.parametrize("kind", ["binary", "json-array", "folder"])
 def test_analyze_fails_clearly_when_no_article_can_be_read(tmp_path: Path, kind: str) -> None:
     target = tmp_path / "input"
@@ -110,6 +115,7 @@ def test_json_log_lines_and_no_scheduler_overlap_noise(capsys: pytest.CaptureFix
     assert lines[0]["time"].endswith("+00:00")
 
 
+@pytest.mark.slow  # a newsdesk subprocess
 def test_stories_and_export_read_what_the_bot_stored(server, tmp_path: Path) -> None:
     from tests.newsroom import SEEDS, make_watcher, publish_seed, watch_outlets
 
@@ -143,6 +149,7 @@ def test_stories_and_export_read_what_the_bot_stored(server, tmp_path: Path) -> 
     assert not (tmp_path / "nowhere.db").exists()
 
 
+@pytest.mark.slow  # a newsdesk subprocess
 def test_check_reports_each_part_and_exits_zero_only_when_all_is_fine(
     server, tmp_path: Path
 ) -> None:
@@ -192,6 +199,7 @@ def test_check_reports_each_part_and_exits_zero_only_when_all_is_fine(
         slack.close()
 
 
+@pytest.mark.slow  # a newsdesk subprocess
 def test_sources_from_the_terminal_follow_the_slack_rules(server, tmp_path: Path) -> None:
     from tests.newsroom import publish_feed
 
@@ -218,6 +226,7 @@ def test_sources_from_the_terminal_follow_the_slack_rules(server, tmp_path: Path
     assert private.returncode == 1 and "private" in private.stdout
 
 
+@pytest.mark.slow  # a newsdesk subprocess
 def test_preview_refuses_base_with_a_url(tmp_path: Path) -> None:
     result = newsdesk(
         "preview", "https://example.com/feed.xml", "--base", "https://x/", cwd=tmp_path

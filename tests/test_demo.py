@@ -6,7 +6,11 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow  # each test runs `newsdesk demo` in a subprocess
 
 
 def test_demo_once_alerts_the_seed_story_with_four_outlets() -> None:

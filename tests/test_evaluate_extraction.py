@@ -51,6 +51,7 @@ def folder_of_pages(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow  # a newsdesk subprocess
 def test_eval_extraction_scores_newsdesk_beside_trafilatura(tmp_path: Path) -> None:
     folder = folder_of_pages(tmp_path)
     result = subprocess.run(
@@ -71,6 +72,7 @@ def test_eval_extraction_scores_newsdesk_beside_trafilatura(tmp_path: Path) -> N
     assert scores["ablation"][-1]["gain"] > 0
 
 
+@pytest.mark.slow  # a newsdesk subprocess
 def test_eval_extraction_without_ground_truth_is_a_clear_error(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "eval", "extraction", str(tmp_path)],

@@ -13,19 +13,12 @@ import pytest
 
 from bot.live.watcher import MAX_BACKOFF, Watcher
 from bot.slack import blocks
+from tests.clock import FakeClock
 from tests.conftest import LoopbackServer, Reply, rss
 from tests.newsroom import make_watcher
 from tests.rawhttp import RawServer
 
 START = datetime(2024, 12, 19, 10, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -35,7 +28,7 @@ def raw_server() -> RawServer:
     srv.close()
 
 
-def watcher_at(tmp_path: Path, clock: Clock) -> Watcher:
+def watcher_at(tmp_path: Path, clock: FakeClock) -> Watcher:
     watcher = make_watcher(tmp_path / "n.db", poll_seconds=300)
     watcher.clock = clock
     return watcher
@@ -54,7 +47,7 @@ def test_a_source_asking_to_wait_is_not_polled_again_before_retry_after(
     raw_server: RawServer, tmp_path: Path, name: str
 ) -> None:
     raw_server.serve_file("/feed.xml", name)
-    clock = Clock()
+    clock = FakeClock(START)
     watcher = watcher_at(tmp_path, clock)
     source_id = watcher.store.sources.add(
         "Outlet", raw_server.url + "/feed.xml", "feed", now=datetime.now(UTC)
@@ -76,10 +69,8 @@ def test_a_retry_after_longer_than_the_longest_back_off_is_capped(
     raw_server: RawServer, tmp_path: Path
 ) -> None:
     raw_server.serve_file("/feed.xml", "rate-limited-429-one-day.http")
-    watcher = watcher_at(tmp_path, Clock())
-    source_id = watcher.store.sources.add(
-        "Outlet", raw_server.url + "/feed.xml", "feed", now=datetime.now(UTC)
-    )
+    watcher = watcher_at(tmp_path, FakeClock(START))
+    source_id = watcher.store.sources.add("Outlet", raw_server.url + "/feed.xml", "feed", now=START)
     watcher.poll(source_id)
     assert next_attempt(watcher, source_id) == MAX_BACKOFF
 
@@ -88,7 +79,7 @@ def test_a_short_retry_after_never_shortens_the_back_off(
     raw_server: RawServer, tmp_path: Path
 ) -> None:
     raw_server.serve_file("/feed.xml", "s3-slow-down-503.http")  # Retry-After: 120
-    clock = Clock()
+    clock = FakeClock(START)
     watcher = watcher_at(tmp_path, clock)
     source_id = watcher.store.sources.add(
         "Outlet", raw_server.url + "/feed.xml", "feed", now=datetime.now(UTC)

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import ROOT, LoopbackServer, Reply, rss
 from tests.test_kinds import serve_articles, serve_file
 
@@ -35,6 +37,9 @@ def preview(cwd: Path, *args: str, allow_private: bool = True) -> tuple[int, dic
     for entry in report["entries"]:
         assert set(entry) == ENTRY_KEYS
     return done.returncode, report, done.stderr
+
+
+pytestmark = pytest.mark.slow  # each test runs `newsdesk preview` in a subprocess
 
 
 def test_preview_of_a_json_feed_gives_each_entry_as_a_poll_reads_it_and_stores_nothing(

@@ -15,9 +15,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from bot.pipeline.alerts import source_failing_event
 from storage import Store
-from tests.conftest import ROOT, LoopbackServer, Reply, rss
+from tests.conftest import ROOT, LoopbackServer, Reply, rss, seed_text
 from tests.newsroom import NOW, SEEDS, make_watcher, serve_article
 
 F_SETPIPE_SZ = 1031  # Linux fcntl: the pipe's buffer size
@@ -34,9 +36,8 @@ def slow_feeds(server: LoopbackServer) -> list[str]:
         items = []
         for i in range(ITEMS_PER_FEED):
             prefix, _, title = SEEDS[(n + i) % len(SEEDS)]
-            text = (ROOT / "bot" / "demo" / "site").glob(f"{prefix}_*.txt")
             url = serve_article(
-                server, f"{slug}/{i}", outlet, f"{title} ({outlet} {i})", next(text).read_text()
+                server, f"{slug}/{i}", outlet, f"{title} ({outlet} {i})", seed_text(prefix)
             )
             page = server.routes[f"/{slug}/{i}.html"]
             assert isinstance(page, Reply)
@@ -95,6 +96,10 @@ def wait_for(condition, seconds: float, what: str) -> None:  # type: ignore[no-u
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.05)
+
+
+# A `newsdesk run` subprocess stopped mid-poll, and a restart after a poll cut short.
+pytestmark = pytest.mark.slow
 
 
 def test_sigterm_during_polls_and_drain_stops_cleanly_and_leaves_nothing_half_written(

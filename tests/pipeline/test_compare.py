@@ -149,6 +149,7 @@ def test_a_changed_negation_ranks_a_quote_above_a_plain_rewording() -> None:
     assert "not" in flipped.summary and flipped.importance > reworded.importance
 
 
+@pytest.mark.slow  # a newsdesk subprocess
 @pytest.mark.skipif(not SHARED_GOLD.exists(), reason="../shared/gold is not beside this checkout")
 def test_eval_differences_scores_the_seed_gold_file() -> None:
     result = newsdesk("eval", "differences", str(SHARED_GOLD / "seed_story.json"))
@@ -157,6 +158,7 @@ def test_eval_differences_scores_the_seed_gold_file() -> None:
     assert found >= 8 and "0 must-not violations" in result.stdout
 
 
+@pytest.mark.slow  # a newsdesk subprocess
 @pytest.mark.skipif(not SHARED_DATA.exists(), reason="../shared/data is not beside this checkout")
 def test_real_conflicts_surface_in_their_stories() -> None:
     result = newsdesk("eval", "conflicts", str(SHARED_DATA / "conflict_examples_dev.jsonl"))

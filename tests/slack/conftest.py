@@ -36,6 +36,9 @@ def slack_settings(tmp_path: Path, stub: SlackStub, **overrides: object) -> Sett
         "http_port": 0,
         "allow_private_sources": True,
         "admins": frozenset({"UADMIN"}),
+        # The poster's pace (a message a second per channel) is a real wait; no test here
+        # checks it, so messages go out at once.
+        "post_interval": 0.0,
         **overrides,
     }
     return Settings(**values)  # type: ignore[arg-type]

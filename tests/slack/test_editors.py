@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 import pytest
 
 from bot.app import Newsdesk, create_app
+from tests.clock import FakeClock
 from tests.conftest import LoopbackServer, seed_text
 from tests.newsroom import SEEDS, publish_feed, publish_seed, serve_article, slug_of, watch_outlets
 from tests.slack.conftest import CHANNEL, slack_settings
@@ -28,19 +29,6 @@ from tests.slack_stub import SlackStub
 
 UKRAINE = "C0UKRAINE"
 OUTLETS = [o for _, o, _ in SEEDS]
-
-
-class FakeClock:
-    """The time newsdesk reads (UTC), moved by the test."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, iso: str) -> None:
-        self.now = datetime.fromisoformat(iso)
 
 
 @pytest.fixture
@@ -184,6 +172,7 @@ def test_quiet_hours_hold_alerts_and_send_one_digest_when_the_quiet_ends_across_
     assert outbox_events(bot, CHANNEL) == ["digest", "digest_story"]
 
 
+@pytest.mark.slow  # the bot started three times over one database
 def test_a_restart_during_quiet_hours_still_delivers_the_digest_once(
     server: LoopbackServer, slack: SlackStub, tmp_path: Path, clock: FakeClock
 ) -> None:

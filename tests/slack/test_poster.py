@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 
 from bot.live.watcher import Watcher
 from bot.slack.poster import SlackPoster
+from tests.clock import FakeClock
 from tests.conftest import LoopbackServer
 from tests.newsroom import SEEDS, make_watcher, publish_seed, watch_outlets
 from tests.slack.conftest import CHANNEL
@@ -20,21 +21,42 @@ from tests.slack_stub import SlackStub
 OUTLETS = [outlet for _, outlet, _ in SEEDS]
 
 
-def poster_for(watcher: Watcher, slack: SlackStub, timeout: int = 5) -> SlackPoster:
+def poster_for(
+    watcher: Watcher, slack: SlackStub, timeout: int = 5, clock: FakeClock | None = None
+) -> SlackPoster:
     client = WebClient(
         token=slack.token, base_url=slack.api_url, timeout=timeout, retry_handlers=[]
     )
     return SlackPoster(
-        watcher.store, client, channel_interval=0.01, backoff=0.2, max_backoff=timedelta(seconds=3)
+        watcher.store,
+        client,
+        channel_interval=0.01,
+        backoff=0.2,
+        max_backoff=timedelta(seconds=3),
+        **({"clock": clock} if clock else {}),
     )
 
 
-def drain_until_empty(poster: SlackPoster, seconds: float = 20) -> None:
+def drain_until_empty(
+    poster: SlackPoster, seconds: float = 20, clock: FakeClock | None = None
+) -> None:
+    """Drains every 50 ms until the outbox is empty; on a fake clock the 50 ms are moved,
+    not waited."""
     deadline = time.monotonic() + seconds
     while poster.store.outbox.unsent():
         assert time.monotonic() < deadline, poster.store.outbox.all()
         poster.drain()
-        time.sleep(0.05)
+        if clock:
+            clock.advance(0.05)
+        else:
+            time.sleep(0.05)
+
+
+def on_fake_clock(slack: SlackStub) -> FakeClock:
+    """A fake clock that the poster and Slack's failure windows both keep time by."""
+    clock = FakeClock()
+    slack.clock = clock.monotonic
+    return clock
 
 
 def three_outlets(server: LoopbackServer, tmp_path: Path) -> tuple[Watcher, dict[str, int]]:
@@ -83,14 +105,15 @@ def test_rate_limits_and_server_errors_delay_but_never_lose_or_repeat_a_message(
 ) -> None:
     watcher, _ = three_outlets(server, tmp_path)
     expected = [row["key"] for row in watcher.store.outbox.all()]
+    clock = on_fake_clock(slack)
     slack.fail("chat.postMessage", 429, retry_after=1, seconds=1.5)
-    poster = poster_for(watcher, slack)
-    started = time.monotonic()
+    poster = poster_for(watcher, slack, clock=clock)
+    started = clock.monotonic()
     poster.drain()
     assert slack.posted() == []  # rate limited: nothing posted, nothing lost
     slack.fail("chat.postMessage", 500, count=3)
-    drain_until_empty(poster)
-    assert time.monotonic() - started >= 1.0  # Retry-After was honoured
+    drain_until_empty(poster, clock=clock)
+    assert clock.monotonic() - started >= 1.0  # Retry-After was honoured
     assert sorted(slack.keys()) == sorted(expected)
     assert Counter(slack.keys()).most_common(1)[0][1] == 1
     assert slack.posted()[0]["metadata"]["event_payload"]["key"].endswith(f":alert:{CHANNEL}")
@@ -122,21 +145,21 @@ def test_slack_down_for_a_minute_delays_every_message_and_loses_none(
     server: LoopbackServer, slack: SlackStub, tmp_path: Path
 ) -> None:
     """Thirty seconds of 429 (Retry-After 5), then thirty of 500, while the drainer keeps
-    running every second, as in `newsdesk run`."""
+    running every second, as in `newsdesk run`. The minute passes on a fake clock."""
     watcher, _ = three_outlets(server, tmp_path)
     expected = [row["key"] for row in watcher.store.outbox.all()]
+    clock = on_fake_clock(slack)
     slack.fail("chat.postMessage", 429, retry_after=5, seconds=30)
-    poster = poster_for(watcher, slack)
-    started = time.monotonic()
-    while time.monotonic() - started < 30:
+    poster = poster_for(watcher, slack, clock=clock)
+    for _ in range(30):
         poster.drain()
-        time.sleep(1)
+        clock.advance(1)
     slack.fail("chat.postMessage", 500, seconds=30)
-    while time.monotonic() - started < 60:
+    for _ in range(30):
         poster.drain()
-        time.sleep(1)
+        clock.advance(1)
     assert slack.posted() == [] and len(watcher.store.outbox.unsent()) == len(expected)
-    drain_until_empty(poster, seconds=30)
+    drain_until_empty(poster, seconds=30, clock=clock)
     assert sorted(slack.keys()) == sorted(expected)
     assert max(Counter(slack.keys()).values()) == 1
     refused = Counter(c.status for c in slack.calls if c.method == "chat.postMessage")

@@ -12,6 +12,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT, LoopbackServer
 from tests.newsroom import (
     SEEDS,
@@ -80,6 +82,9 @@ def restart_and_check_each_message_posted_once(
     keys = slack.keys()
     assert sorted(keys) == sorted(expected), (tmp_path / "bot.log").read_text()[-3000:]
     assert max(Counter(keys).values()) == 1
+
+
+pytestmark = pytest.mark.slow  # `newsdesk run` subprocesses killed and restarted
 
 
 def test_killed_mid_drain_and_restarted_posts_every_message_exactly_once(

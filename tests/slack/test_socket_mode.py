@@ -48,6 +48,8 @@ def test_a_slash_command_over_socket_mode_is_acked_and_answered(
         assert answer["response_type"] == "ephemeral" and "/story" in json.dumps(answer["blocks"])
         assert "apps.connections.open" in slack.methods()
     finally:
-        app.frontend.stop()
+        # Slack's end first: the client's receive loop then ends at once instead of waiting
+        # out its 3 s read timeout before the socket can be closed.
         socket_server.close()
+        app.frontend.stop()
         app.close()

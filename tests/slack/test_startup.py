@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
 from tests.slack.conftest import CHANNEL, SECRET
 from tests.slack_stub import SlackStub
@@ -42,6 +44,9 @@ def one_line_failure(bot: subprocess.Popen[str], fragment: str) -> None:
     assert bot.returncode != 0, out
     assert "Traceback" not in err and fragment in err, err
     assert len(err.strip().splitlines()) == 1, err
+
+
+pytestmark = pytest.mark.slow  # each test starts `newsdesk run` in a subprocess
 
 
 def test_a_token_slack_refuses_stops_run_with_one_line(slack: SlackStub, tmp_path: Path) -> None:
