@@ -181,7 +181,7 @@ def _shows_conflict(difference: Difference, claims: list[dict]) -> bool:
     return len(shown) >= 2 and len(set().union(*shown)) >= 2
 
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
 @dataclass

@@ -13,6 +13,8 @@ the bot process), only for the few sentences that are candidates for an "only in
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +31,7 @@ _PAST = re.compile(
 )
 # Adverbs that date a clause before the story without a DATE entity.
 _PAST_ADVERBS = frozenset({"previously", "formerly", "once"})
+_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -51,11 +54,26 @@ class Voice:
     speakers: tuple[Speaker, ...]
 
 
+_READ: OrderedDict[str, Voice] = OrderedDict()
+_READ_KEPT = 20_000
+
+
 def read_voices(sentences: list[str]) -> list[Voice]:
-    """One `Voice` per sentence, read in the parsing worker (`quantities._WORKER`)."""
+    """One `Voice` per sentence, read in the parsing worker (`quantities._WORKER`), each
+    sentence once per process (a bounded cache: a story is compared again as it grows)."""
     from bot.pipeline.quantities import run_in_worker
 
-    return list(run_in_worker("voices", sentences)) if sentences else []
+    with _LOCK:
+        known = {s: _READ[s] for s in sentences if s in _READ}
+    missing = list(dict.fromkeys(s for s in sentences if s not in known))
+    if missing:
+        known.update(zip(missing, run_in_worker("voices", missing), strict=True))
+    with _LOCK:
+        for sentence in missing:
+            _READ[sentence] = known[sentence]
+        while len(_READ) > _READ_KEPT:
+            _READ.popitem(last=False)
+    return [known[s] for s in sentences]
 
 
 def _voices(sentences: list[str]) -> list[Voice]:

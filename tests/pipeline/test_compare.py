@@ -233,3 +233,10 @@ def test_a_claim_negated_by_another_outlet_is_a_conflict() -> None:
         OutletText("Axios", "b", "California Gov. Newsom survives recall election"),
     ]
     assert not [d for d in compare(headlines) if d.kind == "conflict"]
+
+
+def test_the_judged_set_reads_the_shared_data_beside_the_repository_by_default() -> None:
+    from bot.offline.eval_differences import DATA
+
+    repository = Path(__file__).resolve().parents[2]
+    assert DATA == repository.parent / "shared" / "data"

@@ -208,6 +208,7 @@ class Story:
     def __init__(self, texts: list[OutletText]) -> None:
         self.texts = texts
         self.rows: list[tuple[int, int]] = []  # (text index, sentence index)
+        self._rows_read: tuple[np.ndarray, np.ndarray] | None = None
         self.postings: dict[str, list[int]] = {}
         usage: Counter[str] = Counter()
         for t, text in enumerate(texts):
@@ -295,19 +296,28 @@ class Story:
             if mine and len(mine & theirs) >= max(3, WORDS_SHARED * len(mine)):
                 return True
         outlet = self.texts[t].outlet
+        mine_vector = sentence_vectors([sentence])[0]
         if len(self.rows) <= EVERY_SENTENCE_UP_TO:
-            compared = [(u, i) for u, i in self.rows if self.texts[u].outlet != outlet]
-        else:
-            chosen = sorted(range(len(self.texts)), key=lambda u: self.texts[u].outlet)
-            compared = rows + [
-                (u, i)
-                for u in chosen[:_CENTROID_OUTLETS]
-                if self.texts[u].outlet != outlet
-                for i in self.opening(u)
-            ]
-        others = list(dict.fromkeys(self.texts[u].facts.sentences[i].text for u, i in compared))
-        cosines = sentence_vectors(others) @ sentence_vectors([sentence])[0]
-        return float(cosines.max()) >= threshold
+            vectors, outlets = self._row_vectors()
+            others = vectors[outlets != outlet]
+            return bool(len(others)) and float((others @ mine_vector).max()) >= threshold
+        chosen = sorted(range(len(self.texts)), key=lambda u: self.texts[u].outlet)
+        compared = rows + [
+            (u, i)
+            for u in chosen[:_CENTROID_OUTLETS]
+            if self.texts[u].outlet != outlet
+            for i in self.opening(u)
+        ]
+        texts = list(dict.fromkeys(self.texts[u].facts.sentences[i].text for u, i in compared))
+        return bool(texts) and float((sentence_vectors(texts) @ mine_vector).max()) >= threshold
+
+    def _row_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every row's sentence vector and outlet, encoded once per story (small stories)."""
+        if self._rows_read is None:
+            sentences = [self.texts[u].facts.sentences[i].text for u, i in self.rows]
+            outlets = np.array([self.texts[u].outlet for u, _ in self.rows], dtype=object)
+            self._rows_read = (sentence_vectors(sentences), outlets)
+        return self._rows_read
 
     def central(self, sentence: str) -> bool:
         """About the story's own actors and event: at least two of its core terms, or one in
