@@ -33,8 +33,12 @@ _REBUTTAL = re.compile(
 # Reported speech: a claim credited to someone ("Healey said he would deliver...").
 _CLAIM = re.compile(
     r"\b(?:said|says|told|announced|pledged|promised|vowed|warned|confirmed|claimed|stated|"
-    r"insisted|admitted|acknowledged|alleged|accused)\b"
+    r"insisted|admitted|acknowledged|alleged|accused|reported|"
+    # a stance taken: "Shapps expressed his support for such a move"
+    r"expressed|backed|supported|urged|called for|endorsed|opposed|critici[sz]ed|condemned)\b"
 )
+# A count given in words, which the parse does not type as a figure: "Hundreds of infantry".
+_VAGUE_COUNT = re.compile(r"\b(?:dozens|hundreds|thousands|millions) of\b", re.IGNORECASE)
 _ACCORDING_TO = re.compile(
     r"\baccording to (?:the )?(?P<source>[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*){0,3})"
 )
@@ -140,9 +144,9 @@ def sentences_only_in(story: Story) -> list[Difference]:
             worth = (
                 quoted
                 or index in figures
+                or _VAGUE_COUNT.search(sentence.text)
                 or index in credited
                 or rebuttal
-                or new_names
                 or _CLAIM.search(sentence.text)
             )
             if not worth or not new_terms or not story.central(sentence.text):

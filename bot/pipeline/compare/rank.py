@@ -17,7 +17,7 @@ _KIND_ORDER = {
 
 # "Only in" items one outlet alone gives, at most this many per outlet: the rest of an
 # outlet's own material (its background, its colour) is left to the article itself.
-OWN_ITEMS_PER_OUTLET = 3
+OWN_ITEMS_PER_OUTLET = 2
 
 
 def rank(found: list[Difference], limit: int | None) -> list[Difference]:
