@@ -111,12 +111,13 @@ def _poll(app: Newsdesk, source_id: int, say: _Say | None) -> PollReport:
     if report.error:
         say(f"  ! {report.outlet}: {report.error}")
     for placed in report.placed:
-        how = {
+        hows: dict[str, str] = {
             PlacementKind.NEW: "opens story",
             PlacementKind.JOINED: "joins story",
             PlacementKind.SAME_ARTICLE: "is the same article again, in story",
             PlacementKind.COPY: "is a copy of another outlet's text, in story",
-        }[placed.placement]
+        }
+        how = hows[placed.placement]
         say(
             f'  {placed.outlet}: "{placed.title}" {how} #{placed.story_id} '
             f"({placed.outlet_count} outlet{'s' if placed.outlet_count != 1 else ''})"

@@ -361,9 +361,9 @@ def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Differe
     outlets = {t.outlet for t in story.texts}
     slot_of: dict[int, set[str]] = {}
     for members in grouped:
-        givers = {m.text.outlet for m in members}
+        slot_givers = {m.text.outlet for m in members}
         for m in members:
-            slot_of[id(m)] = givers
+            slot_of[id(m)] = slot_givers
     figures: list[list[_Mention]] = []
     by_value: dict[tuple[str, str], list[list[_Mention]]] = {}
     for members in grouped:
