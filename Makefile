@@ -25,8 +25,13 @@ test: install
 test-fast: install
 	$(BIN)/pytest -m "not slow"
 
+LINTED := bot handlers storage tests bench
+
+# mypy checks what pyproject's [tool.mypy] names (bot handlers storage).
 lint: install
-	$(BIN)/ruff check bot handlers storage tests
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy
 
 LABELLED := $(DATA)/newswcl50.jsonl $(DATA)/allsides_roundups.jsonl $(DATA)/uci_news_aggregator_dev.jsonl
 
@@ -47,4 +52,4 @@ bench: install
 	$(BIN)/python bench/ingest.py --stored 100000 --rounds 1
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache

@@ -46,27 +46,33 @@ def load_sources_file(path: str | Path, *, required: bool = False) -> list[dict[
     seen: set[str] = set()
     for number, table in enumerate(tables, start=1):
         where = f"{file}: source #{number}"
-        if not isinstance(table, dict):
-            raise ConfigError(f"{where} is not a table")
-        extra = sorted(set(table) - set(KEYS))
-        if extra:
-            raise ConfigError(
-                f"{where}: unknown key {extra[0]!r}; a source has outlet, url, kind and interval"
-            )
-        outlet = table.get("outlet") or table.get("name")
-        url = table.get("url")
-        kind = table.get("kind", "feed")
-        interval = table.get("interval")
-        if not isinstance(outlet, str) or not outlet.strip():
-            raise ConfigError(f'{where} needs outlet = "Outlet name"')
-        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
-            raise ConfigError(f"{where} needs an http(s) url")
-        if kind not in KINDS:
-            raise ConfigError(f'{where}: kind must be "feed", "sitemap" or "page", not {kind!r}')
-        if interval is not None and (not isinstance(interval, int) or interval < 1):
-            raise ConfigError(f"{where}: interval must be a whole number of seconds")
-        if url in seen:
-            raise ConfigError(f"{where}: {url} is listed twice")
-        seen.add(url)
-        specs.append({"outlet": outlet.strip(), "url": url, "kind": kind, "interval": interval})
+        spec = _source_spec(table, where)
+        if spec["url"] in seen:
+            raise ConfigError(f"{where}: {spec['url']} is listed twice")
+        seen.add(spec["url"])
+        specs.append(spec)
     return specs
+
+
+def _source_spec(table: object, where: str) -> dict[str, Any]:
+    """One `[[source]]` table -> outlet, url, kind, interval; ConfigError at `where` if amiss."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} is not a table")
+    extra = sorted(set(table) - set(KEYS))
+    if extra:
+        raise ConfigError(
+            f"{where}: unknown key {extra[0]!r}; a source has outlet, url, kind and interval"
+        )
+    outlet = table.get("outlet") or table.get("name")
+    url = table.get("url")
+    kind = table.get("kind", "feed")
+    interval = table.get("interval")
+    if not isinstance(outlet, str) or not outlet.strip():
+        raise ConfigError(f'{where} needs outlet = "Outlet name"')
+    if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
+        raise ConfigError(f"{where} needs an http(s) url")
+    if kind not in KINDS:
+        raise ConfigError(f'{where}: kind must be "feed", "sitemap" or "page", not {kind!r}')
+    if interval is not None and (not isinstance(interval, int) or interval < 1):
+        raise ConfigError(f"{where}: interval must be a whole number of seconds")
+    return {"outlet": outlet.strip(), "url": url, "kind": kind, "interval": interval}

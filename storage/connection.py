@@ -77,7 +77,8 @@ class Connection:
     def _reader(self) -> sqlite3.Connection | None:
         """This thread's read-only connection; None inside a transaction, which must read its
         own writes, and for an in-memory database, which only one connection can see."""
-        if self.path == ":memory:" or getattr(self._local, "writing", 0):
+        writing: int = getattr(self._local, "writing", 0)
+        if self.path == ":memory:" or writing:
             return None
         reader = getattr(self._local, "reader", None)
         if reader is None:

@@ -106,7 +106,7 @@ def initial_schema(db: Database) -> None:
             ts TEXT
         )""")
     db.execute("CREATE INDEX outbox_pending ON outbox(sent_at, id)")
-    db["stories"].enable_fts(
+    db.table("stories").enable_fts(
         ["title", "search_text"], fts_version="FTS5", create_triggers=True, tokenize="porter"
     )
 

@@ -60,18 +60,7 @@ def run_demo(
 
 def _play(app: Newsdesk, site: DemoSite, out: TextIO, *, once: bool, step_seconds: float) -> int:
     say = _printer(out)
-    say(f"newsdesk demo: {len(site.outlets)} outlets serving feeds at {site.base_url}")
-    for source in app.store.sources.active():
-        say(f"  watching {source.outlet}: {source.url}")
-    start_items = [i for i in site.items if i.at_start]
-    for item in start_items:
-        site.publish(item, datetime.now(UTC) - timedelta(hours=2))
-    backfilled = sum(
-        len(_poll(app, source.id, say=None).placed) for source in app.store.sources.active()
-    )
-    say(
-        f"first poll: {backfilled} items already in the feeds, stored silently (backfill, no alerts)"
-    )
+    _backfill(app, site, say)
     lock = threading.Lock()
 
     def poll_and_tell(source_id: int) -> PollReport:
@@ -104,6 +93,22 @@ def _play(app: Newsdesk, site: DemoSite, out: TextIO, *, once: bool, step_second
             app.stop()
 
 
+def _backfill(app: Newsdesk, site: DemoSite, say: _Say) -> None:
+    """The demo's opening: what is watched, and a first poll of what is already published."""
+    say(f"newsdesk demo: {len(site.outlets)} outlets serving feeds at {site.base_url}")
+    for source in app.store.sources.active():
+        say(f"  watching {source.outlet}: {source.url}")
+    start_items = [i for i in site.items if i.at_start]
+    for item in start_items:
+        site.publish(item, datetime.now(UTC) - timedelta(hours=2))
+    backfilled = sum(
+        len(_poll(app, source.id, say=None).placed) for source in app.store.sources.active()
+    )
+    say(
+        f"first poll: {backfilled} items already in the feeds, stored silently (backfill, no alerts)"
+    )
+
+
 def _poll(app: Newsdesk, source_id: int, say: _Say | None) -> PollReport:
     report = app.watcher.poll(source_id)
     if say is None:
@@ -111,12 +116,13 @@ def _poll(app: Newsdesk, source_id: int, say: _Say | None) -> PollReport:
     if report.error:
         say(f"  ! {report.outlet}: {report.error}")
     for placed in report.placed:
-        how = {
+        hows: dict[str, str] = {
             PlacementKind.NEW: "opens story",
             PlacementKind.JOINED: "joins story",
             PlacementKind.SAME_ARTICLE: "is the same article again, in story",
             PlacementKind.COPY: "is a copy of another outlet's text, in story",
-        }[placed.placement]
+        }
+        how = hows[placed.placement]
         say(
             f'  {placed.outlet}: "{placed.title}" {how} #{placed.story_id} '
             f"({placed.outlet_count} outlet{'s' if placed.outlet_count != 1 else ''})"

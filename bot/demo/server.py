@@ -109,7 +109,7 @@ class DemoSite:
             live = [i for i in self.items if i.published is not None]
         for slug, name in self.outlets.items():
             if path == f"/{slug}/feed.xml":
-                items = [
+                items: list[dict[str, object]] = [
                     {
                         "title": i.title,
                         "url": self.item_url(i),

@@ -285,9 +285,11 @@ def _explain(placement: Placement) -> str:
         return f"copy of {placement.of} (text overlap {why.get('similarity')}), counted once"
     if placement.kind == PlacementKind.NEW:
         return "first article of the story"
-    terms = ", ".join(str(t) for t in why.get("shared_terms", []))  # type: ignore[union-attr]
-    signals = why.get("signals") or {}
-    meaning = signals.get("embedding_cosine")  # type: ignore[union-attr]
+    # `why` is the JSON of cluster.Placement.why(): shared terms a list, signals a dict.
+    shared = why.get("shared_terms")
+    terms = ", ".join(str(t) for t in shared) if isinstance(shared, list) else ""
+    signals = why.get("signals")
+    meaning = signals.get("embedding_cosine") if isinstance(signals, dict) else None
     meaning_text = f"; meaning {meaning}" if meaning is not None else ""
     gap = why.get("hours_apart")
     gap_text = f"; {gap} h after the story's last article" if gap is not None else ""

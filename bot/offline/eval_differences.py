@@ -60,7 +60,9 @@ def evaluate_differences(
     result = analyze(articles)
     story = max(result.stories, key=lambda s: len(s.articles))
     differences = story.differences()
-    found, missed, stretch = [], [], []
+    found: list[str] = []
+    missed: list[str] = []
+    stretch: list[str] = []
     for item in gold["expected_differences"]:
         hit = any(_matches(item, d) for d in differences)
         if item.get("stretch"):

@@ -140,19 +140,7 @@ def fit(paths: Sequence[str | Path], encoder: Encoder, window_hours: float = 72.
     encoder = CachingEncoder(encoder)
     files = [LabelledFile.read(path, "fit") for path in paths]
     pairs = [training_pairs(labelled, encoder, window_hours) for labelled in files]
-    regimes: dict[str, RegimeModel] = {}
-    for name in REGIMES:
-        xs, ys, ws = [], [], []
-        for per_regime in pairs:
-            x, y = per_regime[name]
-            if y.sum() and len(y) > y.sum():
-                xs.append(x)
-                ys.append(y)
-                ws.append(np.full(len(y), 1000.0 / len(y)))
-        if not xs:
-            raise ValueError(f"no {name} pairs with both outcomes in {[str(p) for p in paths]}")
-        weights = logistic_regression(np.vstack(xs), np.concatenate(ys), np.concatenate(ws))
-        regimes[name] = RegimeModel(tuple(float(w) for w in weights), 0.5, 0.0)
+    regimes = _fit_weights(pairs, paths)
 
     def mean_f1(model: GroupingModel, name: str) -> float:
         relevant = [
@@ -187,6 +175,27 @@ def fit(paths: Sequence[str | Path], encoder: Encoder, window_hours: float = 72.
     model = GroupingModel(regimes)
     scores = {f.path.name: f.score(model, encoder, window_hours) for f in files}
     return FitReport(model, scores, scan)
+
+
+def _fit_weights(
+    pairs: list[dict[str, tuple[np.ndarray, np.ndarray]]], paths: Sequence[str | Path]
+) -> dict[str, RegimeModel]:
+    """Each regime's logistic weights, from the files with both outcomes in that regime, each
+    file weighing the same; thresholds 0.5 and no core bar until `fit` scans them."""
+    regimes: dict[str, RegimeModel] = {}
+    for name in REGIMES:
+        xs, ys, ws = [], [], []
+        for per_regime in pairs:
+            x, y = per_regime[name]
+            if y.sum() and len(y) > y.sum():
+                xs.append(x)
+                ys.append(y)
+                ws.append(np.full(len(y), 1000.0 / len(y)))
+        if not xs:
+            raise ValueError(f"no {name} pairs with both outcomes in {[str(p) for p in paths]}")
+        weights = logistic_regression(np.vstack(xs), np.concatenate(ys), np.concatenate(ws))
+        regimes[name] = RegimeModel(tuple(float(w) for w in weights), 0.5, 0.0)
+    return regimes
 
 
 def write_model(report: FitReport, paths: Sequence[str | Path], out: Path = MODEL_PATH) -> None:

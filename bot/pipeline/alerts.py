@@ -150,7 +150,7 @@ def difference_key(difference: dict[str, Any]) -> str:
     return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 
-def story_events(
+def story_events(  # noqa: C901  # the alert policy in one reading, channel by channel; split, it would have two homes
     state: StoryState, newcomer: Member | None, channels: Iterable[ChannelPolicy]
 ) -> list[OutboxEntry]:
     """Outbox entries for a story after `newcomer` joined it (None: its differences changed).

@@ -25,7 +25,7 @@ import math
 import re
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import islice
@@ -392,7 +392,8 @@ class StoryClusterer:
     ) -> DocSignals:
         """The doc's signals; with `learn`, it counts toward the document frequencies."""
         title_terms = content_terms(doc.title)
-        counts: Counter[str] = Counter()
+        # Weighted counts (title and name terms weigh more than one), hence floats.
+        counts: defaultdict[str, float] = defaultdict(float)
         for term in title_terms:
             counts[term] += TITLE_WEIGHT
         for term in content_terms(doc.text)[:BODY_TERMS]:
@@ -545,7 +546,7 @@ class StoryClusterer:
                     if not ids:
                         del self._postings[term]
 
-    def _tfidf(self, counts: Counter[str]) -> dict[str, float]:
+    def _tfidf(self, counts: Mapping[str, float]) -> dict[str, float]:
         """L2-normalised TF-IDF with the document frequencies learned so far."""
         total = self._docs + 1
         # Terms are interned: the term ids, postings and names then share one copy of each word.

@@ -124,6 +124,7 @@ def read_datetime(value: object, *, zone_required: bool = False) -> datetime | N
     it as UTC could make the wrong outlet first."""
     if not value:
         return None
+    parsed: datetime | None
     if isinstance(value, datetime):
         parsed = value
     else:

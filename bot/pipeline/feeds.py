@@ -265,7 +265,7 @@ def _drop_shared(drafts: list[dict[str, object]], key: str) -> None:
     shared = {value for value, seen in titles.items() if len(seen) > 1}
     counts = Counter(d[key] for d in drafts if d[key] in shared)
     if counts:
-        logger.info("feed gives %s %s to several different items", key, sorted(counts)[:3])
+        logger.info("feed gives %s %s to several different items", key, sorted(counts, key=str)[:3])
     for d in drafts:
         if d[key] in shared:
             d[key] = ""

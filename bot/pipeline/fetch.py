@@ -84,7 +84,8 @@ def resolve_host(host: str) -> list[str]:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except socket.gaierror as exc:
         raise SourceError(f"cannot resolve host {host!r}: {exc.strerror}") from None
-    return sorted({info[4][0] for info in infos})
+    # str(): typeshed allows an int here for address families a TCP lookup never gives.
+    return sorted({str(info[4][0]) for info in infos})
 
 
 def check_url_allowed(url: str, allow_private: bool, resolver: Resolver = resolve_host) -> None:
@@ -104,8 +105,8 @@ def check_url_allowed(url: str, allow_private: bool, resolver: Resolver = resolv
         return
     for address in resolver(parts.hostname):
         ip = ipaddress.ip_address(address.split("%", 1)[0])
-        if getattr(ip, "ipv4_mapped", None):
-            ip = ip.ipv4_mapped  # type: ignore[union-attr]
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+            ip = ip.ipv4_mapped
         if (
             ip.is_loopback
             or ip.is_private

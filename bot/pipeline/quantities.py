@@ -22,6 +22,7 @@ import subprocess
 import sys
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -57,7 +58,7 @@ _CURRENCIES = {
     "yuan": "CNY", "cny": "CNY", "hryvnias": "UAH", "uah": "UAH",
 }  # fmt: skip
 # Hedges, longest first; each widens how close two values must be to agree.
-HEDGES = (
+HEDGES: tuple[str, ...] = (
     "as many as", "at least", "more than", "less than", "fewer than", "up to", "an estimated",
     "approximately", "about", "around", "roughly", "nearly", "almost", "over", "some",
     "under", "just over", "just under", "close to", "upwards of", "only", "estimated",
@@ -185,7 +186,11 @@ def _serve() -> None:
     """The worker's loop: (function name, args) in, its result out, until stdin closes."""
     from bot.pipeline.voices import _voices
 
-    functions = {"read": _read, "proper_noun": _proper_noun, "voices": _voices}
+    functions: dict[str, Callable[..., object]] = {
+        "read": _read,
+        "proper_noun": _proper_noun,
+        "voices": _voices,
+    }
     while True:
         try:
             name, args = pickle.load(sys.stdin.buffer)

@@ -8,7 +8,7 @@ has a plain `text` fallback for notifications, built the same way.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -290,8 +290,9 @@ def source_failing(payload: dict[str, Any]) -> Message:
     )
 
 
-# Outbox event -> how its Slack message looks, and whether it is a thread reply.
-RENDERERS = {
+# Outbox event -> how its Slack message looks, and whether it is a thread reply. Keyed by
+# str: an outbox row's event is read back as a plain string (an Event is one).
+RENDERERS: dict[str, Callable[[dict[str, Any]], Message]] = {
     Event.ALERT: parent,
     Event.PARENT_UPDATE: parent,
     Event.COVERAGE: coverage,
@@ -368,7 +369,7 @@ def story_card(
 
 
 def story_list(title: str, stories: Sequence[dict[str, Any]]) -> Message:
-    lines = [
+    lines: list[Line] = [
         [
             "• *",
             Outside(s["title"], HEADLINE_CHARS),
@@ -434,7 +435,7 @@ def digest(payload: dict[str, Any]) -> Message:
     """A digest's parent: why it came, and each story's headline with its outlet count; the
     stories themselves are its thread replies."""
     stories = payload.get("stories", [])
-    lines = [
+    lines: list[Line] = [
         [
             "• *",
             Outside(s["title"], HEADLINE_CHARS),
@@ -443,7 +444,7 @@ def digest(payload: dict[str, Any]) -> Message:
         for s in stories
     ]
     noun = "story" if len(stories) == 1 else "stories"
-    title = [
+    title: Line = [
         ":newspaper: *",
         Outside(payload.get("reason") or "Digest"),
         f"*: {len(stories)} {noun}",

@@ -33,11 +33,12 @@ def render_entry(event: str, payload: dict[str, Any]) -> str:
     if event == Event.COVERAGE:
         return "\n".join(["    coverage:", *(_coverage_line(item) for item in coverage)])
     if event in (Event.DIFFERENCES, Event.ONLY_IN, Event.NEW_DIFFERENCES):
-        heading = {
+        headings: dict[str, str] = {
             Event.DIFFERENCES: "where they differ",
             Event.ONLY_IN: "only in",
             Event.NEW_DIFFERENCES: f"new differences in: {payload.get('title', '')}",
-        }[event]
+        }
+        heading = headings[event]
         lines = [f"    {heading}:"]
         lines += [f"      - [{d['kind']}] {d['summary']}" for d in payload["differences"]]
         return "\n".join(lines)

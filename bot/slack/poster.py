@@ -79,7 +79,7 @@ class SlackPoster:
 
     def _drain(self) -> int:
         sent = 0
-        held: set[tuple[int | None, str]] = set()
+        held: set[tuple[int | str | None, str]] = set()
         now = self.clock()
         for entry in self.store.outbox.unsent():
             if self._stopping.is_set():
@@ -124,6 +124,8 @@ class SlackPoster:
             }
         rendered = render_event(entry.event, payload).as_kwargs()
         if entry.event == Event.PARENT_UPDATE:
+            # Not TOP_LEVEL: its story's thread was found above, or WaitForParent was raised.
+            assert thread_ts is not None
             response = self.client.chat_update(channel=entry.channel, ts=thread_ts, **rendered)
         else:
             response = self.client.chat_postMessage(
@@ -163,7 +165,8 @@ class SlackPoster:
             # Without the history scopes the interrupted entry is sent again (at least once).
             logger.warning("cannot check whether %s was posted: %s", entry.key, exc)
             return None
-        for message in response.get("messages", []):
+        messages: list[dict[str, Any]] = response.get("messages", [])
+        for message in messages:
             metadata = message.get("metadata") or {}
             if (
                 metadata.get("event_type") == METADATA_EVENT

@@ -62,7 +62,9 @@ def sentence_vectors(sentences: list[str]) -> np.ndarray:
     return np.stack(rows)
 
 
-@dataclass
+# init=False: `facts` may be left out when made (then read from the text) but is always
+# set afterwards, so the field is typed as never None.
+@dataclass(init=False)
 class OutletText:
     """One outlet's article; `facts` are read from `text` unless given (stored ones).
     `headline` is True when the text's first sentence is the article's title (a title is
@@ -71,14 +73,27 @@ class OutletText:
     outlet: str
     article: str
     text: str
-    facts: ArticleFacts | None = None
+    facts: ArticleFacts
     published: datetime | None = None
     headline: bool = False
     _quantities: tuple[Quantity, ...] | None = field(default=None, repr=False)
 
-    def __post_init__(self) -> None:
-        if self.facts is None:
-            self.facts = extract_facts(self.text)
+    def __init__(
+        self,
+        outlet: str,
+        article: str,
+        text: str,
+        facts: ArticleFacts | None = None,
+        published: datetime | None = None,
+        headline: bool = False,
+    ) -> None:
+        self.outlet = outlet
+        self.article = article
+        self.text = text
+        self.facts = facts if facts is not None else extract_facts(text)
+        self.published = published
+        self.headline = headline
+        self._quantities = None
 
     @property
     def quantities(self) -> tuple[Quantity, ...]:

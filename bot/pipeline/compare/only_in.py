@@ -94,7 +94,7 @@ def sources_only_in(story: Story) -> list[Difference]:
     return found
 
 
-def sentences_only_in(story: Story) -> list[Difference]:
+def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the docstring's rules as skips, in its order
     """Sentences no other outlet says, in its words or others (`Story.said_elsewhere`),
     about the story's own actors and event (`Story.central` and `Story.on_story`), worth
     reading: a denial, a named source, a figure of its own, or a claim or quote by one of

@@ -61,8 +61,8 @@ def quote_groups(texts: list[OutletText]) -> list[list[tuple[OutletText, QuoteFa
                 if ta.outlet != tb.outlet and same_quote(qa.text, qb.text):
                     parent[root(a)] = root(b)
     groups: dict[int, list[tuple[OutletText, QuoteFact]]] = {}
-    for index, quote in enumerate(quotes):
-        groups.setdefault(root(index), []).append(quote)
+    for index, pair in enumerate(quotes):
+        groups.setdefault(root(index), []).append(pair)
     return list(groups.values())
 
 
