@@ -96,10 +96,20 @@ def _voice(doc: Any) -> Voice:
             if child.dep_ not in ("nsubj", "nsubjpass") or child.pos_ == "PRON":
                 continue
             subtree = doc[child.left_edge.i : child.right_edge.i + 1]
-            people = [e.text for e in subtree.ents if e.label_ == "PERSON"]
-            if not people and child.pos_ == "PROPN":  # a surname alone: "said Tyler, ..."
-                people = [
-                    " ".join(t.text for t in child.lefts if t.dep_ == "compound") + " " + child.text
-                ]
-            speakers.append(Speaker(people[0].strip() if people else "", subtree.text))
+            speakers.append(Speaker(_name_of(child, subtree), subtree.text))
     return Voice(dates, earlier, tuple(speakers))
+
+
+def _name_of(head: Any, subtree: Any) -> str:
+    """The speaker's name: the PERSON entity holding the subject's head word ("Tyler" in
+    "Tyler, the former communications director for Ted Cruz"), else the head itself when it
+    is a proper noun (a surname alone), else the first PERSON in the subject; "" for none."""
+    if head.ent_type_ == "PERSON":
+        for ent in subtree.ents:
+            if ent.start <= head.i < ent.end:
+                return str(ent.text)
+    if head.pos_ == "PROPN":
+        compound = [t.text for t in head.lefts if t.dep_ == "compound"]
+        return " ".join([*compound, head.text])
+    people = [e.text for e in subtree.ents if e.label_ == "PERSON"]
+    return str(people[0]) if people else ""

@@ -293,6 +293,7 @@ _OFFICE = re.compile(
     r"chair(?:man|woman)?|ceo|king|queen|prince|pope)\b",
     re.IGNORECASE,
 )
+_ROLE = re.compile(r"\b(?:director|head|manager|commander|coordinator)\b", re.IGNORECASE)
 # Words of a speaker's description that mark an outside voice asked for an opinion or
 # met on the spot, whatever else it says.
 _OUTSIDE = re.compile(
@@ -315,8 +316,11 @@ def outside_voice(story: Story, t: int, speaker: Speaker) -> bool:
         return False
     if _OUTSIDE.search(speaker.words):
         return True
-    office = _OFFICE.search(speaker.words)
-    return not office and not (story.core & set(content_terms(speaker.words)) - {surname})
+    if _OFFICE.search(speaker.words):
+        return False
+    # A director or head of something the story is about ("director of the FBI") is its own.
+    tied = story.core & set(content_terms(speaker.words)) - {surname}
+    return not (_ROLE.search(speaker.words) and tied)
 
 
 # An "only in" sentence dated before the story weighs this much of its score: background
