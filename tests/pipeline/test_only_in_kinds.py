@@ -86,12 +86,14 @@ def test_the_parse_reads_when_a_sentence_happened_and_who_speaks() -> None:
     from bot.pipeline.compare.only_in import dated_before
     from bot.pipeline.voices import read_voices
 
-    past, today, expert, official = read_voices(
+    past, today, expert, official, aide = read_voices(
         [
             'Last year, Trump continually referred to Kim as "Rocket Man."',
             "Trump said on Tuesday that the summit would go ahead in June.",
             '"It can\'t happen," said Tyler, a Republican consultant.',
             "Pentagon spokesperson John Kirby said Wednesday that 68% are vaccinated.",
+            "That loyalty could save the deal, said Tyler, the former communications director "
+            "for Ted Cruz's presidential campaign.",
         ]
     )
     assert dated_before(past, 2018) and not dated_before(today, 2018)
@@ -99,3 +101,4 @@ def test_the_parse_reads_when_a_sentence_happened_and_who_speaks() -> None:
     assert "consultant" in expert.speakers[0].words
     assert official.speakers[0].name == "John Kirby"
     assert official.speakers[0].words.startswith("Pentagon spokesperson")
+    assert [s.name for s in aide.speakers] == ["Tyler"]  # the speaker, not a name in his title
