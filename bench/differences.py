@@ -18,8 +18,8 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-from bot.offline.analyze import read_articles  # noqa: E402
-from bot.pipeline.compare import OutletText, compare  # noqa: E402
+from bot.offline.analyze import read_articles
+from bot.pipeline.compare import OutletText, compare
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 DEFAULT = [DATA / "newswcl50.jsonl", DATA / "allsides_roundups.jsonl"]

@@ -49,7 +49,7 @@ class Farm:
             protocol_version = "HTTP/1.1"
             disable_nagle_algorithm = True
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 status, body, headers = farm.respond(self.path, self.headers.get("If-None-Match"))
                 self.send_response(status)
                 for name, value in headers.items():
@@ -148,7 +148,7 @@ def main() -> None:
             "NEWSDESK_ALLOW_PRIVATE_SOURCES": "true",
             "SLACK_BOT_TOKEN": "",
         }
-        log = open(Path(work) / "out.txt", "w+")  # noqa: SIM115
+        log = open(Path(work) / "out.txt", "w+")
         bot = subprocess.Popen(
             [
                 sys.executable,

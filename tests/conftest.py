@@ -48,7 +48,7 @@ class LoopbackServer:
             protocol_version = "HTTP/1.1"
             disable_nagle_algorithm = True  # headers and body as written, no 40 ms stalls
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 server.requests.append((self.path, headers))
                 route = server.routes.get(self.path)

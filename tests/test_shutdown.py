@@ -128,7 +128,7 @@ def test_sigterm_during_polls_and_drain_stops_cleanly_and_leaves_nothing_half_wr
         cwd=ROOT,
         env=env,
         stdout=write_end,
-        stderr=open(log, "wb"),  # noqa: SIM115
+        stderr=open(log, "wb"),
     )
     os.close(write_end)
     out = SlowReader(read_end)

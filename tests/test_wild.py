@@ -63,7 +63,7 @@ def _check(
     env = {"articles": _articles(watcher), "report": report, "server": origin, "requested": asked}
     assert expects
     for expect in expects:
-        assert eval(expect, {}, env), (expect, report, env["articles"])  # noqa: S307 - our files
+        assert eval(expect, {}, env), (expect, report, env["articles"])  # our own files
 
 
 FEED_FILES = sorted(p.name for p in WILD.iterdir() if p.suffix in (".xml", ".json"))

@@ -13,6 +13,7 @@ from typing import TextIO
 from bot.app import Newsdesk, create_app
 from bot.demo.server import DemoSite
 from bot.live.watcher import PollReport
+from bot.pipeline.alerts import reaches
 from bot.pipeline.kinds import PlacementKind
 from bot.settings import Settings
 
@@ -141,7 +142,7 @@ def _summary(app: Newsdesk, say: _Say) -> int:
     for member in members:
         say(f"  - {member.outlet}: {member.title} ({member.placement})")
     alerted = bool((app.store.stories.get(story_id) or {}).get("alerted_at"))
-    return 0 if alerted and outlets >= app.settings.min_outlets else 1
+    return 0 if alerted and reaches(outlets, app.settings.min_outlets) else 1
 
 
 class _Say:

@@ -57,7 +57,7 @@ class DemoSite:
         site = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_GET(self) -> None:
                 status, content_type, body = site.respond(self.path)
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)

@@ -21,6 +21,7 @@ from bot.pipeline.alerts import (
     digest_entries,
     edit_events,
     headline,
+    reaches,
     story_events,
     threshold,
 )
@@ -120,7 +121,7 @@ def story_state(
         digested=store.slack.digest_channels(story_id),
     )
     lowest = min((p.threshold for p in policies), default=1)
-    if state.alerted or len(state.outlets) >= lowest:
+    if state.alerted or reaches(len(state.outlets), lowest):
         state.differences = story_differences(store, story_id, rows, DEFAULT_LIMIT)
     return state
 

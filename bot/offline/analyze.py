@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.errors import ExtractionError, InputError
-from bot.pipeline.alerts import counted_outlets
+from bot.pipeline.alerts import counted_outlets, reaches
 from bot.pipeline.assemble import Placement, StoryAssembler
 from bot.pipeline.cluster import Encoder, GroupingModel
 from bot.pipeline.compare import DEFAULT_LIMIT, Difference, StoryText, compare, one_text_per_outlet
@@ -92,7 +92,7 @@ class AnalysisResult:
                     "first_seen": first.published.isoformat() if first.published else None,
                     "differences": [d.to_json() for d in story.differences(difference_limit)],
                     "counted_outlets": len(story.counted_outlets),
-                    "alert": len(story.counted_outlets) >= min_outlets,
+                    "alert": reaches(len(story.counted_outlets), min_outlets),
                     "members": [
                         {"article": a.id, "outlet": a.outlet, "placed": p.kind, "why": p.why}
                         for a, p in zip(story.articles, story.placements, strict=True)
@@ -259,7 +259,7 @@ def render_report(
         if len(story.outlets) < 2:
             continue
         first = story.first
-        flag = "ALERT " if len(story.counted_outlets) >= min_outlets else ""
+        flag = "ALERT " if reaches(len(story.counted_outlets), min_outlets) else ""
         lines.append("")
         lines.append(f"{flag}[{story.id}] {first.title or first.text[:80]}")
         lines.append(f"  {len(story.counted_outlets)} outlets: {', '.join(story.outlets)}")

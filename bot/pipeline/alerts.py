@@ -136,6 +136,13 @@ def threshold(configured: int | None, default: int) -> int:
     return configured or default
 
 
+def reaches(outlets: int, threshold: int) -> bool:
+    """Whether a story with `outlets` counted outlets (`counted_outlets`) reaches a threshold of
+    `threshold`: the one comparison behind the live alert, `newsdesk analyze`'s ALERT flag and
+    the demo's exit code."""
+    return outlets >= threshold
+
+
 def difference_key(difference: dict[str, Any]) -> str:
     """The identity of a difference, stable as outlets join: its kind and subject with the
     values on each side; for "only in", the first sentence it quotes (its subject, the words
@@ -176,7 +183,7 @@ def story_events(  # noqa: C901  # the alert policy in one reading, channel by c
     for policy in channels:
         ch = policy.channel
         if ch not in state.alerted:
-            if len(state.outlets) < policy.threshold:
+            if not reaches(len(state.outlets), policy.threshold):
                 continue
             story_words = story_words if story_words is not None else state.words()
             if not policy.wants(story_words):

@@ -73,8 +73,7 @@ class StoryAssembler:
                 doc = ClusterDoc(key, outlet, title, text, seen)
                 signals = self.clusterer.signals(doc, embedding=embedding)
                 self.clusterer.add(doc, signals, story, core=False)
-            self.duplicates.add(key, outlet, title, text, seen)
-            self.story_of[key] = story
+            self._keep(key, outlet, title, text, seen, story)
             return Placement(
                 story,
                 match.kind,
@@ -85,8 +84,7 @@ class StoryAssembler:
         signals = self.clusterer.signals(doc, embedding=embedding)
         assignment = self.clusterer.assign(doc, signals)
         story = self.clusterer.add(doc, signals, assignment.story, assignment.core)
-        self.duplicates.add(key, outlet, title, text, seen)
-        self.story_of[key] = story
+        self._keep(key, outlet, title, text, seen, story)
         kind = PlacementKind.NEW if assignment.story is None else PlacementKind.JOINED
         return Placement(story, kind, None, assignment.why())
 
@@ -103,6 +101,12 @@ class StoryAssembler:
         """Load an article already placed (at start-up, from storage) without deciding anything."""
         doc = ClusterDoc(key, outlet, title, text, seen)
         self.clusterer.add(doc, self.clusterer.signals(doc, embedding=embedding), story)
+        self._keep(key, outlet, title, text, seen, story)
+
+    def _keep(
+        self, key: str, outlet: str, title: str, text: str, seen: datetime | None, story: int
+    ) -> None:
+        """An article in `story` from now on: later copies of it are found, its story known."""
         self.duplicates.add(key, outlet, title, text, seen)
         self.story_of[key] = story
 

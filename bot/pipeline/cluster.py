@@ -6,7 +6,10 @@ names and numbers it mentions, and a sentence embedding. Document frequencies ar
 articles arrive, never from the future. A story keeps the sums of those signals over all its
 members and, separately, over its first few members: its core.
 
-For each candidate story the signals are compared (cosines, shared names, time gap) and a
+For each candidate story the signals are compared into the model's ten inputs (FEATURES): a
+bias; the text, title and embedding cosines with the whole story; the share of the article's
+names and numbers the story has; the text and embedding cosines with the core; the embedding
+cosine with the nearest member; the time gap's proximity, and whether the time is unknown. A
 fitted logistic model (`grouping_model.json`, made by `newsdesk eval fit`) turns them into
 the probability that the article belongs there. The article joins the most probable story
 if that probability reaches the model's threshold. Anti-chaining: the features against the

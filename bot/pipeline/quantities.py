@@ -57,13 +57,24 @@ _CURRENCIES = {
     "yen": "JPY", "rupees": "INR", "rubles": "RUB", "roubles": "RUB", "rub": "RUB",
     "yuan": "CNY", "cny": "CNY", "hryvnias": "UAH", "uah": "UAH",
 }  # fmt: skip
-# Hedges, longest first; each widens how close two values must be to agree.
+# The hedges read before a figure ("about 17 million"), longest first so "just over" wins over
+# "over". A hedge changes agreement only through the groups below (compare/numbers.agree).
 HEDGES: tuple[str, ...] = (
     "as many as", "at least", "more than", "less than", "fewer than", "up to", "an estimated",
     "approximately", "about", "around", "roughly", "nearly", "almost", "over", "some",
     "under", "just over", "just under", "close to", "upwards of", "only", "estimated",
 )  # fmt: skip
 HEDGES = tuple(sorted(HEDGES, key=len, reverse=True))
+# An approximate value agrees with one within compare/numbers.APPROXIMATE of it. ("an estimated"
+# and "close to" are not here: they never were, and adding them would change what agrees.)
+APPROXIMATE_HEDGES = frozenset(
+    {"about", "around", "roughly", "approximately", "nearly", "almost", "some", "estimated"}
+)
+# A lower bound agrees with a larger value just above it ("more than 180" and 189).
+LOWER_BOUNDS = frozenset({"more than", "at least", "over", "upwards of", "just over"})
+# A bound told against the same bare value is a difference of its own ("as many as 83 percent"
+# and "83 percent").
+BOUNDS = frozenset({"as many as", "up to", "at least", "more than", "fewer than", "less than"})
 _CANDIDATE = re.compile(
     r"\d|\b(?:" + "|".join(w for w in _WORD_NUMBERS if len(w) > 2) + r"|"
     + "|".join(_FRACTIONS) + r"|dozens?|hundreds|thousands|millions)\b",

@@ -2,7 +2,8 @@
 
 Every outside string (headlines, outlet names, quotes, URLs) is a part (`Outside`, `Link`,
 `Listing`) that `mrkdwn.compose` escapes and fits to the limit where it lands; each message
-has a plain `text` fallback for notifications, built the same way.
+has a plain `text` fallback for notifications, built the same way. Layout only: every word
+comes from `texts`.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.pipeline.kinds import Event, PlacementKind
+from bot.pipeline.kinds import Event
 from bot.pipeline.urls import canonical_url
+from bot.slack import texts
 from bot.slack.mrkdwn import (
     ELLIPSIS,
     Link,
@@ -26,7 +28,7 @@ from bot.slack.mrkdwn import (
     plain_when,
     when,
 )
-from bot.slack.notifications import count, notification_text
+from bot.slack.texts import notification_text
 
 # Slack's limits (docs.slack.dev/reference/block-kit): 50 blocks a message; section and
 # context text 3000 characters; header text 150; button text 75 and value 2000. The `text`
@@ -44,20 +46,6 @@ HEADLINE_CHARS = 200
 NAME_CHARS = 100
 PASSAGE_CHARS = 600
 NOTE_CHARS = 500
-
-KIND_LABELS = {
-    "number": "Figures",
-    "quote": "Quote wording",
-    "title": "Titles",
-    "name": "Names",
-    "attribution": "Sources",
-    "conflict": "Contradiction",
-    "only_in": "Only in",
-}
-PLACEMENT_LABELS = {
-    PlacementKind.COPY: " (copy of another outlet's text)",
-    PlacementKind.SAME_ARTICLE: " (same article)",
-}
 
 
 @dataclass
@@ -88,7 +76,7 @@ def context(*parts: Part) -> dict[str, Any]:
 def header(title: str | None) -> dict[str, Any]:
     """A header of an outside string: escaped, and cut at a word within MAX_HEADER (Slack
     refuses an empty one, so a story without a headline says so)."""
-    text = fit(title, MAX_HEADER) or "(no headline)"
+    text = fit(title, MAX_HEADER) or texts.NO_HEADLINE
     return {"type": "header", "text": {"type": "plain_text", "text": text}}
 
 
@@ -114,7 +102,7 @@ def capped(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if len(blocks) <= MAX_BLOCKS:
         return blocks
     kept = blocks[: MAX_BLOCKS - 1]
-    return [*kept, context(f"…and {len(blocks) - len(kept)} more not shown")]
+    return [*kept, context(texts.more_not_shown(len(blocks) - len(kept)))]
 
 
 def message(fallback: Line, blocks: list[dict[str, Any]]) -> Message:
@@ -144,15 +132,15 @@ def parent(payload: dict[str, Any]) -> Message:
     first = payload.get("first") or {}
     count = payload["outlet_count"]
     return message(
-        [f"{count} outlets: ", Outside(payload["title"])],
+        [f"{texts.outlets_label(count)}: ", Outside(payload["title"])],
         [
             header(payload["title"]),
             section(
-                f"*{count} outlets* are covering this story. First: *",
-                Outside(first.get("outlet"), NAME_CHARS),
-                f"*, {when(first.get('published'))}.",
+                *texts.parent_lines(
+                    count, first.get("outlet"), when(first.get("published")), NAME_CHARS
+                )
             ),
-            context("Outlets: ", Listing(payload.get("outlets", []), NAME_CHARS)),
+            context(texts.OUTLETS, Listing(payload.get("outlets", []), NAME_CHARS)),
         ],
     )
 
@@ -160,14 +148,14 @@ def parent(payload: dict[str, Any]) -> Message:
 def coverage(payload: dict[str, Any]) -> Message:
     items = payload.get("coverage", [])
     return message(
-        [f"Coverage: {len(items)} articles"],
-        sections([f"*Coverage* ({len(items)} articles)"], map(coverage_line, items)),
+        [texts.coverage_fallback(len(items))],
+        sections([texts.coverage_title(len(items))], map(coverage_line, items)),
     )
 
 
 def coverage_line(item: dict[str, Any]) -> list[Part]:
     """• *Outlet* (placement), time: <canonical URL|headline>."""
-    label = PLACEMENT_LABELS.get(item.get("placement", ""), "")
+    label = texts.PLACEMENT_LABELS.get(item.get("placement", ""), "")
     return [
         "• *",
         Outside(item["outlet"], NAME_CHARS),
@@ -177,11 +165,10 @@ def coverage_line(item: dict[str, Any]) -> list[Part]:
 
 
 def difference_line(difference: dict[str, Any]) -> list[Part]:
-    label = KIND_LABELS.get(difference["kind"], difference["kind"].replace("_", " ").title())
-    return [f"• _{label}_: ", Outside(difference["summary"])]
+    return [f"• _{texts.kind_label(difference['kind'])}_: ", Outside(difference["summary"])]
 
 
-def differences(payload: dict[str, Any], title: str = "Where they differ") -> Message:
+def differences(payload: dict[str, Any], title: str = texts.WHERE_THEY_DIFFER) -> Message:
     """Every difference, one line each; `title` is raw (it may hold a headline)."""
     found = payload.get("differences", [])
     return message(
@@ -191,23 +178,23 @@ def differences(payload: dict[str, Any], title: str = "Where they differ") -> Me
 
 
 def only_in(payload: dict[str, Any]) -> Message:
-    return differences(payload, "Only in")
+    return differences(payload, texts.ONLY_IN)
 
 
 def new_differences(payload: dict[str, Any]) -> Message:
-    return differences(payload, "New differences")
+    return differences(payload, texts.NEW_DIFFERENCES)
 
 
 def outlet_joined(payload: dict[str, Any]) -> Message:
     article = payload["article"]
     count = payload["outlet_count"]
     return message(
-        [Outside(article["outlet"], NAME_CHARS), f" joined ({count} outlets)"],
+        [Outside(article["outlet"], NAME_CHARS), texts.joined_fallback(count)],
         [
             section(
                 "*",
                 Outside(article["outlet"], NAME_CHARS),
-                f"* joined: now {count} outlets.\n",
+                texts.joined_now(count),
                 *coverage_line(article),
             )
         ],
@@ -221,20 +208,17 @@ def edit(payload: dict[str, Any]) -> Message:
         section(
             ":pencil2: *",
             Outside(article["outlet"], NAME_CHARS),
-            "* changed its article ",
+            texts.CHANGED_ITS_ARTICLE,
             Link(article_url(article), article.get("title"), HEADLINE_CHARS),
         )
     ]
     for note in payload.get("corrections", []):
-        blocks.append(section(":memo: The outlet notes: _", Outside(note, NOTE_CHARS), "_"))
+        blocks.append(section(*texts.outlet_notes(note, NOTE_CHARS)))
     for change in payload.get("changes", []):
         old, new = marked_change(change.get("old", ""), change.get("new", ""))
-        where = "Headline" if change.get("where") == "headline" else "Text"
-        blocks.append(
-            section(f"_{where}_\n*Before:* {old or '(nothing)'}\n*After:* {new or '(removed)'}")
-        )
+        blocks.append(section(texts.changed_passage(change.get("where"), old, new)))
     return message(
-        [Outside(article["outlet"], NAME_CHARS), " edited: ", Outside(article.get("title"))],
+        [Outside(article["outlet"], NAME_CHARS), texts.EDITED, Outside(article.get("title"))],
         blocks,
     )
 
@@ -276,14 +260,14 @@ def _marked(chunks: list[tuple[str, str]], limit: int) -> str:
 
 def source_failing(payload: dict[str, Any]) -> Message:
     return message(
-        ["Source ", Outside(payload["outlet"], NAME_CHARS), " has been failing for a day"],
+        texts.failing_fallback(payload["outlet"], NAME_CHARS),
         [
             section(
-                ":warning: Source *",
+                f":warning: {texts.SOURCE}*",
                 Outside(payload["outlet"], NAME_CHARS),
                 "* (",
                 Link(payload["url"], payload["url"], HEADLINE_CHARS),
-                f") has been failing since {when(payload.get('failing_since'))}: ",
+                texts.failing_since(when(payload.get("failing_since"))),
                 Outside(payload.get("error"), NOTE_CHARS),
             )
         ],
@@ -307,7 +291,7 @@ RENDERERS: dict[str, Callable[[dict[str, Any]], Message]] = {
 
 def render_event(event: str, payload: dict[str, Any]) -> Message:
     """The message an outbox event posts: its blocks, and as its text the one sentence a
-    phone shows (`notifications.notification_text`)."""
+    phone shows (`texts.notification_text`)."""
     message = RENDERERS[event](payload)
     message.text = notification_text(event, payload)
     return message
@@ -325,47 +309,47 @@ def story_card(
 ) -> Message:
     """The /story answer: the best match with its top differences and buttons, then the next
     few matches."""
+    outlets, seen = texts.first_seen(len(story["outlets"]), when(story.get("first_seen")))
     lines: list[Part] = [
         "*",
         Outside(story["title"], HEADLINE_CHARS),
-        f"*\n{len(story['outlets'])} outlets: ",
+        outlets,
         Listing(story["outlets"], NAME_CHARS),
-        f"\nFirst seen {when(story.get('first_seen'))}",
+        seen,
     ]
     if permalink:
-        lines += ["\n", Link(permalink, "Open the thread")]
+        lines += ["\n", Link(permalink, texts.OPEN_THREAD)]
     blocks = [section(*lines)]
     if diffs:
         top = [difference_line(d) for d in diffs[:shown]]
-        more = f" (of {len(diffs)})" if len(diffs) > shown else ""
-        blocks += sections([f"*Where they differ*{more}"], top)
+        blocks += sections([texts.top_differences_title(len(diffs), shown)], top)
     else:
-        blocks.append(context("No differences found between its outlets."))
+        blocks.append(context(texts.NO_DIFFERENCES))
     story_id = str(story["id"])
     blocks.append(
         {
             "type": "actions",
             "block_id": f"story:{story_id}",
             "elements": [
-                _button("Post to channel", "story_post", story_id, primary=True),
-                _button("Show all differences", "story_differences", story_id),
-                _button("Mute", "story_mute", story_id),
+                _button(texts.POST_TO_CHANNEL, "story_post", story_id, primary=True),
+                _button(texts.SHOW_ALL_DIFFERENCES, "story_differences", story_id),
+                _button(texts.MUTE, "story_mute", story_id),
             ],
         }
     )
     if others:
         blocks += sections(
-            ["*Other matches*"],
+            [f"*{texts.OTHER_MATCHES}*"],
             [
                 [
                     "• ",
                     Outside(o["title"], HEADLINE_CHARS),
-                    f" ({o.get('outlet_count', '?')} outlets, {when(o.get('first_seen'))})",
+                    texts.other_match(o.get("outlet_count", "?"), when(o.get("first_seen"))),
                 ]
                 for o in others
             ],
         )
-    return message([Outside(story["title"]), f" ({len(story['outlets'])} outlets)"], blocks)
+    return message([Outside(story["title"]), texts.card_fallback(len(story["outlets"]))], blocks)
 
 
 def story_list(title: str, stories: Sequence[dict[str, Any]]) -> Message:
@@ -373,7 +357,7 @@ def story_list(title: str, stories: Sequence[dict[str, Any]]) -> Message:
         [
             "• *",
             Outside(s["title"], HEADLINE_CHARS),
-            f"*: {s.get('outlet_count', '?')} outlets, last seen {when(s.get('last_seen'))}",
+            texts.listed_story(s.get("outlet_count", "?"), when(s.get("last_seen"))),
         ]
         for s in stories
     ]
@@ -390,25 +374,28 @@ def notice(*parts: Part) -> Message:
 def sources_list(sources: Sequence[dict[str, Any]]) -> Message:
     lines: list[list[Part]] = []
     for s in sources:
-        state = "paused" if s["paused"] else ("failing" if s.get("failing_since") else "ok")
+        state = texts.source_state(bool(s["paused"]), bool(s.get("failing_since")))
         line: list[Part] = [
             f"`{s['id']}` *",
             Outside(s["outlet"], NAME_CHARS),
             f"* ({s['kind']}, {state}) ",
             Link(s["url"], s["url"], 120),
-            f"\n      last success {plain_when(s.get('last_success_at'))}",
+            texts.last_success(plain_when(s.get("last_success_at"))),
         ]
         if s.get("last_error"):
             line += [
-                f"; last error {plain_when(s.get('last_error_at'))}: ",
+                texts.last_error(plain_when(s.get("last_error_at"))),
                 Outside(s["last_error"], 200),
             ]
         if s.get("original_url") and s["original_url"] != s["url"]:
-            line += ["; moved here from ", Outside(s["original_url"], 120)]
-        lines.append([*line, f"; {s['items_seen']} items"])
+            line += [texts.MOVED_FROM, Outside(s["original_url"], 120)]
+        lines.append([*line, texts.items_seen(s["items_seen"])])
     if not lines:
-        lines = [["No sources yet. Add one with `/sources add <url> [outlet name]`."]]
-    return message([f"{len(sources)} sources"], sections([f"*Sources* ({len(sources)})"], lines))
+        lines = [[texts.NO_SOURCES]]
+    return message(
+        [texts.sources_fallback(len(sources))],
+        sections([texts.sources_title(len(sources))], lines),
+    )
 
 
 def _button(label: str, action_id: str, value: str, primary: bool = False) -> dict[str, Any]:
@@ -439,17 +426,16 @@ def digest(payload: dict[str, Any]) -> Message:
         [
             "• *",
             Outside(s["title"], HEADLINE_CHARS),
-            f"* ({count(int(s.get('outlet_count') or 0), 'outlet')})",
+            f"* ({texts.outlet_count(int(s.get('outlet_count') or 0))})",
         ]
         for s in stories
     ]
-    noun = "story" if len(stories) == 1 else "stories"
     title: Line = [
         ":newspaper: *",
-        Outside(payload.get("reason") or "Digest"),
-        f"*: {len(stories)} {noun}",
+        Outside(payload.get("reason") or texts.DIGEST),
+        texts.digest_count(len(stories)),
     ]
-    blocks = sections(title, lines) + [context("Each story is in the thread below.")]
+    blocks = sections(title, lines) + [context(texts.DIGEST_THREAD)]
     return Message(notification_text(Event.DIGEST, payload), capped(blocks))
 
 
@@ -460,12 +446,12 @@ def digest_story(payload: dict[str, Any]) -> Message:
     first = payload.get("first") or {}
     lines: list[Line] = [
         ["*", Link(article_url(first) if first else None, payload["title"], HEADLINE_CHARS), "*"],
-        [f"{count(len(outlets), 'outlet')}: ", Listing(outlets, NAME_CHARS)],
+        [f"{texts.outlet_count(len(outlets))}: ", Listing(outlets, NAME_CHARS)],
     ]
     top = payload.get("difference")
-    lines.append(difference_line(top) if top else ["_No differences found between its outlets._"])
+    lines.append(difference_line(top) if top else [f"_{texts.NO_DIFFERENCES}_"])
     if payload.get("thread"):
-        lines.append([Link(payload["thread"], "Open its alert thread")])
+        lines.append([Link(payload["thread"], texts.OPEN_ALERT_THREAD)])
     return Message(notification_text(Event.DIGEST_STORY, payload), sections([], lines)[:3])
 
 
@@ -475,19 +461,16 @@ def muted_news(payload: dict[str, Any]) -> Message:
         [
             ":mute: *",
             Outside(payload["title"], HEADLINE_CHARS),
-            f"* is muted in this channel until {when(payload.get('until'))}, and it has news:",
+            texts.muted_until(when(payload.get("until"))),
         ]
     ]
     article = payload.get("article")
     if article:
-        lines.append(["• A new outlet after a quiet day: ", *coverage_line(article)[1:]])
+        lines.append([texts.NEW_OUTLET_AFTER_QUIET, *coverage_line(article)[1:]])
     lines += [difference_line(d) for d in payload.get("differences", [])[:5]]
     blocks = sections([], lines)
     blocks.append(
-        context(
-            f"{count(int(payload.get('outlet_count') or 0), 'outlet')} now. "
-            f"`/newsdesk unmute {payload['story_id']}` lets its alerts through again."
-        )
+        context(texts.muted_footer(int(payload.get("outlet_count") or 0), payload["story_id"]))
     )
     blocks.append(_unmute_actions(payload["story_id"]))
     return Message(notification_text(Event.MUTED_NEWS, payload), capped(blocks))
@@ -495,33 +478,23 @@ def muted_news(payload: dict[str, Any]) -> Message:
 
 def muted_notice(story: dict[str, Any], until_iso: str, hours: float) -> Message:
     """The answer to a mute: what, for how long, and a button to undo it."""
-    period = f"{hours:g} hours" if hours != 1 else "1 hour"
+    period = texts.mute_period(hours)
     headline = Outside(story["title"], HEADLINE_CHARS)
-    text = section(
-        "Muted “",
-        headline,
-        f"” (story {story['id']}) in this channel for {period}, until {when(until_iso)}. "
-        "newsdesk tells this channel once if it has news meanwhile. Undo with "
-        f"`/newsdesk unmute {story['id']}` or the button.",
-    )
-    fallback = compose(["Muted “", headline, f"” in this channel for {period}."], MAX_FALLBACK)
+    text = section(*texts.muted_answer(headline, story["id"], period, when(until_iso)))
+    fallback = compose(texts.muted_answer_fallback(headline, period), MAX_FALLBACK)
     return Message(fallback, [text, _unmute_actions(story["id"])])
 
 
 def single_outlet_note(outlet: str) -> dict[str, Any]:
     """Marks a /story answer whose story only one outlet has covered so far."""
-    return context(
-        ":bust_in_silhouette: Single outlet: only *",
-        Outside(outlet, NAME_CHARS),
-        "* has this story so far.",
-    )
+    return context(*texts.single_outlet_lines(outlet, NAME_CHARS))
 
 
 def _unmute_actions(story_id: int | str) -> dict[str, Any]:
     return {
         "type": "actions",
         "block_id": f"unmute:{story_id}",
-        "elements": [_button("Unmute", "story_unmute", str(story_id))],
+        "elements": [_button(texts.UNMUTE, "story_unmute", str(story_id))],
     }
 
 

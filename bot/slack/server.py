@@ -37,7 +37,7 @@ class HttpFrontend:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 if self.path.split("?", 1)[0] != EVENTS_PATH:
                     self._reply(404, b"not found")
                     return
@@ -56,7 +56,7 @@ class HttpFrontend:
                 headers = {k: v[0] for k, v in response.headers.items() if v}
                 self._reply(response.status, response.body.encode("utf-8"), headers)
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 if self.path == "/health":
                     self._reply(200, b"ok")
                 elif self.path.split("?", 1)[0] == "/metrics":

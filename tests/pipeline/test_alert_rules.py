@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import json
 
-from bot.pipeline.alerts import Member, counted_outlets, counts_as_outlet, headline, threshold
+from bot.pipeline.alerts import (
+    Member,
+    counted_outlets,
+    counts_as_outlet,
+    headline,
+    reaches,
+    threshold,
+)
 from bot.pipeline.kinds import TOP_LEVEL, Event, PlacementKind
 
 
@@ -38,6 +45,12 @@ def test_a_channel_threshold_falls_back_to_the_default_when_unset() -> None:
     assert threshold(None, 3) == 3
     assert threshold(0, 3) == 3  # stored 0 means "not set" (the command accepts 1 to 50)
     assert threshold(5, 3) == 5
+
+
+def test_a_story_reaches_its_threshold_at_exactly_that_many_counted_outlets() -> None:
+    assert reaches(3, 3)
+    assert reaches(4, 3)
+    assert not reaches(2, 3)
 
 
 def test_a_story_is_named_by_its_first_member_in_story_order() -> None:

@@ -11,8 +11,16 @@ from pathlib import Path
 import pytest
 
 from bot.pipeline.compare import OutletText, compare
+from bot.pipeline.compare.numbers import agree
 from bot.pipeline.facts import sentences
-from bot.pipeline.quantities import read_quantities
+from bot.pipeline.quantities import (
+    APPROXIMATE_HEDGES,
+    BOUNDS,
+    HEDGES,
+    LOWER_BOUNDS,
+    Quantity,
+    read_quantities,
+)
 
 CASES = json.loads(
     (Path(__file__).parents[1] / "data" / "differences" / "failure_kinds.json").read_text("utf-8")
@@ -185,3 +193,20 @@ def test_page_furniture_is_never_an_item() -> None:
     )
     shown = json.dumps([d.to_json() for d in compare(texts, limit=None)])
     assert "Watch NBC" not in shown and "promo code" not in shown and "app" not in shown
+
+
+def _count(value: float, hedge: str = "") -> Quantity:
+    return Quantity(0, 1, "x", value, "", "CARDINAL", hedge, "people", "kill", 0)
+
+
+def test_hedge_groups_hold_only_hedges_the_figure_reader_finds() -> None:
+    assert APPROXIMATE_HEDGES | LOWER_BOUNDS | BOUNDS <= set(HEDGES)
+
+
+def test_an_approximate_hedge_widens_agreement_and_a_lower_bound_admits_a_value_just_above() -> (
+    None
+):
+    assert agree(_count(17e6, "about"), _count(16.6e6))
+    assert not agree(_count(17e6), _count(16.6e6))
+    assert agree(_count(180, "more than"), _count(189))
+    assert not agree(_count(150, "at least"), _count(189))

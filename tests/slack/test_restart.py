@@ -58,7 +58,7 @@ def run_bot(tmp_path: Path, slack: SlackStub, **extra: str) -> subprocess.Popen[
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=open(tmp_path / "bot.log", "ab"),  # noqa: SIM115
+        stderr=open(tmp_path / "bot.log", "ab"),
     )
 
 

@@ -28,14 +28,15 @@ from bot.pipeline.compare.model import (
     shorten,
 )
 from bot.pipeline.compare.only_in import background
-from bot.pipeline.quantities import Quantity
+from bot.pipeline.quantities import APPROXIMATE_HEDGES, BOUNDS, LOWER_BOUNDS, Quantity
 
 # Cosine of the slot words' embeddings above which two figures fill one slot (measured:
 # people killed / people died 0.80, civilians killed 0.60, death toll / toll rose 0.61;
 # workers employed / workers losing 0.55, jobs cut 0.49; deal / loss 0.32).
 SAME_SLOT = 0.6
 SAME_COUNTED = 0.4
-# Two values agree within this share of the larger, or within the wider one when hedged.
+# Two values agree within this share of the larger, or within the wider one when hedged
+# (quantities.APPROXIMATE_HEDGES).
 EXACT = 0.005
 APPROXIMATE = 0.06
 # Values more than this factor apart (and more than SMALL apart) are not one slot told two
@@ -44,10 +45,6 @@ MAX_FACTOR = 5.0
 SMALL = 12
 # A slot given by more outlets than this is summarised: the majority value, then outliers.
 MANY = 6
-_LOWER_BOUNDS = frozenset({"more than", "at least", "over", "upwards of", "just over"})
-_APPROXIMATE_HEDGES = frozenset(
-    "about around roughly approximately nearly almost some an estimated estimated close to".split()
-)
 
 
 @dataclass
@@ -148,7 +145,7 @@ def agree(a: Quantity, b: Quantity) -> bool:
     if a.unit != b.unit:
         return False
     tolerance = EXACT
-    if a.hedge in _APPROXIMATE_HEDGES or b.hedge in _APPROXIMATE_HEDGES or a.kind == "SHARE":
+    if a.hedge in APPROXIMATE_HEDGES or b.hedge in APPROXIMATE_HEDGES or a.kind == "SHARE":
         tolerance = APPROXIMATE
     if a.unit == "share":
         tolerance = 0.1
@@ -158,7 +155,7 @@ def agree(a: Quantity, b: Quantity) -> bool:
         return True
     # "more than 180" and 189 agree; "at least 150" and 189 do not (a bound far below).
     low, high = (a, b) if a.value < b.value else (b, a)
-    return low.hedge in _LOWER_BOUNDS and high.value <= low.value * (1 + APPROXIMATE)
+    return low.hedge in LOWER_BOUNDS and high.value <= low.value * (1 + APPROXIMATE)
 
 
 def _value_sides(members: list[_Mention]) -> list[list[_Mention]]:
@@ -300,8 +297,7 @@ def _hedge_difference(members: list[_Mention]) -> Difference | None:
     for m in members:
         variant = by_hedge.setdefault(m.quantity.hedge, Variant(label(m.quantity), [], []))
         variant.add(m.text.outlet, evidence(m.text, m.text.facts.sentences[m.quantity.sentence]))
-    bounds = {"as many as", "up to", "at least", "more than", "fewer than", "less than"}
-    if len(by_hedge) < 2 or not (bounds & by_hedge.keys()):
+    if len(by_hedge) < 2 or not (BOUNDS & by_hedge.keys()):
         return None
     if len({round(m.quantity.value, 6) for m in members}) > 1:
         return None  # told approximately, not hedged differently
