@@ -349,6 +349,14 @@ def _told_elsewhere(story: Story, mention: _Mention, givers: set[str]) -> bool:
     return float(cosines.max()) >= SAME_CLAIM
 
 
+def _counts_core(story: Story, members: list[_Mention]) -> bool:
+    """Whether a count counts something the story is about (what it counts, or the verb it
+    belongs to, is one of the story's core terms): "15 people killed" in a story of deaths,
+    not "roughly 200 counterparts gathered" or "a 100-mile walk" in a story of a caravan."""
+    words = {w for m in members for w in (m.quantity.counted, m.quantity.verb) if w}
+    return bool(words & story.core)
+
+
 def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Difference]:  # noqa: C901  # the docstring's rules as skips, in its order
     """Figures of the story's own event (in a central sentence) that some outlets give and
     others do not give in any value. A sum, a percentage or a large count is one figure by its
@@ -397,6 +405,8 @@ def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Differe
             continue
         first = central[0]
         q0 = first.quantity
+        if q0.kind not in ("MONEY", "PERCENT") and not _counts_core(story, members):
+            continue  # a count or a distance of something else: colour ("a 100-mile walk")
         if any(_told_elsewhere(story, m, set(givers)) for m in members):
             continue  # another outlet says it with a figure of its own: not "only"
         sentence = first.text.facts.sentences[q0.sentence]
