@@ -349,6 +349,37 @@ def _told_elsewhere(story: Story, mention: _Mention, givers: set[str]) -> bool:
     return float(cosines.max()) >= SAME_CLAIM
 
 
+# A sentence whose figures another outlet gives too is that outlet's news as well when the two
+# sentences are at least this close (cosine): "In a 67-32 vote, the chamber advanced the
+# bill" / "Senators voted 67-32 to greenlight the debate" score 0.5; "the £225m includes
+# drones ..." / "a further £225m package" 0.33 (the contents are one outlet's own news).
+SAME_FIGURES_CLAIM = 0.45
+
+
+def figures_told_elsewhere(story: Story, t: int, index: int) -> bool:
+    """Whether every distinctive figure of sentence `index` of text `t` (a sum, a percentage,
+    a large count or a vote) is given, in an agreeing value, by another outlet in a sentence
+    close to it (`SAME_FIGURES_CLAIM`): the sentence is not one outlet's alone."""
+    text = story.texts[t]
+    mine = [
+        q for q in text.quantities if q.sentence == index and (_distinctive(q) or q.kind == "TALLY")
+    ]
+    if not mine:
+        return False
+    own = sentence_vectors([text.facts.sentences[index].text])[0]
+    for q in mine:
+        theirs = [
+            other.facts.sentences[r.sentence].text
+            for other in story.texts
+            if other.outlet != text.outlet
+            for r in other.quantities
+            if agree(q, r)
+        ]
+        if not theirs or float((sentence_vectors(theirs) @ own).max()) < SAME_FIGURES_CLAIM:
+            return False
+    return True
+
+
 def _counts_core(story: Story, members: list[_Mention]) -> bool:
     """Whether a count counts something the story is about (what it counts, or the verb it
     belongs to, is one of the story's core terms): "15 people killed" in a story of deaths,

@@ -101,6 +101,9 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
     the story's actors. Never an outlet's lede when the others' ledes tell the same event,
     a whole sentence cut from a name, background dated in an earlier year, or a quote from
     someone the story does not otherwise name (vox-pops, commentators: colour)."""
+    # numbers.py reads this module's `background`; its figure check is imported here.
+    from bot.pipeline.compare.numbers import figures_told_elsewhere
+
     found = []
     latest = _latest_year(story)
     month = _story_month(story)
@@ -153,6 +156,8 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
                 continue
             if _covered(story, t, sentence.text):
                 continue  # cheap first: another outlet has nearly the same words
+            if index in figures and figures_told_elsewhere(story, t, index):
+                continue  # its figures are another outlet's too, in a sentence like it
             if not rebuttal and not story.on_story(sentence.text):
                 continue  # a denial is short and says little on its own: its terms decide
             threshold = SAME_LEDE if index in lede else SAME_CLAIM
