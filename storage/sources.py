@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from storage.connection import Connection, StorageError
@@ -13,6 +14,32 @@ from storage.rows import (
     source_row,
     to_iso,
 )
+
+# A source that is polled: not removed and not paused.
+ACTIVE = "removed = 0 AND paused = 0"
+
+
+def inspect_read_only(path: Path) -> tuple[str, list[dict[str, Any]]]:
+    """`newsdesk check`'s look at a stored database without changing it (opened read-only,
+    never migrated): SQLite's quick_check verdict ("ok" when sound) and the active sources
+    as {"outlet", "url", "kind"} dicts ([] before the first migration). Raises StorageError
+    when the file cannot be read as a database."""
+    try:
+        conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=5)
+        try:
+            (verdict,) = conn.execute("PRAGMA quick_check").fetchone()
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            sources = []
+            if "sources" in tables:
+                sources = [
+                    {"outlet": r[0], "url": r[1], "kind": r[2]}
+                    for r in conn.execute(f"SELECT outlet, url, kind FROM sources WHERE {ACTIVE}")
+                ]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise StorageError(f"{path}: {exc}") from exc
+    return str(verdict), sources
 
 
 class Sources:
@@ -77,9 +104,7 @@ class Sources:
     def active(self) -> list[SourceRow]:
         return [
             source_row(r)
-            for r in self._conn.rows(
-                "SELECT * FROM sources WHERE removed = 0 AND paused = 0 ORDER BY id"
-            )
+            for r in self._conn.rows(f"SELECT * FROM sources WHERE {ACTIVE} ORDER BY id")
         ]
 
     def all(self) -> list[SourceRow]:

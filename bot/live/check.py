@@ -7,7 +7,6 @@ database is opened read-only when it exists, and a source's entries are not kept
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,8 @@ from bot.live.reading import open_source, read_entry, read_listing
 from bot.pipeline.fetch import Fetcher
 from bot.settings import Settings
 from bot.sources_file import load_sources_file
+from storage import StorageError
+from storage.sources import inspect_read_only
 
 # What the app manifest asks for (manifest.yml): posting, slash commands, and reading the
 # channel's history to tell whether an interrupted post went out.
@@ -90,22 +91,9 @@ def _database(path: str) -> tuple[Check, list[dict[str, object]]]:
     if path == ":memory:" or not Path(path).exists():
         return Check("database", OK, f"{path} does not exist yet; `newsdesk run` creates it"), []
     try:
-        conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True, timeout=5)
-        try:
-            (verdict,) = conn.execute("PRAGMA quick_check").fetchone()
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-            sources = []
-            if "sources" in tables:
-                sources = [
-                    {"outlet": r[0], "url": r[1], "kind": r[2]}
-                    for r in conn.execute(
-                        "SELECT outlet, url, kind FROM sources WHERE removed = 0 AND paused = 0"
-                    )
-                ]
-        finally:
-            conn.close()
-    except sqlite3.Error as exc:
-        return Check("database", FAIL, f"{path}: {exc}"), []
+        verdict, sources = inspect_read_only(Path(path))
+    except StorageError as exc:
+        return Check("database", FAIL, str(exc)), []
     if verdict != "ok":
         return Check("database", FAIL, f"{path} is damaged: {verdict}"), []
     return Check("database", OK, f"{path}: readable, {len(sources)} active sources stored"), sources

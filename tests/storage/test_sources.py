@@ -51,3 +51,26 @@ def test_a_removed_source_added_again_is_watched_again_under_its_id(store: Store
     assert store.sources.all() == []
     assert store.sources.add("A", "https://a.example/feed", "feed", now=T0 + hours(1)) == source
     assert [s.id for s in store.sources.active()] == [source]
+
+
+def test_check_reads_a_stored_database_without_changing_it(tmp_path) -> None:
+    import pytest
+
+    from storage import StorageError
+    from storage.sources import inspect_read_only
+
+    path = tmp_path / "newsdesk.db"
+    store = Store(path)
+    store.sources.add("Watched", "https://a.example/feed", "feed", now=T0)
+    paused = store.sources.add("Paused", "https://b.example/feed", "feed", now=T0)
+    store.sources.set_paused(paused, True)
+    store.close()
+    before = path.read_bytes()
+    assert inspect_read_only(path) == (
+        "ok",
+        [{"outlet": "Watched", "url": "https://a.example/feed", "kind": "feed"}],
+    )
+    assert path.read_bytes() == before
+    (tmp_path / "notes.txt").write_text("not a database " * 100)
+    with pytest.raises(StorageError):
+        inspect_read_only(tmp_path / "notes.txt")
