@@ -30,6 +30,13 @@ _REBUTTAL = re.compile(
     r"contradict(?:ed|s|ory)?|false(?:ly)?)\b",
     re.IGNORECASE,
 )
+# Another newsroom's reporting relayed ("..., according to CNN"): where the outlet read it,
+# not a source of the event's facts. (An interview given to a broadcaster, "told LBC", is a
+# venue of the story's own actor and stays.)
+_NEWSROOM = re.compile(
+    r"\b(?:CNN|BBC|NBC|ABC|CBS|NPR|AP|AFP|Reuters|Bloomberg|Axios|Politico|Guardian|Times|"
+    r"Post|Journal|News|Telegraph|Tribune|Herald|Gazette|Press|Agency|Newspaper|Magazine)\b"
+)
 # Reported speech: a claim credited to someone ("Healey said he would deliver...").
 _CLAIM = re.compile(
     r"\b(?:said|says|told|announced|pledged|promised|vowed|warned|confirmed|claimed|stated|"
@@ -71,10 +78,12 @@ def sources_only_in(story: Story) -> list[Difference]:
                 named.setdefault(quote.venue, (quote.sentence, ""))
         for index, sentence in text.body_sentences():
             for match in _ACCORDING_TO.finditer(sentence.text):
-                named.setdefault(match.group("source"), (index, ""))
+                if not _NEWSROOM.search(match.group("source")):
+                    named.setdefault(match.group("source"), (index, ""))
         for source, (index, _) in named.items():
             sentence = text.facts.sentences[index]
-            key = re.sub(r"(?:'s|’s)$", "", source.lower().strip(" .,;:"))
+            source = source.strip(" .,;:")  # "according to CNN." names CNN
+            key = re.sub(r"(?:'s|’s)$", "", source.lower())
             head = key.split()[-1] if key.split() else key
             if key == text.outlet.lower() or is_furniture(sentence.text):
                 continue
