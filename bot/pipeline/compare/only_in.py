@@ -153,6 +153,8 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
                 _actor(story, speakers[index] or sentence.text) or index in figures or rebuttal
             ):
                 continue  # colour: a quote from someone the story does not otherwise name
+            if quoted and not rebuttal and index not in figures and _remark(sentence.text):
+                continue  # a remark ("They were playing with fire," said McCaul.): colour
             worth = (
                 quoted
                 or index in figures
@@ -220,6 +222,29 @@ _COMMENTATOR = re.compile(
 _INITIAL_END = re.compile(r"(?:^|\s)(?:[A-Z]|Jr|Sr|Mr|Mrs|Ms|Dr|St)\.$")
 _YEARS = re.compile(r"\b(?:19[5-9]\d|20\d\d)\b")
 _PRONOUNS = frozenset("he she they it we i you".split())
+
+
+_QUOTED = re.compile(r"[\"“]([^\"“”]+)[\"”]")
+# Words a short remark may have beside its quote: its speaker and the reporting verb.
+REMARK_WORDS = 15
+
+
+def _remark(sentence: str) -> bool:
+    """A sentence that is a short quote and its credit, and nothing to check: no figure, no
+    name inside the quote (beyond its first word), and at most a speaker and a verb around
+    it ("Hopefully, that meeting will be a great success," Trump said.)."""
+    quotes = _QUOTED.findall(sentence)
+    if not quotes:
+        return False
+    said = " ".join(quotes)
+    rest = _QUOTED.sub(" ", sentence)
+    names = [w for w in re.findall(r"\b[A-Z][\w'’-]*", said)[1:] if w != "I"]
+    return (
+        len(said.split()) <= REMARK_WORDS
+        and len(rest.split()) <= 5
+        and not names
+        and not re.search(r"\d", said)
+    )
 
 
 def is_fragment(sentence: str, previous: str = "") -> bool:
