@@ -102,3 +102,12 @@ def test_the_parse_reads_when_a_sentence_happened_and_who_speaks() -> None:
     assert official.speakers[0].name == "John Kirby"
     assert official.speakers[0].words.startswith("Pentagon spokesperson")
     assert [s.name for s in aide.speakers] == ["Tyler"]  # the speaker, not a name in his title
+
+
+def test_the_end_of_a_quote_begun_in_an_earlier_sentence_is_a_fragment() -> None:
+    assert is_fragment("I've been saying it for a long time,\" Trump said at the time.")
+    assert is_fragment("It is over,” he said.")
+    assert is_fragment('[I have] always said we should not tear it apart," Macron said.')
+    assert not is_fragment('"They were playing with fire," said McCaul.')
+    assert not is_fragment('Trump said: "We will win this.')
+    assert not is_fragment("He said “it is over.”")

@@ -249,14 +249,29 @@ def _remark(sentence: str) -> bool:
 
 def is_fragment(sentence: str, previous: str = "") -> bool:
     """A piece of a sentence the splitter cut at a name's initial ("... when he fired
-    James B." / "Mueller III is said ..."), or one starting in lower case: never shown as a
-    claim of its own."""
+    James B." / "Mueller III is said ..."), one starting in lower case, or the middle or end
+    of a quote begun in an earlier sentence ("I've been saying it for a long time," Trump
+    said at the time.): never shown as a claim of its own."""
     text = sentence.strip()
     if not text or text[0].islower() or _INITIAL_END.search(text):
         return True
     if text.endswith(("...", "…")):
         return True  # cut short where the page was
+    if text.startswith("[") or _continues_quote(text):
+        return True
     return bool(previous and _INITIAL_END.search(previous.strip()))
+
+
+def _continues_quote(text: str) -> bool:
+    """Whether the sentence's first quotation mark closes a quote it did not open: a curly
+    ” before any “, or an odd number of straight quotes the first of which ends a word."""
+    curly_close, curly_open = text.find("”"), text.find("“")
+    if curly_close != -1 and (curly_open == -1 or curly_close < curly_open):
+        return True
+    first = text.find('"')
+    if text.count('"') % 2 == 0 or first <= 0:
+        return False
+    return not text[first - 1].isspace() and text[first - 1] not in "([—–-"
 
 
 def _latest_year(story: Story) -> int | None:
