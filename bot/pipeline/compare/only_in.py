@@ -193,7 +193,9 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
         score *= 0.6 + 0.4 * lead_weight(index)
         score *= 0.5 + max(0.0, story.closeness(sentence.text))  # the event's own first
         if dated_before(voice, latest):
-            score *= BACKGROUND_WEIGHT  # told, but after the event's own news
+            if not _CLAIM.search(sentence.text):
+                continue  # what happened before the story, with nobody's claim in it
+            score *= BACKGROUND_WEIGHT  # a claim made before: told after the event's own news
         value = ", ".join((new_names or new_terms)[:4])
         found.append(
             Difference(
@@ -377,8 +379,9 @@ def outside_voice(story: Story, t: int, speaker: Speaker) -> bool:
     return not (_ROLE.search(speaker.words) and tied)
 
 
-# An "only in" sentence dated before the story weighs this much of its score: background
-# is often an outlet's own context (who backed the idea last year), rarely the event's news.
+# An "only in" sentence dated before the story is background: left out, unless someone's
+# claim or stance is in it (who backed the idea last year), which then weighs this much of
+# its score, after the event's own news.
 BACKGROUND_WEIGHT = 0.7
 
 
