@@ -111,3 +111,19 @@ def test_the_end_of_a_quote_begun_in_an_earlier_sentence_is_a_fragment() -> None
     assert not is_fragment('"They were playing with fire," said McCaul.')
     assert not is_fragment('Trump said: "We will win this.')
     assert not is_fragment("He said “it is over.”")
+
+
+def test_a_former_office_makes_a_commentator_and_a_present_one_an_official() -> None:
+    from bot.pipeline.compare.only_in import outside_voice
+    from bot.pipeline.voices import Speaker
+
+    story = Story(
+        [
+            OutletText("USA Today", "1", "Austin ordered the Pentagon to vaccinate all troops."),
+            OutletText("Fox News", "2", "The Pentagon will vaccinate all troops, Austin said."),
+        ]
+    )
+    assert outside_voice(story, 0, Speaker("Reed", "Reed, a former Pentagon aide"))
+    assert not outside_voice(story, 0, Speaker("John Kirby", "Pentagon spokesperson John Kirby"))
+    assert not outside_voice(story, 0, Speaker("Austin", "Austin"))  # another outlet names him
+    assert not outside_voice(story, 0, Speaker("", "officials"))

@@ -349,6 +349,7 @@ _OFFICE = re.compile(
     r"chair(?:man|woman)?|ceo|king|queen|prince|pope)\b",
     re.IGNORECASE,
 )
+_FORMER = re.compile(r"\b(?:former|ex-|one-time|onetime)", re.IGNORECASE)
 _ROLE = re.compile(r"\b(?:director|head|manager|commander|coordinator)\b", re.IGNORECASE)
 # Words of a speaker's description that mark an outside voice asked for an opinion or
 # met on the spot, whatever else it says.
@@ -372,8 +373,8 @@ def outside_voice(story: Story, t: int, speaker: Speaker) -> bool:
         return False
     if _OUTSIDE.search(speaker.words):
         return True
-    if _OFFICE.search(speaker.words):
-        return False
+    if _OFFICE.search(speaker.words) and not _FORMER.search(speaker.words):
+        return False  # an office held now (a former one makes a commentator)
     # A director or head of something the story is about ("director of the FBI") is its own.
     tied = story.core & set(content_terms(speaker.words)) - {surname}
     return not (_ROLE.search(speaker.words) and tied)
