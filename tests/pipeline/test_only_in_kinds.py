@@ -127,3 +127,10 @@ def test_a_former_office_makes_a_commentator_and_a_present_one_an_official() -> 
     assert not outside_voice(story, 0, Speaker("John Kirby", "Pentagon spokesperson John Kirby"))
     assert not outside_voice(story, 0, Speaker("Austin", "Austin"))  # another outlet names him
     assert not outside_voice(story, 0, Speaker("", "officials"))
+
+
+def test_the_writer_speaking_in_the_first_person_outside_quotes_is_opinion() -> None:
+    from bot.pipeline.compare.only_in import _writers_voice
+
+    assert _writers_voice("Before we start celebrating a victory for the White House, let's pause.")
+    assert not _writers_voice('"We will win," Trump said of the US troops in World War I.')

@@ -155,6 +155,8 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
                 continue  # colour: a quote from someone the story does not otherwise name
             if quoted and not rebuttal and index not in figures and _remark(sentence.text):
                 continue  # a remark ("They were playing with fire," said McCaul.): colour
+            if _writers_voice(sentence.text):
+                continue  # the writer's own opinion ("Before we start singing ..., let's pause.")
             worth = (
                 quoted
                 or index in figures
@@ -247,6 +249,22 @@ def _remark(sentence: str) -> bool:
         and not names
         and not re.search(r"\d", said)
     )
+
+
+# Case matters: "US" is a country, "I" alone is the writer.
+_FIRST_PERSON = re.compile(r"\b(?:[Ww]e|us|[Oo]urs?|[Ll]et[’']s|I|me|[Mm]y)\b")
+
+
+def _writers_voice(sentence: str) -> bool:
+    """A sentence in the first person outside any quote: the writer speaking (a column, an
+    analysis), not a claim about the event."""
+    text = _QUOTED.sub(" ", sentence)
+    for match in _FIRST_PERSON.finditer(text):
+        before = text[: match.start()].split()
+        if match.group() == "I" and before and before[-1][:1].isupper():
+            continue  # a numeral in a name: "World War I", "Elizabeth I"
+        return True
+    return False
 
 
 def is_fragment(sentence: str, previous: str = "") -> bool:
