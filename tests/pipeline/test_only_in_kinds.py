@@ -134,3 +134,11 @@ def test_the_writer_speaking_in_the_first_person_outside_quotes_is_opinion() -> 
 
     assert _writers_voice("Before we start celebrating a victory for the White House, let's pause.")
     assert not _writers_voice('"We will win," Trump said of the US troops in World War I.')
+
+
+def test_a_quotation_standing_alone_has_no_speaker_to_check() -> None:
+    from bot.pipeline.compare.only_in import quotation_alone
+
+    assert quotation_alone('"France and the United Kingdom took decisive action in Syria."')
+    assert not quotation_alone('"We took decisive action in Syria," Trump said.')
+    assert not quotation_alone("Trump said the allies took decisive action in Syria.")

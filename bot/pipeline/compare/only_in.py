@@ -155,6 +155,8 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
                 continue  # colour: a quote from someone the story does not otherwise name
             if quoted and not rebuttal and index not in figures and _remark(sentence.text):
                 continue  # a remark ("They were playing with fire," said McCaul.): colour
+            if quoted and index not in figures and quotation_alone(sentence.text):
+                continue  # a quotation alone: who said it is told elsewhere, not in this line
             if _writers_voice(sentence.text):
                 continue  # the writer's own opinion ("Before we start singing ..., let's pause.")
             worth = (
@@ -253,6 +255,11 @@ def _remark(sentence: str) -> bool:
 
 # Case matters: "US" is a country, "I" alone is the writer.
 _FIRST_PERSON = re.compile(r"\b(?:[Ww]e|us|[Oo]urs?|[Ll]et[’']s|I|me|[Mm]y)\b")
+
+
+def quotation_alone(sentence: str) -> bool:
+    """A sentence that is all quotation, with no speaker or verb around it."""
+    return bool(_QUOTED.search(sentence)) and len(_QUOTED.sub(" ", sentence).split()) < 2
 
 
 def _writers_voice(sentence: str) -> bool:
