@@ -104,12 +104,16 @@ def sources_only_in(story: Story) -> list[Difference]:
 
 
 def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the docstring's rules as skips, in its order
-    """Sentences no other outlet says, in its words or others (`Story.said_elsewhere`),
-    about the story's own actors and event (`Story.central` and `Story.on_story`), worth
-    reading: a denial, a named source, a figure of its own, or a claim or quote by one of
-    the story's actors. Never an outlet's lede when the others' ledes tell the same event,
-    a whole sentence cut from a name, background dated in an earlier year, or a quote from
-    someone the story does not otherwise name (vox-pops, commentators: colour)."""
+    """Sentences no other outlet says, in its words or others (`Story.said_elsewhere`) or
+    with the same figures (`numbers.figures_told_elsewhere`), about the story's own actors
+    and event (`Story.central` and `Story.on_story`), worth reading: a denial, a credited
+    source, a figure of its own, a claim, stance or quote by one of the story's actors.
+    Never: a fragment (cut at a name's initial, or the end of a quote begun before), a
+    private person or commentator (`_PASSER_BY`, `_COMMENTATOR`; by the parse,
+    `outside_voice`), a short remark with nothing to check, a quotation with no speaker,
+    the writer's own first person, an outlet's lede when the others' ledes tell the same
+    event, or background dated before the story (`dated_before`) unless someone's claim
+    or stance is in it."""
     # numbers.py reads this module's `background`; its figure check is imported here.
     from bot.pipeline.compare.numbers import figures_told_elsewhere
 
@@ -394,7 +398,8 @@ def outside_voice(story: Story, t: int, speaker: Speaker) -> bool:
     if not speaker.name:
         return False
     surname = speaker.name.split()[-1].lower()
-    if any(surname in other.text.lower() for u, other in enumerate(story.texts) if u != t):
+    named = re.compile(rf"\b{re.escape(surname)}\b")
+    if any(named.search(other.text.lower()) for u, other in enumerate(story.texts) if u != t):
         return False
     if _OUTSIDE.search(speaker.words):
         return True
