@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlite_utils import Database, Migrations
 
 migrations = Migrations("newsdesk")
@@ -321,7 +323,9 @@ def counted_outlets_one_alert_record_headlines(db: Database) -> None:
     Rows placed before this take the rule as it stood then: a copy did not count."""
     db.execute("ALTER TABLE articles ADD COLUMN counts_outlet INTEGER NOT NULL DEFAULT 1")
     db.execute("UPDATE articles SET counts_outlet = 0 WHERE placement = 'copy'")
-    db.execute("ALTER TABLE stories DROP COLUMN alerted_at")
+    if sqlite3.sqlite_version_info >= (3, 35):  # DROP COLUMN came in SQLite 3.35 (2021)
+        db.execute("ALTER TABLE stories DROP COLUMN alerted_at")
+    # An older SQLite keeps the column; nothing reads or writes it any more.
     db.execute(
         "UPDATE stories SET title = (SELECT a.title FROM articles a WHERE a.story_id = stories.id"
         " ORDER BY COALESCE(a.published, a.first_seen), a.id LIMIT 1)"

@@ -25,8 +25,18 @@ REPORTING = frozenset(
     "criticize criticise".split()
 )
 # A DATE entity in these words points before the story: its background.
+# Not the story's own window ("over the last two days", "the past week", "since Monday"):
+# a season, a year or a month back, or years, months or weeks ago.
+_MONTH_NAMES = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+)
 _PAST = re.compile(
-    r"\b(?:last|ago|previous|earlier|former|past|since|prior|before|once|following)\b",
+    r"\blast (?:year|month|week|decade|summer|spring|autumn|fall|winter|" + _MONTH_NAMES + r")\b"
+    r"|\b(?:years?|months?|decades?|weeks) ago\b"
+    r"|\b(?:earlier|later) (?:this|that|in the) (?:year|month)\b"
+    r"|\bthe (?:previous|prior|following) (?:year|month|day|week)\b"
+    r"|\bsince (?:\d{4}|" + _MONTH_NAMES + r"|last)\b"
+    r"|\b(?:the )?past (?:year|decade|\d+ years)\b",
     re.IGNORECASE,
 )
 # Adverbs that date a clause before the story without a DATE entity.
@@ -84,7 +94,13 @@ def _voices(sentences: list[str]) -> list[Voice]:
 
 
 def _voice(doc: Any) -> Voice:
-    dates = tuple(e.text for e in doc.ents if e.label_ == "DATE")
+    # With the word before it when that is "since": "since January" points back.
+    dates = tuple(
+        (doc[e.start - 1].text + " " if e.start and doc[e.start - 1].lower_ == "since" else "")
+        + e.text
+        for e in doc.ents
+        if e.label_ == "DATE"
+    )
     earlier = any(_PAST.search(d) for d in dates) or any(
         t.lower_ in _PAST_ADVERBS and t.pos_ == "ADV" for t in doc
     )

@@ -14,7 +14,7 @@ import pytest
 
 from bot.pipeline.compare import OutletText, compare
 from bot.pipeline.compare.model import Story
-from bot.pipeline.compare.only_in import background, is_fragment
+from bot.pipeline.compare.only_in import background, dated_before, is_fragment
 
 STORIES = json.loads(
     (Path(__file__).parents[1] / "data" / "differences" / "only_in_kinds.json").read_text("utf-8")
@@ -83,7 +83,6 @@ def test_a_sentence_cut_short_with_an_ellipsis_is_a_fragment() -> None:
 
 
 def test_the_parse_reads_when_a_sentence_happened_and_who_speaks() -> None:
-    from bot.pipeline.compare.only_in import dated_before
     from bot.pipeline.voices import read_voices
 
     past, today, expert, official, aide = read_voices(
@@ -142,3 +141,45 @@ def test_a_quotation_standing_alone_has_no_speaker_to_check() -> None:
     assert quotation_alone('"France and the United Kingdom took decisive action in Syria."')
     assert not quotation_alone('"We took decisive action in Syria," Trump said.')
     assert not quotation_alone("Trump said the allies took decisive action in Syria.")
+
+
+def test_ordinary_news_text_is_not_mistaken_for_opinion_background_or_a_newsroom() -> None:
+    """Shapes a reviewer found misread: a road, an outlet's own "told us", a UK single quote;
+    the event's own window; an agency that is no newsroom; an adjective that is no stance."""
+    from bot.pipeline.compare.only_in import _CLAIM, _NEWSROOM, _writers_voice
+    from bot.pipeline.voices import read_voices
+
+    assert not _writers_voice("A tanker truck overturned on I-95 near Philadelphia.")
+    assert not _writers_voice("A Pentagon spokesman told us the strike killed 12 fighters.")
+    assert not _writers_voice("‘We will not be intimidated,’ the prime minister said.")
+    window, back = read_voices(
+        [
+            "Fighting over the last two days has killed 40 people.",
+            "Kim has changed course since January with a sequence of meetings.",
+        ]
+    )
+    assert not dated_before(window, 2024) and dated_before(back, 2024)
+    assert not _NEWSROOM.search("International Atomic Energy Agency")
+    assert not _NEWSROOM.search("the Post Office")
+    assert _NEWSROOM.search("The Washington Post") and _NEWSROOM.search("CNN")
+    assert not _CLAIM.search("Last year, Iran-backed Houthi rebels attacked ships.")
+
+
+def test_a_speaker_titled_earlier_in_the_article_is_the_story_s_own() -> None:
+    from bot.pipeline.compare.only_in import outside_voice
+    from bot.pipeline.voices import Speaker
+
+    story = Story(
+        [
+            OutletText("A", "1", "Acme Motors will cut 500 jobs at its Ohio plant, it said."),
+            OutletText(
+                "B",
+                "2",
+                "Acme chief executive John Smith told reporters the cuts were needed. "
+                "Smith said Acme Motors would also sell its Ohio battery venture.",
+            ),
+        ]
+    )
+    assert not outside_voice(story, 1, Speaker("Smith", "Smith"))
+    senator = Speaker("Maria Lopez", "Sen. Maria Lopez, the author of the bill")
+    assert not outside_voice(story, 1, senator)

@@ -7,6 +7,7 @@ terms (what most outlets talk about), which tell a central sentence from backgro
 
 from __future__ import annotations
 
+import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,6 +41,7 @@ _CENTROID_OUTLETS = 12
 _OPENING = 3
 _VECTORS: OrderedDict[str, np.ndarray] = OrderedDict()
 _VECTORS_KEPT = 20_000
+_VECTORS_LOCK = threading.Lock()
 
 
 def sentence_vectors(sentences: list[str]) -> np.ndarray:
@@ -49,17 +51,18 @@ def sentence_vectors(sentences: list[str]) -> np.ndarray:
 
     if not sentences:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    missing = list(dict.fromkeys(s for s in sentences if s not in _VECTORS))
+    with _VECTORS_LOCK:
+        known = {s: _VECTORS[s] for s in sentences if s in _VECTORS}
+    missing = list(dict.fromkeys(s for s in sentences if s not in known))
     if missing:
-        for sentence, row in zip(missing, shared_embedder().encode(missing), strict=True):
-            _VECTORS[sentence] = row
+        known.update(zip(missing, shared_embedder().encode(missing), strict=True))
+    with _VECTORS_LOCK:  # pollers compare stories on several threads at once
+        for s in sentences:
+            _VECTORS[s] = known[s]
+            _VECTORS.move_to_end(s)
         while len(_VECTORS) > _VECTORS_KEPT:
             _VECTORS.popitem(last=False)
-    rows = []
-    for s in sentences:
-        _VECTORS.move_to_end(s)
-        rows.append(_VECTORS[s])
-    return np.stack(rows)
+    return np.stack([known[s] for s in sentences])
 
 
 # init=False: `facts` may be left out when made (then read from the text) but is always

@@ -20,7 +20,7 @@ from bot.pipeline.compare.model import (
     outlets_label,
     shorten,
 )
-from bot.pipeline.text import content_terms, entity_candidates
+from bot.pipeline.text import content_terms, entity_candidates, sentence_terms
 from bot.pipeline.voices import Speaker, Voice, read_voices
 
 # A sentence is covered by another outlet when one of its sentences is this similar.
@@ -34,12 +34,15 @@ _REBUTTAL = re.compile(
 # not a source of the event's facts. (An interview given to a broadcaster, "told LBC", is a
 # venue of the story's own actor and stays.)
 _NEWSROOM = re.compile(
-    r"\b(?:CNN|BBC|NBC|ABC|CBS|NPR|AP|AFP|Reuters|Bloomberg|Axios|Politico|Guardian|Times|"
-    r"Post|Journal|News|Telegraph|Tribune|Herald|Gazette|Press|Agency|Newspaper|Magazine)\b"
+    r"^(?:the\s+)?(?:CNN|BBC|NBC|ABC|CBS|NPR|AP|AFP|Reuters|Bloomberg|Axios|Politico|Xinhua)\b"
+    # a paper or a news service by the last word of its name: "The Washington Post", "the
+    # Times", "Fox News", "the Associated Press" (not "the Post Office", "Energy Agency")
+    r"|\b(?:Times|Post|Journal|Telegraph|Tribune|Herald|Gazette|Guardian|News|Press)$"
 )
 # Reported speech: a claim credited to someone ("Healey said he would deliver...").
 _CLAIM = re.compile(
-    r"\b(?:said|says|told|announced|pledged|promised|vowed|warned|confirmed|claimed|stated|"
+    r"(?<![-‑])\b(?:said|says|told|announced|pledged|promised|vowed|warned|confirmed|claimed|"
+    r"stated|"
     r"insisted|admitted|acknowledged|alleged|accused|reported|"
     # a stance taken: "Shapps expressed his support for such a move"
     r"expressed|backed|supported|urged|called for|endorsed|opposed|critici[sz]ed|condemned)\b"
@@ -78,7 +81,7 @@ def sources_only_in(story: Story) -> list[Difference]:
                 named.setdefault(quote.venue, (quote.sentence, ""))
         for index, sentence in text.body_sentences():
             for match in _ACCORDING_TO.finditer(sentence.text):
-                if not _NEWSROOM.search(match.group("source")):
+                if not _NEWSROOM.search(match.group("source").strip(" .,;:")):
                     named.setdefault(match.group("source"), (index, ""))
         for source, (index, _) in named.items():
             sentence = text.facts.sentences[index]
@@ -157,7 +160,13 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
                 _actor(story, speakers[index] or sentence.text) or index in figures or rebuttal
             ):
                 continue  # colour: a quote from someone the story does not otherwise name
-            if quoted and not rebuttal and index not in figures and _remark(sentence.text):
+            if (
+                quoted
+                and not rebuttal
+                and index not in figures
+                and _remark(sentence.text)
+                and len(sentence_terms(" ".join(_QUOTED.findall(sentence.text))) & story.core) < 2
+            ):
                 continue  # a remark ("They were playing with fire," said McCaul.): colour
             if quoted and index not in figures and quotation_alone(sentence.text):
                 continue  # a quotation alone: who said it is told elsewhere, not in this line
@@ -257,8 +266,11 @@ def _remark(sentence: str) -> bool:
     )
 
 
-# Case matters: "US" is a country, "I" alone is the writer.
-_FIRST_PERSON = re.compile(r"\b(?:[Ww]e|us|[Oo]urs?|[Ll]et[’']s|I|me|[Mm]y)\b")
+# The writer as subject or owner ("we", "let's", "my view"); not "told us", an outlet's own
+# reporting. Case matters: "I" alone is the writer, "I-95" a road.
+_FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]urs?|[Ll]et[’']s|[Mm]y)\b|\bI\b(?![-‑\d])")
+# A quote in single curly marks (‘...’), the UK style; "don’t" inside it is no closing mark.
+_SINGLE_QUOTED = re.compile(r"(?:^|(?<=\s))‘.*?’(?=[\s,.;:!?]|$)")
 
 
 def quotation_alone(sentence: str) -> bool:
@@ -269,7 +281,9 @@ def quotation_alone(sentence: str) -> bool:
 def _writers_voice(sentence: str) -> bool:
     """A sentence in the first person outside any quote: the writer speaking (a column, an
     analysis), not a claim about the event."""
-    text = _QUOTED.sub(" ", sentence)
+    text = _SINGLE_QUOTED.sub(" ", _QUOTED.sub(" ", sentence))
+    if text.count('"') % 2 or text.count("“") != text.count("”"):
+        return False  # a quote left open: its words may be anyone's
     for match in _FIRST_PERSON.finditer(text):
         before = text[: match.start()].split()
         if match.group() == "I" and before and before[-1][:1].isupper():
@@ -401,13 +415,31 @@ def outside_voice(story: Story, t: int, speaker: Speaker) -> bool:
     named = re.compile(rf"\b{re.escape(surname)}\b")
     if any(named.search(other.text.lower()) for u, other in enumerate(story.texts) if u != t):
         return False
-    if _OUTSIDE.search(speaker.words):
-        return True
-    if _OFFICE.search(speaker.words) and not _FORMER.search(speaker.words):
+    # What the article calls them: the subject's words, and the words around each mention
+    # (a title is given once, "Acme chief executive John Smith", then "Smith said").
+    words = " ".join([speaker.words, *_mentions(story.texts[t].text, named)])
+    if _OFFICE.search(words) and not _FORMER.search(words):
         return False  # an office held now (a former one makes a commentator)
+    if _OUTSIDE.search(words):
+        return True
     # A director or head of something the story is about ("director of the FBI") is its own.
-    tied = story.core & set(content_terms(speaker.words)) - {surname}
-    return not (_ROLE.search(speaker.words) and tied)
+    tied = story.core & set(content_terms(words)) - {surname}
+    return not (_ROLE.search(words) and tied)
+
+
+_AROUND = 8  # words each side of a mention that describe the person
+
+
+def _mentions(text: str, named: re.Pattern[str]) -> list[str]:
+    """The words around each mention of a name in an article (at most 10 mentions)."""
+    words = text.split()
+    found = []
+    for i, word in enumerate(words):
+        if named.search(word.lower()):
+            found.append(" ".join(words[max(0, i - _AROUND) : i + _AROUND + 1]))
+            if len(found) == 10:
+                break
+    return found
 
 
 # An "only in" sentence dated before the story is background: left out, unless someone's
