@@ -44,6 +44,24 @@ _VECTORS_KEPT = 20_000
 _VECTORS_LOCK = threading.Lock()
 
 
+class DisjointSets:
+    """Union-find over the items 0..n-1 (path halving): `join` puts two items' groups
+    together, `root` names an item's group. Used to group slots and quotes."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def root(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(self, a: int, b: int) -> None:
+        self.parent[self.root(a)] = self.root(b)
+
+
 def sentence_vectors(sentences: list[str]) -> np.ndarray:
     """Unit vectors (float32, one row per sentence) from the shipped embedding model, each
     sentence encoded once per process (bounded cache, least recently used dropped)."""

@@ -11,13 +11,16 @@ A figure that grows with publication time across outlets is told as an update.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from bot.pipeline.compare.model import (
     SAME_CLAIM,
     Difference,
+    DisjointSets,
     OutletText,
     Story,
     Variant,
@@ -73,17 +76,10 @@ def _phrase_groups(phrases: list[tuple[str, str]]) -> dict[tuple[str, str], int]
     similar = (whole @ whole.T >= SAME_SLOT) & (
         (counted @ counted.T >= SAME_COUNTED) | ~has_counted[:, None] | ~has_counted[None, :]
     )
-    parent = list(range(len(phrases)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = DisjointSets(len(phrases))
     for i, j in zip(*np.nonzero(np.triu(similar, 1)), strict=True):
-        parent[root(int(i))] = root(int(j))
-    return {p: root(i) for i, p in enumerate(phrases)}
+        sets.join(int(i), int(j))
+    return {p: sets.root(i) for i, p in enumerate(phrases)}
 
 
 _VECTORS: dict[str, np.ndarray] = {}
@@ -334,19 +330,27 @@ def _told_elsewhere(story: Story, mention: _Mention, givers: set[str]) -> bool:
     "more than three quarters"), or the other side of a disagreement, never an absence."""
     family = _family(mention.quantity)
     sentence = mention.text.facts.sentences[mention.quantity.sentence].text
+    closest = _closest_with_figure(story, sentence, givers, lambda q: _family(q) == family)
+    return closest >= SAME_CLAIM
+
+
+def _closest_with_figure(
+    story: Story, sentence: str, leaving_out: set[str], holds: Callable[[Quantity], bool]
+) -> float:
+    """The highest cosine between `sentence` and a sentence of an outlet not in `leaving_out`
+    that holds a figure `holds` accepts; -1.0 when there is none."""
     others = list(
         dict.fromkeys(
             text.facts.sentences[q.sentence].text
             for text in story.texts
-            if text.outlet not in givers
+            if text.outlet not in leaving_out
             for q in text.quantities
-            if _family(q) == family
+            if holds(q)
         )
     )
     if not others:
-        return False
-    cosines = sentence_vectors(others) @ sentence_vectors([sentence])[0]
-    return float(cosines.max()) >= SAME_CLAIM
+        return -1.0
+    return float((sentence_vectors(others) @ sentence_vectors([sentence])[0]).max())
 
 
 # A sentence whose figures another outlet gives too is that outlet's news as well when the two
@@ -366,18 +370,11 @@ def figures_told_elsewhere(story: Story, t: int, index: int) -> bool:
     ]
     if not mine:
         return False
-    own = sentence_vectors([text.facts.sentences[index].text])[0]
-    for q in mine:
-        theirs = [
-            other.facts.sentences[r.sentence].text
-            for other in story.texts
-            if other.outlet != text.outlet
-            for r in other.quantities
-            if agree(q, r)
-        ]
-        if not theirs or float((sentence_vectors(theirs) @ own).max()) < SAME_FIGURES_CLAIM:
-            return False
-    return True
+    own = text.facts.sentences[index].text
+    return all(
+        _closest_with_figure(story, own, {text.outlet}, partial(agree, q)) >= SAME_FIGURES_CLAIM
+        for q in mine
+    )
 
 
 def _counts_core(story: Story, members: list[_Mention]) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.pipeline.compare.model import (
     Difference,
+    DisjointSets,
     OutletText,
     Variant,
     evidence,
@@ -35,14 +36,7 @@ def quote_groups(texts: list[OutletText]) -> list[list[tuple[OutletText, QuoteFa
     """The quotes of all outlets in groups of one statement (union-find over candidate pairs
     sharing a run of three words, confirmed by `same_quote`)."""
     quotes = [(t, q) for t in texts for q in t.facts.quotes]
-    parent = list(range(len(quotes)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = DisjointSets(len(quotes))
     runs: dict[tuple[str, ...], list[int]] = {}
     for index, (_, quote) in enumerate(quotes):
         tokens = spelling_normalised(quote.text)
@@ -54,15 +48,15 @@ def quote_groups(texts: list[OutletText]) -> list[list[tuple[OutletText, QuoteFa
             continue  # a run of common words ("it is a"), not a shared quote
         for a in members:
             for b in members:
-                if a >= b or (a, b) in checked or root(a) == root(b):
+                if a >= b or (a, b) in checked or sets.root(a) == sets.root(b):
                     continue
                 checked.add((a, b))
                 (ta, qa), (tb, qb) = quotes[a], quotes[b]
                 if ta.outlet != tb.outlet and same_quote(qa.text, qb.text):
-                    parent[root(a)] = root(b)
+                    sets.join(a, b)
     groups: dict[int, list[tuple[OutletText, QuoteFact]]] = {}
     for index, pair in enumerate(quotes):
-        groups.setdefault(root(index), []).append(pair)
+        groups.setdefault(sets.root(index), []).append(pair)
     return list(groups.values())
 
 
