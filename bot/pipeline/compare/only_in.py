@@ -6,6 +6,7 @@ terms), not background, biography, pleasantries, headlines or page furniture."""
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -20,6 +21,7 @@ from bot.pipeline.compare.model import (
     outlets_label,
     shorten,
 )
+from bot.pipeline.facts import Sentence
 from bot.pipeline.text import content_terms, entity_candidates, sentence_terms
 from bot.pipeline.voices import Speaker, Voice, read_voices
 
@@ -106,6 +108,20 @@ def sources_only_in(story: Story) -> list[Difference]:
     return found
 
 
+class _Candidate(NamedTuple):
+    """A sentence left for the parse to decide, with what the first pass found in it."""
+
+    text_index: int
+    sentence_index: int
+    sentence: Sentence
+    quoted: bool
+    rebuttal: bool
+    has_figure: bool
+    is_credited: bool
+    new_terms: list[str]
+    new_names: list[str]
+
+
 def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the docstring's rules as skips, in its order
     """Sentences no other outlet says, in its words or others (`Story.said_elsewhere`) or
     with the same figures (`numbers.figures_told_elsewhere`), about the story's own actors
@@ -123,7 +139,7 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
     found = []
     latest = _latest_year(story)
     month = _story_month(story)
-    survivors = []
+    survivors: list[_Candidate] = []
     for t, text in enumerate(story.texts):
         other_terms: set[str] = set()
         for u, other in enumerate(story.texts):
@@ -191,21 +207,39 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
             threshold = SAME_LEDE if index in lede else SAME_CLAIM
             if story.said_elsewhere(t, sentence.text, threshold):
                 continue
-            survivors.append((t, index, sentence, quoted, rebuttal, new_terms, new_names))
+            survivors.append(
+                _Candidate(
+                    t,
+                    index,
+                    sentence,
+                    quoted,
+                    rebuttal,
+                    index in figures,
+                    index in credited,
+                    new_terms,
+                    new_names,
+                )
+            )
     # The parse is read last, for the few sentences left: when they happened, who says them.
-    voices = read_voices([s.text for _, _, s, *_ in survivors])
-    for (t, index, sentence, quoted, rebuttal, new_terms, new_names), voice in zip(
-        survivors, voices, strict=True
-    ):
+    voices = read_voices([c.sentence.text for c in survivors])
+    for (
+        t,
+        index,
+        sentence,
+        quoted,
+        rebuttal,
+        has_figure,
+        is_credited,
+        new_terms,
+        new_names,
+    ), voice in zip(survivors, voices, strict=True):
         text = story.texts[t]
-        credited = {a.sentence for a in text.facts.attributions}
-        figures = {q.sentence for q in text.quantities}
         if any(outside_voice(story, t, speaker) for speaker in voice.speakers):
             continue
         # A quote or a claim credited to someone, a denial, a figure, a named source.
         said = 0.25 if quoted else 0.15 if _CLAIM.search(sentence.text) else 0.0
-        score = 0.1 + 0.2 * (index in figures) + said + 0.35 * rebuttal
-        score += 0.1 * (index in credited) + 0.15 * min(len(new_names), 2)
+        score = 0.1 + 0.2 * has_figure + said + 0.35 * rebuttal
+        score += 0.1 * is_credited + 0.15 * min(len(new_names), 2)
         score += 0.05 * min(len(new_terms), 5) / 5
         score *= 0.6 + 0.4 * lead_weight(index)
         score *= 0.5 + max(0.0, story.closeness(sentence.text))  # the event's own first
