@@ -17,6 +17,16 @@ from dateutil import parser as dateutil_parser
 
 logger = logging.getLogger(__name__)
 
+# Month names as English news writes them, full and abbreviated, -> 1-12.
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+MONTHS: dict[str, int] = {
+    **{name: n for n, name in enumerate(MONTH_NAMES, start=1)},
+    **{name[:3]: n for n, name in enumerate(MONTH_NAMES, start=1)},
+    "Sept": 9,
+}
 _HOUR = 3600
 # Zone abbreviations news sites put in feed times, as offsets from UTC in seconds (from the
 # IANA tz database's abbreviations). Abbreviations that name several zones are left out on

@@ -18,6 +18,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from bot.pipeline.dates import MONTH_NAMES
+
 # Reporting verbs whose subject is the speaker of the sentence's claim (lemmas).
 REPORTING = frozenset(
     "say tell add warn announce claim write argue note explain insist acknowledge predict "
@@ -27,9 +29,7 @@ REPORTING = frozenset(
 # A DATE entity in these words points before the story: its background.
 # Not the story's own window ("over the last two days", "the past week", "since Monday"):
 # a season, a year or a month back, or years, months or weeks ago.
-_MONTH_NAMES = (
-    "january|february|march|april|may|june|july|august|september|october|november|december"
-)
+_MONTH_NAMES = "|".join(MONTH_NAMES)
 _PAST = re.compile(
     r"\blast (?:year|month|week|decade|summer|spring|autumn|fall|winter|" + _MONTH_NAMES + r")\b"
     r"|\b(?:years?|months?|decades?|weeks) ago\b"

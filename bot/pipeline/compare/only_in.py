@@ -21,6 +21,7 @@ from bot.pipeline.compare.model import (
     outlets_label,
     shorten,
 )
+from bot.pipeline.dates import MONTHS
 from bot.pipeline.facts import Sentence
 from bot.pipeline.text import content_terms, entity_candidates, sentence_terms
 from bot.pipeline.voices import Speaker, Voice, read_voices
@@ -373,29 +374,16 @@ def _earlier_year(sentence: str, latest: int | None) -> bool:
     return any(int(y) < latest for y in _YEARS.findall(sentence))
 
 
-_MONTHS = {
-    m: n
-    for n, names in enumerate(
-        [
-            ("Jan", "January"), ("Feb", "February"), ("Mar", "March"), ("Apr", "April"),
-            ("May",), ("Jun", "June"), ("Jul", "July"), ("Aug", "August"),
-            ("Sep", "Sept", "September"), ("Oct", "October"), ("Nov", "November"),
-            ("Dec", "December"),
-        ],
-        start=1,
-    )
-    for m in names
-}  # fmt: skip
 # A month with its day ("on Oct. 27") or opening the sentence ("In August, ..."): when it
 # happened. A month in passing ("the elections in November") may be ahead, so it is not read.
 _DATED = re.compile(
-    r"\b(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\s+\d{1,2}\b"
-    r"|^In (?P<in>" + "|".join(m for m in _MONTHS if len(m) > 3) + r"),"
+    r"\b(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\s+\d{1,2}\b"
+    r"|^In (?P<in>" + "|".join(m for m in MONTHS if len(m) > 3) + r"),"
 )
 # A sentence dated this many months or more before the story tells background: last
-# season's events. Beyond AHEAD_MONTHS short of a year back, the date is as likely ahead.
-EARLIER_MONTHS = 3
-AHEAD_MONTHS = 3
+# season's events. Beyond AHEADMONTHS short of a year back, the date is as likely ahead.
+EARLIERMONTHS = 3
+AHEADMONTHS = 3
 
 
 def _earlier_month(sentence: str, story_month: int | None) -> bool:
@@ -403,9 +391,9 @@ def _earlier_month(sentence: str, story_month: int | None) -> bool:
     if story_month is None:
         return False
     for match in _DATED.finditer(sentence):
-        month = _MONTHS[match.group("month") or match.group("in")]
+        month = MONTHS[match.group("month") or match.group("in")]
         back = (story_month - month) % 12
-        if EARLIER_MONTHS <= back <= 12 - AHEAD_MONTHS - 1:
+        if EARLIERMONTHS <= back <= 12 - AHEADMONTHS - 1:
             return True
     return False
 
