@@ -84,11 +84,11 @@ def sources_only_in(story: Story) -> list[Difference]:
                 named.setdefault(quote.venue, (quote.sentence, ""))
         for index, sentence in text.body_sentences():
             for match in _ACCORDING_TO.finditer(sentence.text):
-                if not _NEWSROOM.search(match.group("source").strip(" .,;:")):
-                    named.setdefault(match.group("source"), (index, ""))
+                source = match.group("source").strip(" .,")  # as facts.py strips a venue
+                if not _NEWSROOM.search(source):
+                    named.setdefault(source, (index, ""))
         for source, (index, _) in named.items():
             sentence = text.facts.sentences[index]
-            source = source.strip(" .,;:")  # "according to CNN." names CNN
             key = re.sub(r"(?:'s|’s)$", "", source.lower())
             head = key.split()[-1] if key.split() else key
             if key == text.outlet.lower() or is_furniture(sentence.text):
