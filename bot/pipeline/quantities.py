@@ -279,11 +279,27 @@ _CODED_MONEY = re.compile(
 )
 
 
+# A vote's tally ("passed the bill 88-55") that the small English model tags as a DATE.
+_TALLY_TEXT = re.compile(r"\d{1,3}\s?[-–]\s?\d{1,3}")
+_VOTE = re.compile(
+    r"\b(?:vot(?:e|es|ed|ing)|pass(?:ed|es)?|approv(?:ed|es)|confirm(?:ed|s)|"
+    r"reject(?:ed|s)|margin|tally)\b",
+    re.IGNORECASE,
+)
+
+
+def _tally_read_as_date(doc: Any, ent: Any) -> bool:
+    """A DATE entity that is a tally (two numbers of at most three digits joined by a dash)
+    in a sentence about a vote: read as the count it is."""
+    return bool(ent.label_ == "DATE" and _TALLY_TEXT.fullmatch(ent.text) and _VOTE.search(doc.text))
+
+
 def _quantities(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
     found = _coded_money(doc, sentence, index)
     coded = [(q.start - sentence.start, q.end - sentence.start) for q in found]
     for ent in doc.ents:
-        if ent.label_ not in KINDS:
+        label = "CARDINAL" if _tally_read_as_date(doc, ent) else ent.label_
+        if label not in KINDS:
             continue
         if any(a <= ent.start_char < b for a, b in coded):
             continue
@@ -296,21 +312,10 @@ def _quantities(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
             span = doc[span.start : span.end + 1]  # "£225m": the "m" the tokenizer split off
         if _span_of_time(doc, span):
             continue  # "10-year-old", "a two-day visit": an age or a duration, not a count
-        if _names_something(doc, span, ent.label_):
+        if _names_something(doc, span, label):
             continue
         hedge, core = _split_hedge(span.text)
-        tally = _TALLY.match(doc.text[span.end_char :]) if ent.label_ == "CARDINAL" else None
-        if tally:
-            parsed: tuple[float, str] | None = (
-                float(core.replace(",", "")) + int(tally.group(1)) / 1000
-                if core.replace(",", "").isdigit()
-                else 0.0,
-                "",
-            )
-            kind, end_char = "TALLY", span.end_char + tally.end()
-        else:
-            parsed = parse_amount(core, ent.label_)
-            kind, end_char = ent.label_, span.end_char
+        parsed, kind, end_char = _value(doc, span, core, label, label != ent.label_)
         if parsed is None or (kind == "TALLY" and not parsed[0]):
             continue
         value, unit = parsed
@@ -342,6 +347,23 @@ def _quantities(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
 # already named rather than counting them for the reader.
 SMALL_REFERENCE = 10
 _DETERMINERS = frozenset("the these those both all its their his her our my your each".split())
+
+
+def _value(
+    doc: Any, span: Any, core: str, label: str, whole_tally: bool
+) -> tuple[tuple[float, str] | None, str, int]:
+    """(value and unit, kind, end offset in the sentence) of a figure's span: a vote's tally
+    ("88-52" read as 88.052, kind TALLY; `whole_tally` when the span is all of it), else
+    `parse_amount` of its words."""
+    if whole_tally:  # a whole tally the model read as a DATE: "88-55"
+        ayes, noes = re.split(r"\s?[-–]\s?", core.strip())
+        return (int(ayes) + int(noes) / 1000, ""), "TALLY", span.end_char
+    tally = _TALLY.match(doc.text[span.end_char :]) if label == "CARDINAL" else None
+    if tally:
+        digits = core.replace(",", "")
+        value = float(digits) + int(tally.group(1)) / 1000 if digits.isdigit() else 0.0
+        return (value, ""), "TALLY", span.end_char + tally.end()
+    return parse_amount(core, label), label, span.end_char
 
 
 def _referring(doc: Any, span: Any) -> bool:

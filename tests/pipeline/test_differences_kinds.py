@@ -112,6 +112,16 @@ def test_equal_amounts_written_differently_are_no_difference() -> None:
     assert not [d for d in compare(texts, limit=None) if d.kind == "number"]
 
 
+def test_two_vote_tallies_are_one_number_item_even_where_the_model_reads_a_date() -> None:
+    # spaCy's small model tags "88-55" here as a DATE and "88-52" as a CARDINAL.
+    texts = story(
+        ("AP", "The House passed the bill 88-52 on Wednesday, sending it to the governor."),
+        ("Reuters", "The House passed the bill 88-55 on Wednesday, sending it to the governor."),
+    )
+    (item,) = [d for d in compare(texts, limit=None) if d.kind == "number"]
+    assert sorted(v.value for v in item.variants) == ["88-52", "88-55"]
+
+
 def test_usd_100_and_100_dollars_put_both_outlets_on_one_side() -> None:
     texts = story(
         (

@@ -36,6 +36,10 @@ SAME_LEDE = 0.5
 # just under the lowest own-event sentence measured (not a measured boundary with off-story
 # text), and it weighs an "only in" item's rank (`closeness`).
 ON_STORY = 0.25
+# An outlet's lede: its first body sentence (the news lede; the paragraphs after it, even a
+# second one-sentence paragraph, may carry what only this outlet has: "The news network had
+# reported that the action came after Deputy Attorney General Lisa Monaco had requested...").
+LEDE_SENTENCES = 1
 # Outlets whose opening sentences make the centroid (the first by name: deterministic).
 _CENTROID_OUTLETS = 12
 _OPENING = 3
@@ -271,6 +275,7 @@ class Story:
             )
         self.term_outlets: Counter[str] = usage
         self._centroid: np.ndarray | None = None
+        self._event_terms: frozenset[str] | None = None
 
     def similar_sentences(self, t: int, sentence: str, count: int = 5) -> list[tuple[int, int]]:
         """The other outlets' sentences sharing the most terms with `sentence`, best first,
@@ -292,6 +297,27 @@ class Story:
                 if len(found) == count:
                     break
         return found
+
+    def lede(self, t: int) -> list[int]:
+        """Indexes of an outlet's lede: its first `LEDE_SENTENCES` body sentences."""
+        return [i for i, _ in self.texts[t].body_sentences()[:LEDE_SENTENCES]]
+
+    @property
+    def event_terms(self) -> frozenset[str]:
+        """The event's own words: terms at least two outlets use in their headline or opening
+        sentences (every outlet opens on the story's event; background and colour come
+        later)."""
+        if self._event_terms is None:
+            usage: Counter[str] = Counter()
+            for t, text in enumerate(self.texts):
+                shown = self.opening(t) + ([0] if text.headline and text.facts.sentences else [])
+                usage.update(
+                    set().union(*(sentence_terms(text.facts.sentences[i].text) for i in shown))
+                    if shown
+                    else set()
+                )
+            self._event_terms = frozenset(term for term, n in usage.items() if n >= 2)
+        return self._event_terms
 
     def opening(self, t: int) -> list[int]:
         """Indexes of an outlet's opening body sentences (its lede)."""

@@ -68,6 +68,16 @@ FURNITURE = re.compile(
 )
 
 
+# "About the event" means at least this many of the words its outlets open on
+# (`Story.event_terms`): background, biography and colour use the story's names (core
+# terms) but not the event's own words. A figure (or a count in words, "hundreds of
+# infantry") or a denial is read by what it says.
+EVENT_TERMS = 2
+# "New" means words no other outlet uses: at least this many content terms, or a name.
+# One or two (a sentence told elsewhere with "posted" or "add" of its own) is wording.
+NEW_TERMS = 3
+
+
 def is_furniture(sentence: str) -> bool:
     return bool(FURNITURE.search(sentence))
 
@@ -149,7 +159,7 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
         speakers = {q.sentence: q.speaker for q in text.facts.quotes}
         figures = {q.sentence for q in text.quantities}
         credited = {a.sentence for a in text.facts.attributions}
-        lede = story.opening(t)[:1]
+        lede = story.lede(t)
         body = text.body_sentences()
         for position, (index, sentence) in enumerate(body):
             if len(sentence.text.split()) < 4 or is_furniture(sentence.text):
@@ -197,8 +207,19 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
                 or rebuttal
                 or _CLAIM.search(sentence.text)
             )
-            if not worth or not new_terms or not story.central(sentence.text):
+            if not worth or not story.central(sentence.text):
                 continue
+            if index in lede and index not in figures:
+                continue  # the outlet's lede: the event every outlet tells, in its own words
+            counted = index in figures or bool(_VAGUE_COUNT.search(sentence.text))
+            if (
+                not counted
+                and not rebuttal
+                and len(sentence_terms(sentence.text) & story.event_terms) < EVENT_TERMS
+            ):
+                continue  # about the story's people, not its event: background or colour
+            if index not in figures and len(new_terms) < NEW_TERMS and not new_names:
+                continue  # the rest is told elsewhere: a word or two of its own is wording
             if _covered(story, t, sentence.text):
                 continue  # cheap first: another outlet has nearly the same words
             if index in figures and figures_told_elsewhere(story, t, index):
