@@ -122,6 +122,28 @@ def test_two_vote_tallies_are_one_number_item_even_where_the_model_reads_a_date(
     assert sorted(v.value for v in item.variants) == ["88-52", "88-55"]
 
 
+def test_one_deal_told_with_other_nouns_and_verbs_is_one_number_item() -> None:
+    texts = story(
+        ("AP", "Microsoft agreed to buy Nuance in a deal worth $8.9 billion, the companies said."),
+        ("Reuters", "Microsoft agreed to buy Nuance in a deal worth $11.1B, the companies said."),
+        (
+            "BBC",
+            "Microsoft agreed to buy Nuance in a transaction valued at $11.1 billion, "
+            "the companies said.",
+        ),
+    )
+    (item,) = [d for d in compare(texts, limit=None) if d.kind == "number"]
+    assert sorted(sorted(v.outlets) for v in item.variants) == [["AP"], ["BBC", "Reuters"]]
+
+
+def test_two_sums_in_sentences_about_different_things_stay_apart() -> None:
+    texts = story(
+        ("AP", "The company lost $2 billion last year, its annual report showed."),
+        ("Reuters", "The government gave the company $5 billion in grants to build two plants."),
+    )
+    assert not [d for d in compare(texts, limit=None) if d.kind == "number"]
+
+
 def test_usd_100_and_100_dollars_put_both_outlets_on_one_side() -> None:
     texts = story(
         (

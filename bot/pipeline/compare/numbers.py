@@ -19,6 +19,7 @@ import numpy as np
 
 from bot.pipeline.compare.model import (
     SAME_CLAIM,
+    SAME_LEDE,
     Difference,
     DisjointSets,
     OutletText,
@@ -115,9 +116,57 @@ def slots(texts: list[OutletText]) -> list[list[_Mention]]:
                 by_slot.setdefault(ids[(m.quantity.counted, m.quantity.verb)], []).append(m)
             else:
                 grouped.append([m])
-        for members in by_slot.values():
+        for members in _same_claim_slots(list(by_slot.values())):
             grouped.extend(_bands(members))
     return grouped
+
+
+# Kinds whose figure is the one sum or share a sentence reports ("a $1.2 trillion package" /
+# "a nearly $1 trillion plan"): joined by what the sentences say when their slot words differ.
+# Counts are left to their slot words: "15 killed and 40 injured" are told in one sentence.
+_JOINED_BY_CLAIM = frozenset({"MONEY", "PERCENT"})
+
+
+def _same_claim_slots(groups: list[list[_Mention]]) -> list[list[_Mention]]:
+    """Slots (of one type and unit) joined where two outlets' sentences say the same thing
+    (cosine >= SAME_CLAIM; >= SAME_LEDE when both are ledes) and each gives just that one sum
+    or percentage: the deal "worth $8.9 billion" and the deal "valued at $11.1 billion" are
+    one figure told two ways, whatever the noun and verb around it."""
+    alone = [
+        (g, m)
+        for g, members in enumerate(groups)
+        for m in members
+        if m.quantity.kind in _JOINED_BY_CLAIM
+        and sum(
+            1
+            for q in m.text.quantities
+            if q.sentence == m.quantity.sentence and _slot_key(q) == _slot_key(m.quantity)
+        )
+        == 1
+    ]
+    if len({g for g, _ in alone}) < 2:
+        return groups
+    vectors = sentence_vectors([m.text.facts.sentences[m.quantity.sentence].text for _, m in alone])
+    ledes = [m.quantity.sentence == _lede_index(m.text) for _, m in alone]
+    sets = DisjointSets(len(groups))
+    similar = vectors @ vectors.T
+    for i, (gi, mi) in enumerate(alone):
+        for j in range(i + 1, len(alone)):
+            gj, mj = alone[j]
+            if gi == gj or mi.text.outlet == mj.text.outlet:
+                continue
+            bar = SAME_LEDE if ledes[i] and ledes[j] else SAME_CLAIM
+            if similar[i, j] >= bar:
+                sets.join(gi, gj)
+    joined: dict[int, list[_Mention]] = {}
+    for g, members in enumerate(groups):
+        joined.setdefault(sets.root(g), []).extend(members)
+    return list(joined.values())
+
+
+def _lede_index(text: OutletText) -> int:
+    body = text.body_sentences()
+    return body[0][0] if body else -1
 
 
 def _bands(members: list[_Mention]) -> list[list[_Mention]]:
