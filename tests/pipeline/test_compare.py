@@ -120,18 +120,29 @@ def test_quote_wording_changes_are_reported_but_spelling_is_not() -> None:
 
 def test_one_quote_is_one_difference_with_each_wording_and_its_outlets() -> None:
     """USA Today quoted Trump as the New York Times did (a shorter excerpt); Fox News did
-    not. One difference, two sides; an outlet quoting twice is on one side only."""
+    not. One difference, two sides; an outlet quoting twice (the quote, then a part of it)
+    is on one side only."""
     said = "If they restart their nuclear program, they will have bigger problems than they have ever had before"
     fox = "If they restart their nuclear program, they're going to have big problems — bigger than they've ever had before"
     texts = [
         OutletText("New York Times", "a", f'"{said}," Trump said.'),
         OutletText("USA Today", "b", f'Trump warned: "{said[:70]}"'),
-        OutletText("Fox News", "c", f'"{fox}," Trump said. Later: "{said}," he added.'),
+        OutletText("Fox News", "c", f'"{fox}," Trump said. Later: "{fox[:60]}," he added.'),
     ]
     (quote,) = [d for d in compare(texts) if d.kind == "quote"]
     sides = [sorted(v.outlets) for v in quote.variants]
     assert sorted(sides) == [["Fox News"], ["New York Times", "USA Today"]]
     assert "can change the meaning: will" in quote.summary
+
+
+def test_an_outlet_giving_both_wordings_makes_them_two_statements_not_one_misquoted() -> None:
+    said = "If they restart their nuclear program, they will have bigger problems than they have ever had before"
+    fox = "If they restart their nuclear program, they're going to have big problems — bigger than they've ever had before"
+    texts = [
+        OutletText("New York Times", "a", f'"{said}," Trump said.'),
+        OutletText("Fox News", "c", f'"{fox}," Trump said. Later: "{said}," he added.'),
+    ]
+    assert not [d for d in compare(texts) if d.kind == "quote"]
 
 
 def test_a_changed_negation_ranks_a_quote_above_a_plain_rewording() -> None:

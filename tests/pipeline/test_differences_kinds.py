@@ -242,3 +242,62 @@ def test_an_approximate_hedge_widens_agreement_and_a_lower_bound_admits_a_value_
     assert not agree(_count(17e6), _count(16.6e6))
     assert agree(_count(180, "more than"), _count(189))
     assert not agree(_count(150, "at least"), _count(189))
+
+
+def test_two_rates_every_outlet_gives_together_are_no_number_item() -> None:
+    # Steel at 25 percent and aluminum at 10: one slot's words ("tariffs set"), two things.
+    texts = story(
+        (
+            "NYT",
+            "The tariffs, set at 25 percent on steel and 10 percent on aluminum, take effect "
+            "on Tuesday, the White House said.",
+        ),
+        (
+            "Fox News",
+            "Tariffs of 25 percent on steel take effect on Tuesday, the White House said. "
+            "Tariffs of 10 percent on aluminum were set at the same time.",
+        ),
+        ("USA Today", "The tariffs were set at 25 percent for steel, the White House said."),
+    )
+    assert not [d for d in compare(texts, limit=None) if d.kind == "number"]
+
+
+def test_a_quote_moved_back_a_tense_in_reported_speech_is_no_quote_item() -> None:
+    texts = story(
+        (
+            "USA Today",
+            'Downing Street said "further details would be set out in due course" about the visit.',
+        ),
+        (
+            "Fox News",
+            'Downing Street said "further details will be set out in due course" about the visit.',
+        ),
+    )
+    assert not [d for d in compare(texts, limit=None) if d.kind == "quote"]
+
+
+def test_two_statements_alike_in_words_that_one_outlet_quotes_both_are_no_quote_item() -> None:
+    statement = (
+        '"This constituted an act of unprecedented treachery: the campaign of a nominee for '
+        "President of the United States in league with a hostile foreign power to bolster its "
+        'own chance to win the presidency," the party chairman said in a statement Friday.'
+    )
+    complaint = (
+        '"The conspiracy constituted an act of previously unimaginable treachery: the campaign '
+        "of the presidential nominee of a major party in league with a hostile foreign power "
+        'to bolster its own chance to win the Presidency," the suit states.'
+    )
+    texts = story(
+        ("USA Today", f"The party filed the lawsuit on Friday. {statement}"),
+        ("Fox News", f"The party filed the lawsuit on Friday. {complaint} {statement}"),
+        ("NYT", f"The party filed the lawsuit on Friday. {complaint}"),
+    )
+    assert not [d for d in compare(texts, limit=None) if d.kind == "quote"]
+
+
+def test_press_secretary_and_spokesperson_are_one_title() -> None:
+    texts = story(
+        ("NPR", "Pentagon press secretary John Kirby said the strikes were defensive."),
+        ("CBS News", "Pentagon spokesperson John Kirby said the strikes were defensive."),
+    )
+    assert not [d for d in compare(texts, limit=None) if d.kind == "title"]

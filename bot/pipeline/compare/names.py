@@ -51,8 +51,15 @@ _ALIASES: tuple[tuple[tuple[str, ...], ...], ...] = (
 )
 
 
+# Names of one role: who speaks for an office (a press secretary is its spokesperson).
+_SPOKESPERSON = re.compile(r"\b(?:spokes(?:man|woman|person)|press secretary)$")
+
+
 def title_head(title: str) -> str:
-    """The word a title turns on, abbreviations written out: "Sen." -> "senator"."""
+    """The word a title turns on, abbreviations written out: "Sen." -> "senator"; "press
+    secretary", "spokesman" and "spokeswoman" -> "spokesperson"."""
+    if _SPOKESPERSON.search(title.lower()):
+        return "spokesperson"
     last = title.lower().split()[-1]
     return _TITLE_ABBREVIATIONS.get(last, last.rstrip("."))
 

@@ -121,22 +121,25 @@ def slots(texts: list[OutletText]) -> list[list[_Mention]]:
     return grouped
 
 
-# Kinds whose figure is the one sum or share a sentence reports ("a $1.2 trillion package" /
-# "a nearly $1 trillion plan"): joined by what the sentences say when their slot words differ.
+# Kinds whose figure is the one sum or share a lede reports ("a $1.2 trillion package" /
+# "a nearly $1 trillion plan"): joined by what the ledes say when their slot words differ.
 # Counts are left to their slot words: "15 killed and 40 injured" are told in one sentence.
 _JOINED_BY_CLAIM = frozenset({"MONEY", "PERCENT"})
 
 
 def _same_claim_slots(groups: list[list[_Mention]]) -> list[list[_Mention]]:
-    """Slots (of one type and unit) joined where two outlets' sentences say the same thing
-    (cosine >= SAME_CLAIM; >= SAME_LEDE when both are ledes) and each gives just that one sum
-    or percentage: the deal "worth $8.9 billion" and the deal "valued at $11.1 billion" are
-    one figure told two ways, whatever the noun and verb around it."""
+    """Slots (of one type and unit) joined where two outlets' ledes tell the same event
+    (cosine >= SAME_LEDE) and each gives just that one sum or percentage: the deal "worth
+    $8.9 billion" and the deal "valued at $11.1 billion" are one figure told two ways,
+    whatever the noun and verb around it. Only ledes: further down, sentences on one topic
+    carry different figures ("$3.5 billion" of goods on a retaliation list, "$7.7 billion"
+    of exports at stake)."""
     alone = [
         (g, m)
         for g, members in enumerate(groups)
         for m in members
         if m.quantity.kind in _JOINED_BY_CLAIM
+        and m.quantity.sentence == _lede_index(m.text)
         and sum(
             1
             for q in m.text.quantities
@@ -147,7 +150,6 @@ def _same_claim_slots(groups: list[list[_Mention]]) -> list[list[_Mention]]:
     if len({g for g, _ in alone}) < 2:
         return groups
     vectors = sentence_vectors([m.text.facts.sentences[m.quantity.sentence].text for _, m in alone])
-    ledes = [m.quantity.sentence == _lede_index(m.text) for _, m in alone]
     sets = DisjointSets(len(groups))
     similar = vectors @ vectors.T
     for i, (gi, mi) in enumerate(alone):
@@ -155,8 +157,7 @@ def _same_claim_slots(groups: list[list[_Mention]]) -> list[list[_Mention]]:
             gj, mj = alone[j]
             if gi == gj or mi.text.outlet == mj.text.outlet:
                 continue
-            bar = SAME_LEDE if ledes[i] and ledes[j] else SAME_CLAIM
-            if similar[i, j] >= bar:
+            if similar[i, j] >= SAME_LEDE:
                 sets.join(gi, gj)
     joined: dict[int, list[_Mention]] = {}
     for g, members in enumerate(groups):
@@ -215,6 +216,18 @@ def _value_sides(members: list[_Mention]) -> list[list[_Mention]]:
     return sides
 
 
+def _disagreeing_pair(sides: list[list[_Mention]]) -> bool:
+    """Whether two outlets give values with none in common. When every outlet that gives
+    10 percent also gives 25 percent (steel 25, aluminum 10), the slot's words hold two
+    things, and no outlet contradicts another."""
+    values: dict[str, set[int]] = {}
+    for s, side in enumerate(sides):
+        for m in side:
+            values.setdefault(m.text.outlet, set()).add(s)
+    given = list(values.values())
+    return any(not (a & b) for i, a in enumerate(given) for b in given[i + 1 :])
+
+
 def label(q: Quantity) -> str:
     text = q.text
     if q.hedge and not text.lower().startswith(q.hedge):
@@ -248,6 +261,8 @@ def number_differences(grouped: list[list[_Mention]], story: Story) -> list[Diff
         sides = _aligned(sides)
         if len(sides) < 2:
             continue  # the values sit in sentences about different things
+        if not _disagreeing_pair(sides):
+            continue  # every two outlets share a value: the slot holds several things
         outlets = {m.text.outlet for side in sides for m in side}
         variants = _variants(sides)
         if all(set(v.outlets) == outlets for v in variants):

@@ -15,6 +15,7 @@ from bot.pipeline.compare.model import (
     shorten,
 )
 from bot.pipeline.compare.wording import (
+    backshifted,
     changed_segments,
     changed_words,
     contained,
@@ -74,27 +75,17 @@ def quote_differences(groups: list[list[tuple[OutletText, QuoteFact]]]) -> list[
 
 
 def _quote_difference(members: list[tuple[OutletText, QuoteFact]]) -> Difference | None:
-    if len({t.outlet for t, _ in members}) < 2:
+    if len({t.outlet for t, _ in members}) < 2 or _both_wordings_in_one_outlet(members):
         return None
-    variants: list[Variant] = []
-    placed: set[str] = set()  # an outlet is on one side only: never compared with itself
-    for text, quote in sorted(members, key=lambda m: -len(m[1].text)):
-        if text.outlet in placed:
-            continue
-        placed.add(text.outlet)
-        proof = evidence(text, text.facts.sentences[quote.sentence])
-        home = next((v for v in variants if contained(quote.text, v.value)), None)
-        if home is None:
-            home = Variant(quote.text, [], [])
-            variants.append(home)
-        home.add(text.outlet, proof)
+    variants = _wordings(members)
     if len(variants) < 2:
         return None  # everyone has the same words
-    variants.sort(key=lambda v: -len(v.outlets))
     first, second = variants[0], variants[1]
     only_a, only_b = changed_words(first.value, second.value)
     if not only_a and not only_b:
         return None
+    if backshifted(changed_segments(first.value, second.value)):
+        return None  # reported speech: "will" told as "would"
     flips = meaning_changing(only_a + only_b)
     if not flips and all(w.lower() in _FUNCTION_WORDS for w in only_a + only_b):
         return None  # "upon" / "on", "those" left out: the words that carry it are the same
@@ -124,6 +115,39 @@ def _quote_difference(members: list[tuple[OutletText, QuoteFact]]) -> Difference
         summary,
         variants,
         min(importance, 1.0),
+    )
+
+
+def _wordings(members: list[tuple[OutletText, QuoteFact]]) -> list[Variant]:
+    """A quote's wordings, most outlets first; a shorter excerpt counts as the wording it is
+    part of, and an outlet is on one side only (never compared with itself)."""
+    variants: list[Variant] = []
+    placed: set[str] = set()
+    for text, quote in sorted(members, key=lambda m: -len(m[1].text)):
+        if text.outlet in placed:
+            continue
+        placed.add(text.outlet)
+        proof = evidence(text, text.facts.sentences[quote.sentence])
+        home = next((v for v in variants if contained(quote.text, v.value)), None)
+        if home is None:
+            home = Variant(quote.text, [], [])
+            variants.append(home)
+        home.add(text.outlet, proof)
+    return sorted(variants, key=lambda v: -len(v.outlets))
+
+
+def _both_wordings_in_one_outlet(members: list[tuple[OutletText, QuoteFact]]) -> bool:
+    """An outlet quoting two of the group's wordings, neither part of the other: two
+    statements alike in words (a chairman's statement and the lawsuit's text, both
+    speaking of "treachery"), not one statement worded two ways."""
+    by_outlet: dict[str, list[str]] = {}
+    for text, quote in members:
+        by_outlet.setdefault(text.outlet, []).append(quote.text)
+    return any(
+        not (contained(a, b) or contained(b, a))
+        for quotes in by_outlet.values()
+        for i, a in enumerate(quotes)
+        for b in quotes[i + 1 :]
     )
 
 

@@ -88,6 +88,24 @@ _MEANING_WORDS = frozenset(
 )
 
 
+# Reported speech moves a quote's tense back a step ("will" told as "would", "is" as
+# "was"): the sequence of tenses, not another wording of what was said.
+BACKSHIFT = frozenset(
+    {
+        frozenset(pair)
+        for pair in (
+            ("will", "would"), ("can", "could"), ("may", "might"), ("shall", "should"),
+            ("is", "was"), ("are", "were"), ("has", "had"), ("have", "had"), ("am", "was"),
+        )
+    }
+)  # fmt: skip
+
+
+def backshifted(segments: list[tuple[str, str]]) -> bool:
+    """Whether every changed place is one word moved back a tense ("will" / "would")."""
+    return bool(segments) and all(frozenset((x, y)) in BACKSHIFT for x, y in segments)
+
+
 def meaning_changing(changed: list[str]) -> list[str]:
     """The changed words that can flip or weaken what was said ("not", "would", "15")."""
     return [w for w in changed if w in _MEANING_WORDS or any(c.isdigit() for c in w)]
