@@ -135,13 +135,14 @@ def article_text(title: str, text: str) -> str:
 
 
 def sentences(text: str) -> list[Sentence]:
-    """Sentences with offsets into `text`; abbreviations such as "Mr." do not end one."""
+    """Sentences with offsets into `text`; abbreviations such as "Mr." do not end one, a line
+    break always does (a paragraph that ends "... on the U.S." is not joined to the next)."""
     found: list[Sentence] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
         end = match.start() + len(match.group("close") or "")
-        if _ABBREVIATIONS.search(text[start:end].rstrip("\"”’')]")):
-            continue
+        if "\n" not in match.group() and _ABBREVIATIONS.search(text[start:end].rstrip("\"”’')]")):
+            continue  # "Mr." goes on; a line break ends a sentence whatever comes before it
         _append(found, text, start, end)
         start = match.end()
     _append(found, text, start, len(text))

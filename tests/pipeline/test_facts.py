@@ -58,3 +58,14 @@ def test_sentences_point_back_into_the_text() -> None:
     assert len(parts) > 10
     assert all(text[s.start : s.end] == s.text for s in parts)
     assert not any(s.text.endswith("Mr.") for s in sentences("Mr. Healey spoke. He left."))
+
+
+def test_a_paragraph_ending_in_an_abbreviation_is_not_joined_to_the_next() -> None:
+    text = (
+        'The indictment alleged a plot to wage "information warfare" on the U.S.\n\n'
+        "However, the Justice Department did not say whether votes were changed."
+    )
+    assert [s.text for s in sentences(text)] == [
+        'The indictment alleged a plot to wage "information warfare" on the U.S.',
+        "However, the Justice Department did not say whether votes were changed.",
+    ]

@@ -61,21 +61,22 @@ def test_one_input_gives_one_report() -> None:
 
 def test_a_sentence_dated_a_season_or_more_before_the_story_is_background() -> None:
     published = datetime(2018, 4, 30, 12, tzinfo=UTC)
-    story = Story(
-        [
-            OutletText(
-                "Fox", "1", "Mueller has a list of questions for Trump.", published=published
-            ),
-            OutletText(
-                "NYT", "2", "Mueller listed four dozen questions for Trump.", published=published
-            ),
-        ]
+    paragraphs = [
+        "Mueller has a list of questions for Trump.",
+        "Manafort and Gates were indicted on Oct. 27 on multiple counts.",
+        "In August, North Korea vowed to retaliate against the U.S.",
+        "The $1.7 billion was paid to Iran in 2016. It was the first of three payments.",
+        "Trump's lawyers met Mueller's team on April 27.",
+        "The midterm elections in November will test the party.",
+    ]
+    fox = OutletText("Fox", "1", "\n\n".join(paragraphs), published=published)
+    nyt = OutletText(
+        "NYT", "2", "Mueller listed four dozen questions for Trump.", published=published
     )
-    assert background(story, "Manafort and Gates were indicted on Oct. 27 on multiple counts.")
-    assert background(story, "In August, North Korea vowed to retaliate against the U.S.")
-    assert background(story, "The $1.7 billion was paid to Iran in 2016.")
-    assert not background(story, "Trump's lawyers met Mueller's team on April 27.")
-    assert not background(story, "The midterm elections in November will test the party.")
+    story = Story([fox, nyt])
+    dated = [background(story, 0, i) for i in range(len(fox.facts.sentences))]
+    # The sentence after "... in 2016." is in that paragraph: it keeps its time.
+    assert dated == [False, True, True, True, True, False, False]
 
 
 def test_a_sentence_cut_short_with_an_ellipsis_is_a_fragment() -> None:

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar, cast
 
 import numpy as np
 
 from bot.pipeline.facts import ArticleFacts, Sentence, article_text, extract_facts
 from bot.pipeline.quantities import Quantity, read_quantities
 from bot.pipeline.text import sentence_terms
+
+T = TypeVar("T")
 
 # Cosine (all-MiniLM-L6-v2, `embed.py`) at or above which two sentences of one story say
 # the same thing in other words. Measured on the development stories: the reader's "not
@@ -276,6 +280,7 @@ class Story:
         self.term_outlets: Counter[str] = usage
         self._centroid: np.ndarray | None = None
         self._event_terms: frozenset[str] | None = None
+        self._memo: dict[Callable[[Story], object], object] = {}
 
     def similar_sentences(self, t: int, sentence: str, count: int = 5) -> list[tuple[int, int]]:
         """The other outlets' sentences sharing the most terms with `sentence`, best first,
@@ -297,6 +302,13 @@ class Story:
                 if len(found) == count:
                     break
         return found
+
+    def memo(self, read: Callable[[Story], T]) -> T:
+        """`read(self)`, computed once per story (a story-wide reading another module
+        defines, such as its latest year)."""
+        if read not in self._memo:
+            self._memo[read] = read(self)
+        return cast(T, self._memo[read])
 
     def lede(self, t: int) -> list[int]:
         """Indexes of an outlet's lede: its first `LEDE_SENTENCES` body sentences."""

@@ -488,7 +488,7 @@ def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Differe
             for m in members
             if not (m.text.headline and m.quantity.sentence == 0)
             and story.central(m.text.facts.sentences[m.quantity.sentence].text)
-            and not background(story, m.text.facts.sentences[m.quantity.sentence].text)
+            and not background(story, story.texts.index(m.text), m.quantity.sentence)
         ]
         central = [
             m for m in central if story.on_story(m.text.facts.sentences[m.quantity.sentence].text)

@@ -14,6 +14,7 @@ from bot.pipeline.compare.model import (
     SAME_CLAIM,
     SAME_LEDE,
     Difference,
+    OutletText,
     Story,
     Variant,
     evidence,
@@ -21,6 +22,7 @@ from bot.pipeline.compare.model import (
     outlets_label,
     shorten,
 )
+from bot.pipeline.compare.wording import spelling_normalised
 from bot.pipeline.dates import MONTHS
 from bot.pipeline.facts import Sentence
 from bot.pipeline.text import content_terms, entity_candidates, sentence_terms
@@ -148,8 +150,7 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
     from bot.pipeline.compare.numbers import figures_told_elsewhere
 
     found = []
-    latest = _latest_year(story)
-    month = _story_month(story)
+    latest = story.memo(_latest_year)
     survivors: list[_Candidate] = []
     for t, text in enumerate(story.texts):
         other_terms: set[str] = set()
@@ -165,9 +166,7 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
             if len(sentence.text.split()) < 4 or is_furniture(sentence.text):
                 continue
             previous = body[position - 1][1].text if position else ""
-            if is_fragment(sentence.text, previous) or _earlier_year(sentence.text, latest):
-                continue
-            if _earlier_month(sentence.text, month):
+            if is_fragment(sentence.text, previous) or background(story, t, index):
                 continue
             if _PASSER_BY.search(sentence.text) or _COMMENTATOR.search(sentence.text):
                 continue  # colour: a private person (given with an age) or a commentator
@@ -222,6 +221,8 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
                 continue  # the rest is told elsewhere: a word or two of its own is wording
             if _covered(story, t, sentence.text):
                 continue  # cheap first: another outlet has nearly the same words
+            if _quote_told_elsewhere(story, t, sentence.text):
+                continue  # its quote is in another outlet: what it says is told there
             if index in figures and figures_told_elsewhere(story, t, index):
                 continue  # its figures are another outlet's too, in a sentence like it
             if not rebuttal and not story.on_story(sentence.text):
@@ -381,11 +382,28 @@ def _latest_year(story: Story) -> int | None:
     return max(dated) if dated else max(years) if years else None
 
 
-def background(story: Story, sentence: str) -> bool:
-    """Dated before the story: an earlier year, or a month a season or more back."""
-    return _earlier_year(sentence, _latest_year(story)) or _earlier_month(
-        sentence, _story_month(story)
+def background(story: Story, t: int, index: int) -> bool:
+    """Sentence `index` of text `t` is dated before the story (an earlier year, or a month a
+    season or more back), or an earlier sentence of its paragraph is: a paragraph keeps
+    its time ("The party used a similar tactic during the Watergate scandal in 1972. The
+    DNC sued ... for $1 million ...")."""
+    latest, month = story.memo(_latest_year), story.memo(_story_month)
+    return any(
+        _earlier_year(sentence.text, latest) or _earlier_month(sentence.text, month)
+        for sentence in _paragraph_so_far(story.texts[t], index)
     )
+
+
+def _paragraph_so_far(text: OutletText, index: int) -> list[Sentence]:
+    """Sentence `index` and the sentences before it in its paragraph (no blank line
+    between), nearest first."""
+    sentences = text.facts.sentences
+    found = [sentences[index]]
+    for i in range(index - 1, -1, -1):
+        if "\n\n" in text.text[sentences[i].end : sentences[i + 1].start]:
+            break
+        found.append(sentences[i])
+    return found
 
 
 def _earlier_year(sentence: str, latest: int | None) -> bool:
@@ -442,7 +460,9 @@ _ROLE = re.compile(r"\b(?:director|head|manager|commander|coordinator)\b", re.IG
 _OUTSIDE = re.compile(
     r"\b(?:professor|analyst|expert|fellow|researcher|scholar|lecturer|think[- ]tank|"
     r"commentator|columnist|strategist|consultant|author|historian|economist|volunteer|"
-    r"activist|resident|organi[sz]er|university|institute|cent(?:er|re) for|project)\b",
+    r"activist|advocate|advocacy|resident|organi[sz]er|university|institute|cent(?:er|re) for|"
+    # a trade or lobby body speaking for its members' interests
+    r"project|federation|association|lobby|watchdog)\b",
     re.IGNORECASE,
 )
 
@@ -504,6 +524,24 @@ def _actor(story: Story, speaker: str) -> bool:
     names = entity_candidates(speaker) if len(speaker.split()) > 4 else [speaker]
     words = [w for n in names for w in re.findall(r"[A-Za-z]+", n) if w.lower() not in _PRONOUNS]
     return any(term in story.core for term in content_terms(" ".join(words)))
+
+
+# A quotation this long (words) is someone's words, not a common phrase.
+QUOTE_WORDS = 3
+
+
+def _quote_told_elsewhere(story: Story, t: int, sentence: str) -> bool:
+    """Whether a quotation of the sentence (QUOTE_WORDS or more) is in another outlet's
+    text: the same words quoted there ("half a ton" of evidence) tell the same thing."""
+    quoted = [q for q in _QUOTED.findall(sentence) if len(q.split()) >= QUOTE_WORDS]
+    if not quoted:
+        return False
+    others = [
+        " ".join(spelling_normalised(other.text))
+        for other in story.texts
+        if other.outlet != story.texts[t].outlet
+    ]
+    return any(" ".join(spelling_normalised(q)) in other for q in quoted for other in others)
 
 
 def _covered(story: Story, t: int, sentence: str) -> bool:
