@@ -75,6 +75,20 @@ FURNITURE = re.compile(
 # terms) but not the event's own words. A figure (or a count in words, "hundreds of
 # infantry") or a denial is read by what it says.
 EVENT_TERMS = 2
+# The inverted pyramid: a long article (LONG_ARTICLE body sentences or more) tells its news
+# first, and its second half is background and colour, but for sentences about the event
+# itself: at least LATE_CLOSENESS to what the outlets open on (`Story.closeness`). A figure
+# or a denial is read by what it says, as for EVENT_TERMS. Read on the judged sets: "only
+# in" items from the back half of long articles below 0.55 were good 7 times in 23, the
+# rest 21 in 37.
+LONG_ARTICLE = 15
+LATE_CLOSENESS = 0.55
+
+
+def _late(position: int, body: int) -> bool:
+    return body >= LONG_ARTICLE and position >= body / 2
+
+
 # "New" means words no other outlet uses: at least this many content terms, or a name.
 # One or two (a sentence told elsewhere with "posted" or "add" of its own) is wording.
 NEW_TERMS = 3
@@ -227,6 +241,13 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
                 continue  # its figures are another outlet's too, in a sentence like it
             if not rebuttal and not story.on_story(sentence.text):
                 continue  # a denial is short and says little on its own: its terms decide
+            if (
+                not counted
+                and not rebuttal
+                and _late(position, len(body))
+                and story.closeness(sentence.text) < LATE_CLOSENESS
+            ):
+                continue  # the back of a long article, not about the event: background, colour
             threshold = SAME_LEDE if index in lede else SAME_CLAIM
             if story.said_elsewhere(t, sentence.text, threshold):
                 continue
