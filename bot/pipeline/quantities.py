@@ -72,9 +72,39 @@ APPROXIMATE_HEDGES = frozenset(
 )
 # A lower bound agrees with a larger value just above it ("more than 180" and 189).
 LOWER_BOUNDS = frozenset({"more than", "at least", "over", "upwards of", "just over"})
+# An upper bound: the value lies at or below the figure ("nearly 100", "fewer than 20").
+UPPER_BOUNDS = frozenset(
+    {"as many as", "up to", "fewer than", "less than", "nearly", "almost", "under", "just under"}
+)
 # A bound told against the same bare value is a difference of its own ("as many as 83 percent"
 # and "83 percent").
 BOUNDS = frozenset({"as many as", "up to", "at least", "more than", "fewer than", "less than"})
+# Counts told as an order of magnitude, as ranges [low, upper): "hundreds" is at least two
+# hundred and fewer than a thousand. Longest first, so "hundreds of thousands" wins.
+VAGUE_COUNTS: tuple[tuple[re.Pattern[str], float, float], ...] = tuple(
+    (re.compile(rf"^(?:{words})$"), low, upper)
+    for words, low, upper in (
+        (r"(?:many |several )?tens of millions", 2e7, 1e8),
+        (r"(?:many |several )?hundreds of thousands", 2e5, 1e6),
+        (r"(?:many |several )?tens of thousands", 2e4, 1e5),
+        (r"(?:many |several )?millions", 2e6, 1e7),
+        (r"(?:many |several )?thousands|several thousand|a few thousand", 2e3, 1e4),
+        (r"(?:many |several )?hundreds|several hundred|a few hundred", 200.0, 1e3),
+        (r"(?:many |several )?dozens|several dozen|a few dozen", 24.0, 100.0),
+    )
+)
+
+
+def vague_count(text: str) -> tuple[float, float] | None:
+    """(low, upper) of a count told as an order of magnitude, or None: "hundreds of
+    thousands" -> (200000, 1000000); "Dozens" -> (24, 100)."""
+    lowered = re.sub(r"\s+of$", "", text.lower().strip())
+    for pattern, low, upper in VAGUE_COUNTS:
+        if pattern.match(lowered):
+            return low, upper
+    return None
+
+
 _CANDIDATE = re.compile(
     r"\d|\b(?:" + "|".join(w for w in _WORD_NUMBERS if len(w) > 2) + r"|"
     + "|".join(_FRACTIONS) + r"|dozens?|hundreds|thousands|millions)\b",
@@ -110,6 +140,9 @@ class Quantity:
     counted: str
     verb: str
     sentence: int
+    # A count told as an order of magnitude ("hundreds of thousands") lies from `value` up
+    # to this bound (`VAGUE_COUNTS`); 0.0 for a figure.
+    upper: float = 0.0
 
     def slot_words(self) -> str:
         """What the figure is about, in words: "people kill", "deal"."""
@@ -315,7 +348,12 @@ def _quantities(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
         if _names_something(doc, span, label):
             continue
         hedge, core = _split_hedge(span.text)
-        parsed, kind, end_char = _value(doc, span, core, label, label != ent.label_)
+        vague = vague_count(core) if label == "CARDINAL" else None
+        parsed: tuple[float, str] | None
+        if vague:
+            parsed, kind, end_char = (vague[0], ""), label, span.end_char
+        else:
+            parsed, kind, end_char = _value(doc, span, core, label, label != ent.label_)
         if parsed is None or (kind == "TALLY" and not parsed[0]):
             continue
         value, unit = parsed
@@ -338,6 +376,7 @@ def _quantities(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
                 counted=counted,
                 verb=verb,
                 sentence=index,
+                upper=vague[1] if vague else 0.0,
             )
         )
     return found

@@ -301,3 +301,40 @@ def test_press_secretary_and_spokesperson_are_one_title() -> None:
         ("CBS News", "Pentagon spokesperson John Kirby said the strikes were defensive."),
     )
     assert not [d for d in compare(texts, limit=None) if d.kind == "title"]
+
+
+def test_a_count_told_as_an_order_of_magnitude_is_a_range() -> None:
+    (figure,) = figures("Online petitions received hundreds of thousands of signatures.")
+    assert (figure.value, figure.upper) == (200_000, 1_000_000)
+    (figure,) = figures("Dozens of people were injured in the blast, police said.")
+    assert (figure.value, figure.upper, figure.counted) == (24, 100, "people")
+
+
+def test_hundreds_against_two_thousand_is_a_number_item_and_thousands_against_five_is_not() -> None:
+    def numbers(a: str, b: str) -> list:
+        texts = story(
+            ("AP", f"{a} protesters gathered outside the embassy on Sunday, police said."),
+            ("Reuters", f"{b} protesters gathered outside the embassy on Sunday, police said."),
+        )
+        return [d for d in compare(texts, limit=None) if d.kind == "number"]
+
+    (item,) = numbers("Hundreds of", "About 2,000")
+    assert sorted(v.value for v in item.variants) == ["About 2,000", "Hundreds"]
+    assert not numbers("Thousands of", "About 5,000")
+    assert not numbers("Hundreds of", "About 300")
+
+
+def test_an_order_of_magnitude_beside_an_exact_figure_of_the_same_outlet_adds_no_side() -> None:
+    texts = story(
+        (
+            "NYT",
+            "About 150 migrants arrived at the border crossing on Sunday, officials said. "
+            "Hundreds of migrants arrived at the border crossing over the weekend, officials said.",
+        ),
+        (
+            "Breitbart",
+            "About 130 migrants arrived at the border crossing on Sunday, officials said.",
+        ),
+    )
+    (item,) = [d for d in compare(texts, limit=None) if d.kind == "number"]
+    assert len(item.variants) == 2

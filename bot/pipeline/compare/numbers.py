@@ -32,7 +32,13 @@ from bot.pipeline.compare.model import (
     shorten,
 )
 from bot.pipeline.compare.only_in import background
-from bot.pipeline.quantities import APPROXIMATE_HEDGES, BOUNDS, LOWER_BOUNDS, Quantity
+from bot.pipeline.quantities import (
+    APPROXIMATE_HEDGES,
+    BOUNDS,
+    LOWER_BOUNDS,
+    UPPER_BOUNDS,
+    Quantity,
+)
 
 # Cosine of the slot words' embeddings above which two figures fill one slot (measured:
 # people killed / people died 0.80, civilians killed 0.60, death toll / toll rose 0.61;
@@ -176,7 +182,7 @@ def _bands(members: list[_Mention]) -> list[list[_Mention]]:
     ordered = sorted(members, key=lambda m: m.quantity.value)
     bands: list[list[_Mention]] = [[ordered[0]]]
     for m in ordered[1:]:
-        last = bands[-1][-1].quantity.value
+        last = max(q.upper or q.value for q in (x.quantity for x in bands[-1]))
         value = m.quantity.value
         if value - last > SMALL and value > MAX_FACTOR * max(last, 1e-9):
             bands.append([m])
@@ -190,6 +196,8 @@ def agree(a: Quantity, b: Quantity) -> bool:
     million; "$11.1B" and "$11.1 billion")."""
     if a.unit != b.unit:
         return False
+    if a.upper or b.upper:
+        return _ranges_meet(a, b)
     tolerance = EXACT
     if a.hedge in APPROXIMATE_HEDGES or b.hedge in APPROXIMATE_HEDGES or a.kind == "SHARE":
         tolerance = APPROXIMATE
@@ -202,6 +210,38 @@ def agree(a: Quantity, b: Quantity) -> bool:
     # "more than 180" and 189 agree; "at least 150" and 189 do not (a bound far below).
     low, high = (a, b) if a.value < b.value else (b, a)
     return low.hedge in LOWER_BOUNDS and high.value <= low.value * (1 + APPROXIMATE)
+
+
+def _precise_first(members: list[_Mention]) -> list[_Mention]:
+    """A slot's mentions without the orders of magnitude ("hundreds") that an exact figure
+    there agrees with, or that come from an outlet giving an exact figure there: "hundreds"
+    beside "150" says nothing more. One left is a difference ("hundreds" / "about 2,000")."""
+    exact = [m for m in members if not m.quantity.upper]
+    precise = {m.text.outlet for m in exact}
+    return [
+        m
+        for m in members
+        if not m.quantity.upper
+        or (m.text.outlet not in precise and not any(agree(m.quantity, e.quantity) for e in exact))
+    ]
+
+
+def _ranges_meet(a: Quantity, b: Quantity) -> bool:
+    """Agreement when one figure is an order of magnitude ("hundreds": 200 up to 1,000):
+    the ranges meet, a lower bound ("more than 1.8 million") open above and an upper bound
+    ("nearly", "fewer than") open below, each widened by APPROXIMATE."""
+
+    def span(q: Quantity) -> tuple[float, float]:
+        if q.upper:
+            return q.value, q.upper
+        if q.hedge in LOWER_BOUNDS:
+            return q.value, float("inf")
+        if q.hedge in UPPER_BOUNDS:
+            return 0.0, q.value
+        return q.value, q.value
+
+    (low_a, high_a), (low_b, high_b) = span(a), span(b)
+    return low_a <= high_b * (1 + APPROXIMATE) and low_b <= high_a * (1 + APPROXIMATE)
 
 
 def _value_sides(members: list[_Mention]) -> list[list[_Mention]]:
@@ -249,6 +289,7 @@ def number_differences(grouped: list[list[_Mention]], story: Story) -> list[Diff
     outliers."""
     found = []
     for members in grouped:
+        members = _precise_first(members)
         outlets = {m.text.outlet for m in members}
         if len(outlets) < 2:
             continue
@@ -377,8 +418,9 @@ def _hedge_difference(members: list[_Mention]) -> Difference | None:
 
 
 def _distinctive(q: Quantity) -> bool:
-    """A figure that means one thing wherever it appears: a sum, a percentage, a large count."""
-    return q.kind in ("MONEY", "PERCENT") or (q.unit == "" and q.value >= 100)
+    """A figure that means one thing wherever it appears: a sum, a percentage, a large count
+    (not one told as an order of magnitude, "hundreds")."""
+    return q.kind in ("MONEY", "PERCENT") or (q.unit == "" and q.value >= 100 and not q.upper)
 
 
 def _family(q: Quantity) -> str:
