@@ -52,8 +52,14 @@ _ABBREVIATIONS = re.compile(
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _QUOTE = re.compile(r"[\"“](?P<body>[^\"“”]{12,}?)[\"”]")
+# A body that speaks as one: "the foreign ministry said", "the Pentagon's press office said".
+_BODY = (
+    r"(?:the\s)(?:[\w'’-]+\s){0,3}?(?:ministry|department|agency|office|government|police|"
+    r"army|military|embassy|council|committee|commission|company|spokes(?:man|woman|person))"
+)
 _SPEAKER_AFTER = re.compile(
-    r"^[,\s]*(?:(?P<pronoun>he|she|they|it)|(?P<name>(?:[A-Z][\w'’.-]+\s?){1,4}))\s+"
+    r"^[,\s]*(?:(?P<pronoun>he|she|they|it)|(?P<name>(?:[a-z]+\s){0,3}?(?:[A-Z][\w'’.-]+\s?){1,4}"
+    r"|" + _BODY + r"))\s+"
     r"(?P<verb>said|says|told|added|wrote|warned|explained|insisted|claimed|stated)"
     r"|^[,\s]*(?P<verb2>said|says|added|told|wrote|warned)\s+(?P<name2>(?:the\s)?(?:[A-Z][\w'’.-]+\s?){1,4})"
 )

@@ -338,3 +338,19 @@ def test_an_order_of_magnitude_beside_an_exact_figure_of_the_same_outlet_adds_no
     )
     (item,) = [d for d in compare(texts, limit=None) if d.kind == "number"]
     assert len(item.variants) == 2
+
+
+def test_a_quote_credited_to_an_agency_and_to_a_named_official_is_an_attribution_item() -> None:
+    said = '"We firmly reject his visit to the region,"'
+    texts = story(
+        ("Al Jazeera", f"{said} the foreign ministry said in a statement on Sunday."),
+        (
+            "Reuters",
+            f"{said} foreign ministry spokesman Wang Wenbin said in a statement on Sunday.",
+        ),
+    )
+    (item,) = [d for d in compare(texts, limit=None) if d.kind == "attribution"]
+    assert sorted(v.value for v in item.variants) == [
+        "foreign ministry spokesman Wang Wenbin",
+        "the foreign ministry",
+    ]
