@@ -354,3 +354,12 @@ def test_a_quote_credited_to_an_agency_and_to_a_named_official_is_an_attribution
         "foreign ministry spokesman Wang Wenbin",
         "the foreign ministry",
     ]
+
+
+def test_appointed_and_nominated_are_a_conflict_item() -> None:
+    texts = story(
+        ("AP", "President Biden appointed Jane Smith as ambassador to Japan on Tuesday."),
+        ("Reuters", "President Biden nominated Jane Smith as ambassador to Japan on Tuesday."),
+    )
+    (item,) = [d for d in compare(texts, limit=None) if d.kind == "conflict"]
+    assert "appointed" in item.summary and "nominated" in item.summary

@@ -1,5 +1,6 @@
 """Statements of one claim that contradict each other in words: one outlet's sentence says
-what another's, nearly word for word, negates or turns into its opposite."""
+what another's, nearly word for word, negates, turns into its opposite, or tells at another
+step of one process (appointed / nominated; charged / convicted)."""
 
 from __future__ import annotations
 
@@ -47,13 +48,39 @@ _OPPOSITES = {
 }
 
 
+# ... or name different steps of one process: who was nominated has not yet been
+# appointed; who was charged has not been convicted; the injured are not the dead.
+_STEPS = {
+    frozenset(pair)
+    for pair in [
+        ("appointed", "nominated"),
+        ("nominated", "confirmed"),
+        ("appointed", "elected"),
+        ("arrested", "charged"),
+        ("charged", "convicted"),
+        ("convicted", "sentenced"),
+        ("convicted", "acquitted"),
+        ("killed", "injured"),
+        ("killed", "wounded"),
+        ("dead", "injured"),
+        ("resigned", "fired"),
+        ("resigned", "ousted"),
+        ("suspended", "fired"),
+        ("proposed", "approved"),
+        ("proposed", "passed"),
+        ("signed", "vetoed"),
+    ]
+}
+
+
 def _contradiction(x: str, y: str) -> list[str]:
-    """The words that make changed passages `x` and `y` contradict each other, or []."""
+    """The words that make changed passages `x` and `y` contradict each other (a negation,
+    a pair of opposites, or two steps of one process), or []."""
     xs, ys = set(x.split()), set(y.split())
     flipped = (xs ^ ys) & _NEGATIONS
     if flipped:
         return sorted(flipped)
-    return sorted(w for a in xs for w in (a,) if any({a, b} in _OPPOSITES for b in ys))
+    return sorted(w for a in xs for w in (a,) if any({a, b} in _OPPOSITES | _STEPS for b in ys))
 
 
 def conflicts(story: Story) -> list[Difference]:
