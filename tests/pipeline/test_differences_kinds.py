@@ -79,6 +79,7 @@ def test_a_death_toll_told_four_ways_is_one_number_item_with_outlets_on_each_sid
         "Nineteen": ["NPR"],
         "20": ["France 24"],
     }
+    assert "Nineteen (NPR, citing health ministry)" in numbers[0].summary
 
 
 def test_a_toll_growing_with_publication_time_is_told_as_an_update() -> None:
@@ -91,7 +92,25 @@ def test_a_toll_growing_with_publication_time_is_told_as_an_update() -> None:
         ],
     )
     (number,) = [d for d in compare(texts, limit=None) if d.kind == "number"]
-    assert "rose from At least 14 (ABC, 09:10) to 20 (France 24, 14:30)" in number.summary
+    assert (
+        "rose from At least 14 (ABC, 09:10, citing police) to 20 (France 24, 14:30, citing police)"
+        in number.summary
+    )
+
+
+def test_an_update_tells_each_value_in_the_order_it_was_first_reported() -> None:
+    texts = story(
+        ("ABC", "At least 14 people were killed in the earthquake in western Nepal, police said."),
+        ("Reuters", "The earthquake in western Nepal killed 19 people, the health ministry said."),
+        ("France 24", "The earthquake in western Nepal killed 20 people, police said."),
+        published=[
+            datetime(2024, 11, 4, 9, 10, tzinfo=UTC),
+            datetime(2024, 11, 4, 12, 0, tzinfo=UTC),
+            datetime(2024, 11, 4, 14, 30, tzinfo=UTC),
+        ],
+    )
+    (number,) = [d for d in compare(texts, limit=None) if d.kind == "number"]
+    assert "to 19 (Reuters, 12:00, citing health ministry) to 20" in number.summary
 
 
 def test_equal_amounts_written_differently_are_no_difference() -> None:

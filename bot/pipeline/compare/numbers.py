@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 
 import numpy as np
@@ -314,7 +315,8 @@ def number_differences(grouped: list[list[_Mention]], story: Story) -> list[Diff
             continue  # background figures that happen to share words
         first = min(m.quantity.sentence for m in members)
         name = subject(members)
-        summary = _update_summary(name, sides) or _summary(name, variants, len(outlets))
+        cited = {v.value: _cited(side) for v, side in zip(variants, _by_size(sides), strict=True)}
+        summary = _update_summary(name, sides) or _summary(name, variants, len(outlets), cited)
         importance = 0.9 * lead_weight(first) + 0.1
         found.append(Difference("number", name, summary, variants, importance))
     return found
@@ -350,9 +352,26 @@ def _aligned(sides: list[list[_Mention]]) -> list[list[_Mention]]:
     return kept
 
 
+def _by_size(sides: list[list[_Mention]]) -> list[list[_Mention]]:
+    """Sides, those given by most outlets first (the order of `_variants`)."""
+    return sorted(sides, key=lambda s: -len({m.text.outlet for m in s}))
+
+
+def _cited(side: list[_Mention]) -> list[str]:
+    """The sources a side's sentences credit ("according to the health ministry")."""
+    return list(
+        dict.fromkeys(
+            a.source
+            for m in side
+            for a in m.text.facts.attributions
+            if a.sentence == m.quantity.sentence
+        )
+    )
+
+
 def _variants(sides: list[list[_Mention]]) -> list[Variant]:
     variants = []
-    for side in sorted(sides, key=lambda s: -len({m.text.outlet for m in s})):
+    for side in _by_size(sides):
         variant = Variant(label(side[0].quantity), [], [])
         for m in side:
             sentence = m.text.facts.sentences[m.quantity.sentence]
@@ -365,17 +384,29 @@ def _variants(sides: list[list[_Mention]]) -> list[Variant]:
     return variants
 
 
-def _summary(name: str, variants: list[Variant], outlets: int) -> str:
+def _summary(name: str, variants: list[Variant], outlets: int, cited: dict[str, list[str]]) -> str:
+    """Each value with its outlets and the sources they cite for it ("19 (Reuters, citing
+    health ministry)"); in a story of more than MANY outlets, the majority value first."""
+
+    def sources(v: Variant) -> str:
+        return f", citing {', '.join(cited[v.value][:2])}" if cited.get(v.value) else ""
+
     if outlets > MANY:
         top, rest = variants[0], variants[1:]
-        listed = "; ".join(f"{v.value} ({outlets_label(v.outlets)})" for v in rest)
-        return f"{name}: {top.value} in {len(top.outlets)} of {outlets} outlets; otherwise {listed}"
-    return f"{name}: " + " / ".join(f"{v.value} ({', '.join(v.outlets)})" for v in variants)
+        listed = "; ".join(f"{v.value} ({outlets_label(v.outlets)}{sources(v)})" for v in rest)
+        return (
+            f"{name}: {top.value} in {len(top.outlets)} of {outlets} outlets{sources(top)}; "
+            f"otherwise {listed}"
+        )
+    return f"{name}: " + " / ".join(
+        f"{v.value} ({', '.join(v.outlets)}{sources(v)})" for v in variants
+    )
 
 
 def _update_summary(name: str, sides: list[list[_Mention]]) -> str | None:
-    """ "people (kill) rose from 14 (ABC, 09:10) to 20 (France 24, 14:30)", when every
-    outlet's figure is at least as high as every earlier outlet's (by publication time)."""
+    """ "people (kill) rose from 14 (ABC, 09:10) to 19 (Reuters, 12:00) to 20 (France 24,
+    14:30)", each value as first told, when every outlet's figure is at least as high as
+    every earlier outlet's (by publication time)."""
     timed = [(m.text.published, m) for side in sides for m in side]
     if any(t is None for t, _ in timed) or len({m.text.outlet for _, m in timed}) < 2:
         return None
@@ -385,11 +416,17 @@ def _update_summary(name: str, sides: list[list[_Mention]]) -> str | None:
     values = [m.quantity.value for _, m in timed]
     if values != sorted(values) or values[0] == values[-1]:
         return None
-    (t0, first), (t1, last) = timed[0], timed[-1]
-    return (
-        f"{name} rose from {label(first.quantity)} ({first.text.outlet}, {t0:%H:%M}) "
-        f"to {label(last.quantity)} ({last.text.outlet}, {t1:%H:%M})"
-    )
+    steps: list[tuple[datetime, _Mention]] = []  # each new value, as first told
+    for t, m in timed:
+        if not steps or m.quantity.value != steps[-1][1].quantity.value:
+            steps.append((t, m))  # type: ignore[arg-type]
+
+    def told(t: datetime, m: _Mention) -> str:
+        cited = _cited([m])
+        source = f", citing {', '.join(cited[:2])}" if cited else ""
+        return f"{label(m.quantity)} ({m.text.outlet}, {t:%H:%M}{source})"
+
+    return f"{name} rose from " + " to ".join(told(t, m) for t, m in steps)
 
 
 def _hedge_difference(members: list[_Mention]) -> Difference | None:
