@@ -150,16 +150,21 @@ class _Candidate(NamedTuple):
 
 
 def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the docstring's rules as skips, in its order
-    """Sentences no other outlet says, in its words or others (`Story.said_elsewhere`) or
-    with the same figures (`numbers.figures_told_elsewhere`), about the story's own actors
-    and event (`Story.central` and `Story.on_story`), worth reading: a denial, a credited
-    source, a figure of its own, a claim, stance or quote by one of the story's actors.
-    Never: a fragment (cut at a name's initial, or the end of a quote begun before), a
-    private person or commentator (`_PASSER_BY`, `_COMMENTATOR`; by the parse,
-    `outside_voice`), a short remark with nothing to check, a quotation with no speaker,
-    the writer's own first person, an outlet's lede when the others' ledes tell the same
-    event, or background dated before the story (`dated_before`) unless someone's claim
-    or stance is in it."""
+    """Sentences no other outlet says, in its words or others (`Story.said_elsewhere`), with
+    the same figures (`numbers.figures_told_elsewhere`) or the same quotation, about the
+    story's own actors and event (`Story.central`, `Story.on_story`, EVENT_TERMS), new
+    (NEW_TERMS) and worth reading: a denial, a credited source, a figure of its own, a
+    claim, stance or quote by one of the story's actors. Never: a fragment (cut at a name's
+    initial, or the end of a quote begun before), background dated before the story (a
+    paragraph keeps its time; by the parse, `dated_before`) unless someone's claim or
+    stance is in it, a private person or commentator (`_PASSER_BY`, `_COMMENTATOR`; by the
+    parse, `outside_voice`), a short remark with nothing to check, a quotation with no
+    speaker, the writer's own first person, an outlet's lede (its figures aside), or the
+    back half of a long article when it is not about the event (`_late`). A figure, a
+    count in words or a denial is read by what it says, not by the event's words or its
+    place in the article. Each kept sentence is scored: a denial, a figure, a quote or
+    claim, a credit and new names first, the lead and the event's own sentences before
+    the rest."""
     # numbers.py reads this module's `background`; its figure check is imported here.
     from bot.pipeline.compare.numbers import figures_told_elsewhere
 
@@ -224,10 +229,12 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
                 continue
             if index in lede and index not in figures:
                 continue  # the outlet's lede: the event every outlet tells, in its own words
-            counted = index in figures or bool(_VAGUE_COUNT.search(sentence.text))
+            # A figure, a count in words or a denial is read by what it says.
+            by_what_it_says = (
+                rebuttal or index in figures or bool(_VAGUE_COUNT.search(sentence.text))
+            )
             if (
-                not counted
-                and not rebuttal
+                not by_what_it_says
                 and len(sentence_terms(sentence.text) & story.event_terms) < EVENT_TERMS
             ):
                 continue  # about the story's people, not its event: background or colour
@@ -242,8 +249,7 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
             if not rebuttal and not story.on_story(sentence.text):
                 continue  # a denial is short and says little on its own: its terms decide
             if (
-                not counted
-                and not rebuttal
+                not by_what_it_says
                 and _late(position, len(body))
                 and story.closeness(sentence.text) < LATE_CLOSENESS
             ):
