@@ -184,3 +184,12 @@ def test_a_speaker_titled_earlier_in_the_article_is_the_story_s_own() -> None:
     assert not outside_voice(story, 1, Speaker("Smith", "Smith"))
     senator = Speaker("Maria Lopez", "Sen. Maria Lopez, the author of the bill")
     assert not outside_voice(story, 1, senator)
+
+
+def test_a_denial_is_a_verb_of_denying_not_the_word_false() -> None:
+    from bot.pipeline.compare.only_in import _REBUTTAL
+
+    assert _REBUTTAL.search("The Kremlin denied the report on Monday.")
+    assert _REBUTTAL.search("Iran rejected the claims as baseless.")
+    assert not _REBUTTAL.search("Gates pleaded guilty to making a false statement.")
+    assert not _REBUTTAL.search("Trump dismissed concerns of strained ties.")

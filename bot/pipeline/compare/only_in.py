@@ -31,8 +31,8 @@ from bot.pipeline.voices import Speaker, Voice, read_voices
 # A sentence is covered by another outlet when one of its sentences is this similar.
 COVERED = 55
 _REBUTTAL = re.compile(
-    r"\b(?:den(?:y|ied|ies|ial)|reject(?:ed|s)?|refut(?:ed|es)|disput(?:ed|es)|dismiss(?:ed|es)|"
-    r"contradict(?:ed|s|ory)?|false(?:ly)?)\b",
+    r"\b(?:den(?:y|ied|ies|ial)|reject(?:ed|s)?|refut(?:ed|es)|disput(?:ed|es)|"
+    r"contradict(?:ed|s|ory)?)\b",
     re.IGNORECASE,
 )
 # Another newsroom's reporting relayed ("..., according to CNN"): where the outlet read it,
@@ -90,7 +90,10 @@ def _late(position: int, body: int) -> bool:
 
 
 # "New" means words no other outlet uses: at least this many content terms, or a name.
-# One or two (a sentence told elsewhere with "posted" or "add" of its own) is wording.
+# One or two (a sentence told elsewhere with "posted" or "add" of its own) is wording. And
+# an outlet's own claim names someone or something no other outlet names (a source, an
+# official, a place), unless it is a quote, a figure or a denial: on both judged sets,
+# "only in" sentences with no new name were good 6 times in 22, with one 15 in 23.
 NEW_TERMS = 3
 
 
@@ -240,6 +243,8 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
                 continue  # about the story's people, not its event: background or colour
             if index not in figures and len(new_terms) < NEW_TERMS and not new_names:
                 continue  # the rest is told elsewhere: a word or two of its own is wording
+            if not (new_names or by_what_it_says or quoted):
+                continue  # a claim with no name of its own: what others tell, or background
             if _covered(story, t, sentence.text):
                 continue  # cheap first: another outlet has nearly the same words
             if _quote_told_elsewhere(story, t, sentence.text):
