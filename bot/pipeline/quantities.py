@@ -63,6 +63,7 @@ HEDGES: tuple[str, ...] = (
     "as many as", "at least", "more than", "less than", "fewer than", "up to", "an estimated",
     "approximately", "about", "around", "roughly", "nearly", "almost", "over", "some",
     "under", "just over", "just under", "close to", "upwards of", "only", "estimated",
+    "below", "above",
 )  # fmt: skip
 HEDGES = tuple(sorted(HEDGES, key=len, reverse=True))
 # An approximate value agrees with one within compare/numbers.APPROXIMATE of it. ("an estimated"
@@ -71,10 +72,20 @@ APPROXIMATE_HEDGES = frozenset(
     {"about", "around", "roughly", "approximately", "nearly", "almost", "some", "estimated"}
 )
 # A lower bound agrees with a larger value just above it ("more than 180" and 189).
-LOWER_BOUNDS = frozenset({"more than", "at least", "over", "upwards of", "just over"})
+LOWER_BOUNDS = frozenset({"more than", "at least", "over", "upwards of", "just over", "above"})
 # An upper bound: the value lies at or below the figure ("nearly 100", "fewer than 20").
 UPPER_BOUNDS = frozenset(
-    {"as many as", "up to", "fewer than", "less than", "nearly", "almost", "under", "just under"}
+    {
+        "as many as",
+        "up to",
+        "fewer than",
+        "less than",
+        "nearly",
+        "almost",
+        "under",
+        "just under",
+        "below",
+    }
 )
 # A bound told against the same bare value is a difference of its own ("as many as 83 percent"
 # and "83 percent").

@@ -382,3 +382,26 @@ def test_appointed_and_nominated_are_a_conflict_item() -> None:
     )
     (item,) = [d for d in compare(texts, limit=None) if d.kind == "conflict"]
     assert "appointed" in item.summary and "nominated" in item.summary
+
+
+def test_a_percentage_the_outlet_also_gives_elsewhere_is_no_contradiction() -> None:
+    # 90% against hospitalization and 47% against infection, against "below 50 percent".
+    texts = story(
+        (
+            "ABC News",
+            "The vaccine's effectiveness remains at 90% against hospitalization after six months, "
+            "a new study found. After five months, it is just 47% effective at preventing "
+            "infection, the study found.",
+        ),
+        (
+            "The Epoch Times",
+            "The vaccine's effectiveness falls below 50 percent after five months, according to "
+            "a new study.",
+        ),
+    )
+    assert not [d for d in compare(texts, limit=None) if d.kind == "number"]
+
+
+def test_below_is_an_upper_bound_that_agrees_with_a_value_just_under_it() -> None:
+    assert agree(_count(50, "below"), _count(47))
+    assert not agree(_count(50, "below"), _count(30))

@@ -190,6 +190,10 @@ class StoryText:
     published: datetime | None = None
 
 
+def _positions(story: Story) -> dict[int, int]:
+    return {id(text): t for t, text in enumerate(story.texts)}
+
+
 def one_text_per_outlet(members: list[StoryText]) -> list[OutletText]:
     """The texts a story compares: one per outlet (its longest), never the same outlet's
     repeats nor another outlet's copy, so neither is ever compared with its original."""
@@ -302,6 +306,11 @@ class Story:
                 if len(found) == count:
                     break
         return found
+
+    def index_of(self, text: OutletText) -> int:
+        """The position of `text` in `texts` (by identity: texts are not compared)."""
+        positions = self.memo(_positions)
+        return positions[id(text)]
 
     def memo(self, read: Callable[[Story], T]) -> T:
         """`read(self)`, computed once per story (a story-wide reading another module

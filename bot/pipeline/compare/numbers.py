@@ -208,8 +208,11 @@ def agree(a: Quantity, b: Quantity) -> bool:
         tolerance = 0.0
     if abs(a.value - b.value) <= tolerance * max(abs(a.value), abs(b.value)) + 1e-9:
         return True
-    # "more than 180" and 189 agree; "at least 150" and 189 do not (a bound far below).
+    # "more than 180" and 189 agree; "at least 150" and 189 do not (a bound far below);
+    # so "below 50 percent" and 47 percent agree (an upper bound just above).
     low, high = (a, b) if a.value < b.value else (b, a)
+    if high.hedge in UPPER_BOUNDS and low.value >= high.value * (1 - APPROXIMATE):
+        return True
     return low.hedge in LOWER_BOUNDS and high.value <= low.value * (1 + APPROXIMATE)
 
 
@@ -260,13 +263,33 @@ def _value_sides(members: list[_Mention]) -> list[list[_Mention]]:
 def _disagreeing_pair(sides: list[list[_Mention]]) -> bool:
     """Whether two outlets give values with none in common. When every outlet that gives
     10 percent also gives 25 percent (steel 25, aluminum 10), the slot's words hold two
-    things, and no outlet contradicts another."""
+    things, and no outlet contradicts another. A sum or a percentage counts as given by an
+    outlet wherever in its text it is: "90% (against hospitalization)" from an outlet that
+    also gives 47% (against infection) does not contradict "below 50 percent"."""
     values: dict[str, set[int]] = {}
+    texts: dict[str, OutletText] = {}
     for s, side in enumerate(sides):
         for m in side:
             values.setdefault(m.text.outlet, set()).add(s)
-    given = list(values.values())
-    return any(not (a & b) for i, a in enumerate(given) for b in given[i + 1 :])
+            texts[m.text.outlet] = m.text
+    mine = {o: [m.quantity for side in sides for m in side if m.text.outlet == o] for o in values}
+    key = _slot_key(sides[0][0].quantity)
+    elsewhere = {
+        o: [q for q in texts[o].quantities if q.kind in _JOINED_BY_CLAIM and _slot_key(q) == key]
+        for o in values
+    }
+
+    def shares(a: str, b: str) -> bool:
+        if values[a] & values[b]:
+            return True
+        return any(agree(q, other) for q in mine[a] for other in elsewhere[b])
+
+    outlets = list(values)
+    return any(
+        not shares(a, b) and not shares(b, a)
+        for i, a in enumerate(outlets)
+        for b in outlets[i + 1 :]
+    )
 
 
 def label(q: Quantity) -> str:
@@ -567,7 +590,7 @@ def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Differe
             for m in members
             if not (m.text.headline and m.quantity.sentence == 0)
             and story.central(m.text.facts.sentences[m.quantity.sentence].text)
-            and not background(story, story.texts.index(m.text), m.quantity.sentence)
+            and not background(story, story.index_of(m.text), m.quantity.sentence)
         ]
         central = [
             m for m in central if story.on_story(m.text.facts.sentences[m.quantity.sentence].text)

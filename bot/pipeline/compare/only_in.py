@@ -568,12 +568,19 @@ def _quote_told_elsewhere(story: Story, t: int, sentence: str) -> bool:
     quoted = [q for q in _QUOTED.findall(sentence) if len(q.split()) >= QUOTE_WORDS]
     if not quoted:
         return False
-    others = [
-        " ".join(spelling_normalised(other.text))
-        for other in story.texts
-        if other.outlet != story.texts[t].outlet
-    ]
-    return any(" ".join(spelling_normalised(q)) in other for q in quoted for other in others)
+    outlet = story.texts[t].outlet
+    normalised = story.memo(_normalised_texts)
+    return any(
+        " ".join(spelling_normalised(q)) in text
+        for q in quoted
+        for u, text in enumerate(normalised)
+        if story.texts[u].outlet != outlet
+    )
+
+
+def _normalised_texts(story: Story) -> list[str]:
+    """Each text's words with spelling folded, as one string (once per story)."""
+    return [" ".join(spelling_normalised(text.text)) for text in story.texts]
 
 
 def _covered(story: Story, t: int, sentence: str) -> bool:
