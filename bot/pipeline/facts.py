@@ -57,9 +57,12 @@ _BODY = (
     r"(?:the\s)(?:[\w'’-]+\s){0,3}?(?:ministry|department|agency|office|government|police|"
     r"army|military|embassy|council|committee|commission|company|spokes(?:man|woman|person))"
 )
+# Title words before a name ("foreign ministry spokesman Wang Wenbin", "Chinese foreign
+# ministry spokesman ..."); never a function word, so "a lawyer for Trump" is not Trump.
+_TITLE_WORDS = r"(?:[A-Z][\w'’-]+\s){0,2}(?:(?!(?:a|an|the|for|of|and|to|with|by|from|in|on|at)\s)[a-z]+\s){1,3}?"
 _SPEAKER_AFTER = re.compile(
-    r"^[,\s]*(?:(?P<pronoun>he|she|they|it)|(?P<name>(?:[a-z]+\s){0,3}?(?:[A-Z][\w'’.-]+\s?){1,4}"
-    r"|" + _BODY + r"))\s+"
+    r"^[,\s]*(?:(?P<pronoun>he|she|they|it)|(?P<name>(?:" + _TITLE_WORDS + r")?"
+    r"(?:[A-Z][\w'’.-]+\s?){1,4}|" + _BODY + r"))\s+"
     r"(?P<verb>said|says|told|added|wrote|warned|explained|insisted|claimed|stated)"
     r"|^[,\s]*(?P<verb2>said|says|added|told|wrote|warned)\s+(?P<name2>(?:the\s)?(?:[A-Z][\w'’.-]+\s?){1,4})"
 )
@@ -185,7 +188,9 @@ _SOURCE_NOUNS = (
 )
 _ATTRIBUTION = re.compile(
     r"\baccording to (?:the )?(?P<according>[^,.;:“”\"]{3,60}?)(?=[,.;:]|\s(?:who|that|on|in)\b|$)"
-    r"|(?P<group>\b(?:[A-Z][\w'’-]+\s){0,2}(?:[a-z]+\s)?(?:" + _SOURCE_NOUNS + r"))\s+"
+    r"|(?P<group>(?<![\w'’])(?:[A-Z][\w'’-]+\s){0,2}(?:[a-z][a-z'’-]*\s)?(?:"
+    + _SOURCE_NOUNS
+    + r"))\s+"
     r"(?:have\s|had\s)?(?:said|say|says|confirmed|told|believe|claimed|reported|denied)\b"
     r"|(?P<ministry>\b(?:the\s)?Ministry of [A-Z]\w+)(?:\s\([A-Za-z]+\))?\s+"
     r"(?:has\s|have\s)?(?:said|says|confirmed|stated|announced|revealed|indicated|outlined)",

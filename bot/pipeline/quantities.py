@@ -332,17 +332,23 @@ _VOTE = re.compile(
 )
 
 
-def _tally_read_as_date(doc: Any, ent: Any) -> bool:
-    """A DATE entity that is a tally (two numbers of at most three digits joined by a dash)
-    in a sentence about a vote: read as the count it is."""
-    return bool(ent.label_ == "DATE" and _TALLY_TEXT.fullmatch(ent.text) and _VOTE.search(doc.text))
+def _whole_tally(doc: Any, ent: Any) -> bool:
+    """An entity that is all of a tally (two numbers of at most three digits joined by a
+    dash) in a sentence about a vote, whether the model tags it a DATE ("88-55") or a
+    CARDINAL ("50-49"): read as the vote it is."""
+    return bool(
+        ent.label_ in ("DATE", "CARDINAL")
+        and _TALLY_TEXT.fullmatch(ent.text)
+        and _VOTE.search(doc.text)
+    )
 
 
 def _quantities(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
     found = _coded_money(doc, sentence, index)
     coded = [(q.start - sentence.start, q.end - sentence.start) for q in found]
     for ent in doc.ents:
-        label = "CARDINAL" if _tally_read_as_date(doc, ent) else ent.label_
+        whole_tally = _whole_tally(doc, ent)
+        label = "CARDINAL" if whole_tally else ent.label_
         if label not in KINDS:
             continue
         if any(a <= ent.start_char < b for a, b in coded):
@@ -364,7 +370,7 @@ def _quantities(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
         if vague:
             parsed, kind, end_char = (vague[0], ""), label, span.end_char
         else:
-            parsed, kind, end_char = _value(doc, span, core, label, label != ent.label_)
+            parsed, kind, end_char = _value(doc, span, core, label, whole_tally)
         if parsed is None or (kind == "TALLY" and not parsed[0]):
             continue
         value, unit = parsed
@@ -405,7 +411,7 @@ def _value(
     """(value and unit, kind, end offset in the sentence) of a figure's span: a vote's tally
     ("88-52" read as 88.052, kind TALLY; `whole_tally` when the span is all of it), else
     `parse_amount` of its words."""
-    if whole_tally:  # a whole tally the model read as a DATE: "88-55"
+    if whole_tally:  # "88-55" as one entity
         ayes, noes = re.split(r"\s?[-–]\s?", core.strip())
         return (int(ayes) + int(noes) / 1000, ""), "TALLY", span.end_char
     tally = _TALLY.match(doc.text[span.end_char :]) if label == "CARDINAL" else None

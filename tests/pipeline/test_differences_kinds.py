@@ -405,3 +405,38 @@ def test_a_percentage_the_outlet_also_gives_elsewhere_is_no_contradiction() -> N
 def test_below_is_an_upper_bound_that_agrees_with_a_value_just_under_it() -> None:
     assert agree(_count(50, "below"), _count(47))
     assert not agree(_count(50, "below"), _count(30))
+
+
+def test_a_body_and_its_own_spokesperson_are_not_two_credits() -> None:
+    said = '"China firmly opposes the new sanctions on its companies,"'
+    texts = story(
+        ("AP", f"{said} the foreign ministry said on Monday."),
+        ("Reuters", f"{said} the ministry's spokesman said on Monday."),
+    )
+    assert not [d for d in compare(texts, limit=None) if d.kind == "attribution"]
+
+
+def test_a_lawyer_for_someone_is_not_that_someone() -> None:
+    from bot.pipeline.facts import extract_facts
+
+    (quote,) = extract_facts(
+        '"We will fight this ruling all the way," a lawyer for Trump said.'
+    ).quotes
+    assert quote.speaker != "Trump"
+    (quote,) = extract_facts(
+        '"We will fight this ruling," White House press secretary Karine Jean-Pierre said.'
+    ).quotes
+    assert quote.speaker.endswith("Karine Jean-Pierre")
+
+
+def test_will_and_would_in_a_full_quote_are_a_quote_item() -> None:
+    texts = story(
+        ("AP", '"We will not raise taxes on working people this year," Starmer said.'),
+        ("Reuters", '"We would not raise taxes on working people this year," Starmer said.'),
+    )
+    assert [d for d in compare(texts, limit=None) if d.kind == "quote"]
+
+
+def test_a_tally_the_model_tags_as_one_cardinal_is_a_tally() -> None:
+    (figure,) = figures("The Senate voted 50-49 to confirm the judge on Tuesday.")
+    assert (figure.kind, figure.value) == ("TALLY", pytest.approx(50.049))

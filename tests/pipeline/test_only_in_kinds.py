@@ -193,3 +193,17 @@ def test_a_denial_is_a_verb_of_denying_not_the_word_false() -> None:
     assert _REBUTTAL.search("Iran rejected the claims as baseless.")
     assert not _REBUTTAL.search("Gates pleaded guilty to making a false statement.")
     assert not _REBUTTAL.search("Trump dismissed concerns of strained ties.")
+
+
+def test_a_text_without_line_breaks_is_not_one_paragraph_in_time() -> None:
+    published = datetime(2025, 1, 19, 12, tzinfo=UTC)
+    sentences = [
+        "Israel and Hamas agreed a ceasefire on Sunday, officials said.",
+        "The two sides last agreed a ceasefire in Gaza in 2021.",
+        "Hostages will be released in stages over six weeks, officials said.",
+        "Aid trucks will enter Gaza every day, the United Nations said.",
+        "Under the deal, the United States will give $500 million in aid, officials said.",
+    ]
+    text = OutletText("A", "1", " ".join(sentences), published=published)
+    story = Story([text, OutletText("B", "2", sentences[0], published=published)])
+    assert [background(story, 0, i) for i in range(5)] == [False, True, True, True, False]

@@ -24,8 +24,9 @@ MAX_OUTLETS = 8
 
 def attribution_differences(texts: list[OutletText]) -> list[Difference]:
     """One claim in the outlets' leads credited to different sources: the two sentences say
-    the same thing (`model.SAME_LEDE`: lead sentences tell one event as ledes do), their sources share no name, and neither source is
-    the other outlet itself (an outlet relaying another's report is not a disagreement).
+    the same thing (`model.SAME_LEDE`: lead sentences tell one event as ledes do), their
+    sources differ (`_two_sources`: not one body, and neither the other outlet itself: an
+    outlet relaying another's report is not a disagreement).
     Sources of different claims are never put side by side. At most one item."""
     if len(texts) > MAX_OUTLETS:
         return []
@@ -42,9 +43,7 @@ def attribution_differences(texts: list[OutletText]) -> list[Difference]:
             tb, sb, _ = credited[j]
             if ta.outlet == tb.outlet or float(vectors[i] @ vectors[j]) < SAME_LEDE:
                 continue
-            if fuzz.token_set_ratio(sa, sb) >= 80 or not (_named(sa) and _named(sb)):
-                continue
-            if any(_names(src, o) for src in (sa, sb) for o in (ta.outlet, tb.outlet)):
+            if not _two_sources(sa, sb, (ta.outlet, tb.outlet)):
                 continue
             # Each side with every named source it gives for that claim.
             sides = []
@@ -78,6 +77,14 @@ _AGENCIES = re.compile(
 )
 
 
+def _two_sources(a: str, b: str, outlets: tuple[str, str]) -> bool:
+    """Sources that differ: each named (`_named`), not one written alike or one body
+    (`_one_body`), and neither the outlets themselves (`_names`)."""
+    if fuzz.token_set_ratio(a, b) >= 80 or not (_named(a) and _named(b)) or _one_body(a, b):
+        return False
+    return not any(_names(source, outlet) for source in (a, b) for outlet in outlets)
+
+
 def _named(source: str) -> bool:
     """A source of its own: people or a body ("British officials", "defence sources", "the
     Ministry of Defence"), not a document or a relay ("media reports", "a list obtained
@@ -90,6 +97,25 @@ _RELAYED = re.compile(
     r"published|obtained)\b",
     re.IGNORECASE,
 )
+
+
+# Words that say who speaks, not for which body: "British officials" and "US officials"
+# are two sources; "the foreign ministry" and "the ministry's spokesman" are one.
+_ROLE_WORDS = frozenset(
+    "official officials source sources aide aides diplomat diplomats analyst analysts expert "
+    "experts investigator investigators witness witnesses resident residents officer officers "
+    "spokesman spokeswoman spokesperson the a an of".split()
+)
+
+
+def _one_body(a: str, b: str) -> bool:
+    """Two sources naming one body: a word of its name in both, possessives aside."""
+
+    def body(source: str) -> set[str]:
+        words = re.findall(r"[a-z]+", re.sub(r"['’]s\b", "", source.lower()))
+        return set(words) - _ROLE_WORDS
+
+    return bool(body(a) & body(b))
 
 
 def _names(source: str, outlet: str) -> bool:

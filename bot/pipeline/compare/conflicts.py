@@ -73,6 +73,9 @@ _STEPS = {
 }
 
 
+_TURNS = _OPPOSITES | _STEPS
+
+
 def _contradiction(x: str, y: str) -> list[str]:
     """The words that make changed passages `x` and `y` contradict each other (a negation,
     a pair of opposites, or two steps of one process), or []."""
@@ -80,7 +83,7 @@ def _contradiction(x: str, y: str) -> list[str]:
     flipped = (xs ^ ys) & _NEGATIONS
     if flipped:
         return sorted(flipped)
-    return sorted(w for a in xs for w in (a,) if any({a, b} in _OPPOSITES | _STEPS for b in ys))
+    return sorted(a for a in xs if any({a, b} in _TURNS for b in ys))
 
 
 def conflicts(story: Story) -> list[Difference]:

@@ -190,6 +190,11 @@ class StoryText:
     published: datetime | None = None
 
 
+def lede_of(text: OutletText) -> list[int]:
+    """Indexes of a text's lede: its first `LEDE_SENTENCES` body sentences."""
+    return [i for i, _ in text.body_sentences()[:LEDE_SENTENCES]]
+
+
 def _positions(story: Story) -> dict[int, int]:
     return {id(text): t for t, text in enumerate(story.texts)}
 
@@ -320,8 +325,8 @@ class Story:
         return cast(T, self._memo[read])
 
     def lede(self, t: int) -> list[int]:
-        """Indexes of an outlet's lede: its first `LEDE_SENTENCES` body sentences."""
-        return [i for i, _ in self.texts[t].body_sentences()[:LEDE_SENTENCES]]
+        """Indexes of an outlet's lede (`lede_of`)."""
+        return lede_of(self.texts[t])
 
     @property
     def event_terms(self) -> frozenset[str]:
@@ -341,7 +346,8 @@ class Story:
         return self._event_terms
 
     def opening(self, t: int) -> list[int]:
-        """Indexes of an outlet's opening body sentences (its lede)."""
+        """Indexes of an outlet's opening body sentences (`_OPENING`; the lede and the
+        sentences after it), which make the centroid and the event's words."""
         return [i for i, _ in self.texts[t].body_sentences()[:_OPENING]]
 
     @property

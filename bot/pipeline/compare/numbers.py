@@ -28,6 +28,7 @@ from bot.pipeline.compare.model import (
     Variant,
     evidence,
     lead_weight,
+    lede_of,
     outlets_label,
     sentence_vectors,
     shorten,
@@ -146,7 +147,7 @@ def _same_claim_slots(groups: list[list[_Mention]]) -> list[list[_Mention]]:
         for g, members in enumerate(groups)
         for m in members
         if m.quantity.kind in _JOINED_BY_CLAIM
-        and m.quantity.sentence == _lede_index(m.text)
+        and m.quantity.sentence in lede_of(m.text)
         and sum(
             1
             for q in m.text.quantities
@@ -170,11 +171,6 @@ def _same_claim_slots(groups: list[list[_Mention]]) -> list[list[_Mention]]:
     for g, members in enumerate(groups):
         joined.setdefault(sets.root(g), []).extend(members)
     return list(joined.values())
-
-
-def _lede_index(text: OutletText) -> int:
-    body = text.body_sentences()
-    return body[0][0] if body else -1
 
 
 def _bands(members: list[_Mention]) -> list[list[_Mention]]:
@@ -330,8 +326,6 @@ def number_differences(grouped: list[list[_Mention]], story: Story) -> list[Diff
             continue  # every two outlets share a value: the slot holds several things
         outlets = {m.text.outlet for side in sides for m in side}
         variants = _variants(sides)
-        if all(set(v.outlets) == outlets for v in variants):
-            continue  # every outlet gives every value: no outlet disagrees
         if not any(
             story.central(m.text.facts.sentences[m.quantity.sentence].text) for m in members
         ):

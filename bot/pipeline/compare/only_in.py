@@ -32,7 +32,7 @@ from bot.pipeline.voices import Speaker, Voice, read_voices
 COVERED = 55
 _REBUTTAL = re.compile(
     r"\b(?:den(?:y|ied|ies|ial)|reject(?:ed|s)?|refut(?:ed|es)|disput(?:ed|es)|"
-    r"contradict(?:ed|s|ory)?)\b",
+    r"contradict(?:ed|s)?)\b",
     re.IGNORECASE,
 )
 # Another newsroom's reporting relayed ("..., according to CNN"): where the outlet read it,
@@ -52,8 +52,6 @@ _CLAIM = re.compile(
     # a stance taken: "Shapps expressed his support for such a move"
     r"expressed|backed|supported|urged|called for|endorsed|opposed|critici[sz]ed|condemned)\b"
 )
-# A count given in words, which the parse does not type as a figure: "Hundreds of infantry".
-_VAGUE_COUNT = re.compile(r"\b(?:dozens|hundreds|thousands|millions) of\b", re.IGNORECASE)
 _ACCORDING_TO = re.compile(
     r"\baccording to (?:the )?(?P<source>[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*){0,3})"
 )
@@ -223,7 +221,6 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
             worth = (
                 quoted
                 or index in figures
-                or _VAGUE_COUNT.search(sentence.text)
                 or index in credited
                 or rebuttal
                 or _CLAIM.search(sentence.text)
@@ -232,10 +229,9 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
                 continue
             if index in lede and index not in figures:
                 continue  # the outlet's lede: the event every outlet tells, in its own words
-            # A figure, a count in words or a denial is read by what it says.
-            by_what_it_says = (
-                rebuttal or index in figures or bool(_VAGUE_COUNT.search(sentence.text))
-            )
+            # A figure (a count in words too: "hundreds of infantry") or a denial is read by
+            # what it says.
+            by_what_it_says = rebuttal or index in figures
             if (
                 not by_what_it_says
                 and len(sentence_terms(sentence.text) & story.event_terms) < EVENT_TERMS
@@ -426,13 +422,18 @@ def background(story: Story, t: int, index: int) -> bool:
     )
 
 
+# How far back in its paragraph a sentence takes its time from: a paragraph of news is
+# a few sentences, and a text without line breaks is not one paragraph.
+PARAGRAPH_BACK = 2
+
+
 def _paragraph_so_far(text: OutletText, index: int) -> list[Sentence]:
-    """Sentence `index` and the sentences before it in its paragraph (no blank line
-    between), nearest first."""
+    """Sentence `index` and up to PARAGRAPH_BACK sentences before it in its paragraph (no
+    line break between), nearest first."""
     sentences = text.facts.sentences
     found = [sentences[index]]
-    for i in range(index - 1, -1, -1):
-        if "\n\n" in text.text[sentences[i].end : sentences[i + 1].start]:
+    for i in range(index - 1, max(-1, index - 1 - PARAGRAPH_BACK), -1):
+        if "\n" in text.text[sentences[i].end : sentences[i + 1].start]:
             break
         found.append(sentences[i])
     return found
@@ -479,7 +480,7 @@ def _story_month(story: Story) -> int | None:
 # commentator); with a core term of the story it counts ("director of the FBI").
 _OFFICE = re.compile(
     r"\b(?:minister|secretary|spokes(?:person|man|woman)|president|premier|chancellor|"
-    r"governor|senator|sen|rep|representative|congress(?:man|woman)|lawmaker|ambassador|"
+    r"governor|senator|sen|rep|representative|congress(?:man|woman)|lawmaker|ambassador|envoy|"
     r"officials?|commissioner|chief|general|admiral|mayor|police|sheriff|prosecutors?|"
     r"attorney|judge|justice|ministry|department|agency|aide|adviser|advisor|leader|"
     r"chair(?:man|woman)?|ceo|king|queen|prince|pope)\b",
@@ -494,7 +495,7 @@ _OUTSIDE = re.compile(
     r"commentator|columnist|strategist|consultant|author|historian|economist|volunteer|"
     r"activist|advocate|advocacy|resident|organi[sz]er|university|institute|cent(?:er|re) for|"
     # a trade or lobby body speaking for its members' interests
-    r"project|federation|association|lobby|watchdog)\b",
+    r"project|association|lobby)\b",
     re.IGNORECASE,
 )
 
@@ -571,7 +572,7 @@ def _quote_told_elsewhere(story: Story, t: int, sentence: str) -> bool:
     outlet = story.texts[t].outlet
     normalised = story.memo(_normalised_texts)
     return any(
-        " ".join(spelling_normalised(q)) in text
+        f" {' '.join(spelling_normalised(q))} " in text
         for q in quoted
         for u, text in enumerate(normalised)
         if story.texts[u].outlet != outlet
@@ -579,8 +580,9 @@ def _quote_told_elsewhere(story: Story, t: int, sentence: str) -> bool:
 
 
 def _normalised_texts(story: Story) -> list[str]:
-    """Each text's words with spelling folded, as one string (once per story)."""
-    return [" ".join(spelling_normalised(text.text)) for text in story.texts]
+    """Each text's words with spelling folded, as one string with a space each side (once
+    per story), so a quotation is found as whole words."""
+    return [f" {' '.join(spelling_normalised(text.text))} " for text in story.texts]
 
 
 def _covered(story: Story, t: int, sentence: str) -> bool:

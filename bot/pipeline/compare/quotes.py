@@ -84,8 +84,10 @@ def _quote_difference(members: list[tuple[OutletText, QuoteFact]]) -> Difference
     only_a, only_b = changed_words(first.value, second.value)
     if not only_a and not only_b:
         return None
-    if backshifted(changed_segments(first.value, second.value)):
-        return None  # reported speech: "will" told as "would"
+    if _partial(first.value, second.value) and backshifted(
+        changed_segments(first.value, second.value)
+    ):
+        return None  # reported speech: "will" told as "would" in a partial quote
     flips = meaning_changing(only_a + only_b)
     if not flips and all(w.lower() in _FUNCTION_WORDS for w in only_a + only_b):
         return None  # "upon" / "on", "those" left out: the words that carry it are the same
@@ -116,6 +118,18 @@ def _quote_difference(members: list[tuple[OutletText, QuoteFact]]) -> Difference
         variants,
         min(importance, 1.0),
     )
+
+
+def _partial(*wordings: str) -> bool:
+    """A quote taken into the writer's sentence ("said \"further details would be set
+    out\""), where reported speech moves the tense back: one wording starts in lower case."""
+    return any(w[:1].islower() for w in wordings)
+
+
+def _names_a_person(speaker: str) -> bool:
+    """A speaker given by name ("Wang Wenbin", "Defence Secretary John Healey"), not only a
+    body or a role ("the foreign ministry", "the ministry's spokesman")."""
+    return not speaker.lower().startswith("the ") and any(w[:1].isupper() for w in speaker.split())
 
 
 def _wordings(members: list[tuple[OutletText, QuoteFact]]) -> list[Variant]:
@@ -166,8 +180,8 @@ def quote_credits(groups: list[list[tuple[OutletText, QuoteFact]]]) -> list[Diff
                 text.outlet, evidence(text, text.facts.sentences[quote.sentence])
             )
         sides = list(by_speaker.values())
-        if len(sides) < 2:
-            continue
+        if len(sides) < 2 or not any(_names_a_person(v.value) for v in sides):
+            continue  # "the foreign ministry" / "the ministry's spokesman": one body twice
         outlets = [set(v.outlets) for v in sides]
         if any(not a.isdisjoint(b) for i, a in enumerate(outlets) for b in outlets[i + 1 :]):
             continue  # an outlet naming both: two people said it, not two credits
