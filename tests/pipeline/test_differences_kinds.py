@@ -440,3 +440,15 @@ def test_will_and_would_in_a_full_quote_are_a_quote_item() -> None:
 def test_a_tally_the_model_tags_as_one_cardinal_is_a_tally() -> None:
     (figure,) = figures("The Senate voted 50-49 to confirm the judge on Tuesday.")
     assert (figure.kind, figure.value) == ("TALLY", pytest.approx(50.049))
+
+
+def test_sources_a_number_item_names_are_not_told_again_as_an_attribution_item() -> None:
+    texts = story(
+        ("ABC", "At least 14 people were killed in the earthquake in western Nepal, police said."),
+        (
+            "NPR",
+            "Nineteen people were killed in the earthquake in western Nepal, the health ministry said.",
+        ),
+    )
+    kinds = [d.kind for d in compare(texts, limit=None)]
+    assert kinds.count("number") == 1 and "attribution" not in kinds
