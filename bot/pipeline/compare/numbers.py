@@ -332,7 +332,7 @@ def number_differences(grouped: list[list[_Mention]], story: Story) -> list[Diff
             continue  # background figures that happen to share words
         first = min(m.quantity.sentence for m in members)
         name = subject(members)
-        cited = {v.value: _cited(side) for v, side in zip(variants, _by_size(sides), strict=True)}
+        cited = [_cited(side) for side in sides]
         summary = _update_summary(name, sides) or _summary(name, variants, len(outlets), cited)
         importance = 0.9 * lead_weight(first) + 0.1
         found.append(Difference("number", name, summary, variants, importance))
@@ -369,11 +369,6 @@ def _aligned(sides: list[list[_Mention]]) -> list[list[_Mention]]:
     return kept
 
 
-def _by_size(sides: list[list[_Mention]]) -> list[list[_Mention]]:
-    """Sides, those given by most outlets first (the order of `_variants`)."""
-    return sorted(sides, key=lambda s: -len({m.text.outlet for m in s}))
-
-
 def _cited(side: list[_Mention]) -> list[str]:
     """The sources a side's sentences credit ("according to the health ministry")."""
     return list(
@@ -386,9 +381,15 @@ def _cited(side: list[_Mention]) -> list[str]:
     )
 
 
+def _citing(sources: list[str]) -> str:
+    """ ", citing health ministry" (at most two sources), or "" for none."""
+    return f", citing {', '.join(sources[:2])}" if sources else ""
+
+
 def _variants(sides: list[list[_Mention]]) -> list[Variant]:
+    """One variant a side, in the sides' order (`_aligned`: most outlets first)."""
     variants = []
-    for side in _by_size(sides):
+    for side in sides:
         variant = Variant(label(side[0].quantity), [], [])
         for m in side:
             sentence = m.text.facts.sentences[m.quantity.sentence]
@@ -401,22 +402,23 @@ def _variants(sides: list[list[_Mention]]) -> list[Variant]:
     return variants
 
 
-def _summary(name: str, variants: list[Variant], outlets: int, cited: dict[str, list[str]]) -> str:
+def _summary(name: str, variants: list[Variant], outlets: int, cited: list[list[str]]) -> str:
     """Each value with its outlets and the sources they cite for it ("19 (Reuters, citing
-    health ministry)"); in a story of more than MANY outlets, the majority value first."""
-
-    def sources(v: Variant) -> str:
-        return f", citing {', '.join(cited[v.value][:2])}" if cited.get(v.value) else ""
-
+    health ministry)"; `cited` in the order of `variants`); in a story of more than MANY
+    outlets, the majority value first."""
     if outlets > MANY:
         top, rest = variants[0], variants[1:]
-        listed = "; ".join(f"{v.value} ({outlets_label(v.outlets)}{sources(v)})" for v in rest)
+        listed = "; ".join(
+            f"{v.value} ({outlets_label(v.outlets)}{_citing(c)})"
+            for v, c in zip(rest, cited[1:], strict=True)
+        )
         return (
-            f"{name}: {top.value} in {len(top.outlets)} of {outlets} outlets{sources(top)}; "
-            f"otherwise {listed}"
+            f"{name}: {top.value} in {len(top.outlets)} of {outlets} outlets"
+            f"{_citing(cited[0])}; otherwise {listed}"
         )
     return f"{name}: " + " / ".join(
-        f"{v.value} ({', '.join(v.outlets)}{sources(v)})" for v in variants
+        f"{v.value} ({', '.join(v.outlets)}{_citing(c)})"
+        for v, c in zip(variants, cited, strict=True)
     )
 
 
@@ -439,9 +441,7 @@ def _update_summary(name: str, sides: list[list[_Mention]]) -> str | None:
             steps.append((t, m))  # type: ignore[arg-type]
 
     def told(t: datetime, m: _Mention) -> str:
-        cited = _cited([m])
-        source = f", citing {', '.join(cited[:2])}" if cited else ""
-        return f"{label(m.quantity)} ({m.text.outlet}, {t:%H:%M}{source})"
+        return f"{label(m.quantity)} ({m.text.outlet}, {t:%H:%M}{_citing(_cited([m]))})"
 
     return f"{name} rose from " + " to ".join(told(t, m) for t, m in steps)
 
