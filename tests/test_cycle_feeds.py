@@ -70,23 +70,28 @@ def test_relative_links_of_two_outlets_are_two_articles_on_their_own_hosts(
     }
 
 
+def _two_outlets(
+    watcher: Watcher, server: LoopbackServer, feed_a: str, feed_b: str
+) -> tuple[int, int]:
+    """Harbour Gazette's feed file at /a/rss and Coast Courier's at /b/rss, as sources."""
+    a, b = (
+        watcher.store.sources.add(
+            outlet, serve_feed_file(server, feed, path), "feed", now=datetime.now(UTC)
+        )
+        for outlet, feed, path in (
+            ("Harbour Gazette", feed_a, "/a/rss"),
+            ("Coast Courier", feed_b, "/b/rss"),
+        )
+    )
+    return a, b
+
+
 def test_an_item_of_another_outlet_with_the_same_link_never_revises_the_first(
     server: LoopbackServer, tmp_path: Path
 ) -> None:
     watcher = make_watcher(tmp_path / "n.db")
     serve_article(server, "news/2024/05/harbour-bridge", "Wire", "Bridge closed", BRIDGE_TEXT)
-    a = watcher.store.sources.add(
-        "Harbour Gazette",
-        serve_feed_file(server, "outlet_a_relative.xml", "/a/rss"),
-        "feed",
-        now=datetime.now(UTC),
-    )
-    b = watcher.store.sources.add(
-        "Coast Courier",
-        serve_feed_file(server, "outlet_b_relative.xml", "/b/rss"),
-        "feed",
-        now=datetime.now(UTC),
-    )
+    a, b = _two_outlets(watcher, server, "outlet_a_relative.xml", "outlet_b_relative.xml")
     first = watcher.poll(a).placed[0]
     second = watcher.poll(b)
     assert second.revisions == 0 and len(second.placed) == 1
@@ -100,18 +105,7 @@ def test_two_outlets_with_placeholder_links_keep_four_articles(
     server: LoopbackServer, tmp_path: Path
 ) -> None:
     watcher = make_watcher(tmp_path / "n.db")
-    a = watcher.store.sources.add(
-        "Harbour Gazette",
-        serve_feed_file(server, "placeholders_a.xml", "/a/rss"),
-        "feed",
-        now=datetime.now(UTC),
-    )
-    b = watcher.store.sources.add(
-        "Coast Courier",
-        serve_feed_file(server, "placeholders_b.xml", "/b/rss"),
-        "feed",
-        now=datetime.now(UTC),
-    )
+    a, b = _two_outlets(watcher, server, "placeholders_a.xml", "placeholders_b.xml")
     for source in (a, b, a, b):  # polled twice: the second time nothing is new or changed
         report = watcher.poll(source)
         assert report.ok and report.revisions == 0
