@@ -41,6 +41,8 @@ _WORD_NUMBERS = {
     "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12, "a": 1, "an": 1,
     "half-dozen": 6, "half-a-dozen": 6, "score": 20,
 }  # fmt: skip
+# A fraction in words is a share of a whole, read as the percentage it is ("three quarters"
+# is 75 percent), so "more than three quarters" and "nearly 80 percent" can agree.
 _FRACTIONS = {
     "half": 0.5, "halves": 0.5, "third": 1 / 3, "thirds": 1 / 3, "quarter": 0.25,
     "quarters": 0.25, "fifth": 0.2, "fifths": 0.2, "tenth": 0.1, "tenths": 0.1,
@@ -136,8 +138,8 @@ _CACHE_SIZE = 4096
 @dataclass(frozen=True)
 class Quantity:
     """One figure: `value` in base units ("$11.1B" -> 11.1e9 USD; "half-dozen" -> 6;
-    "two-thirds" -> 0.667 with unit "share"), `kind` the spaCy entity type (or "TALLY" for a
-    vote such as 88-52, whose `value` is 88.052 for 88 to 52), `counted` the lemma of the noun
+    "two-thirds" -> 66.7 "%", a fraction in words being a share), `kind` the spaCy entity
+    type (or "TALLY" for a vote such as 88-52, whose `value` is 88.052 for 88 to 52), `counted` the lemma of the noun
     it counts or belongs to ("people", "deal"), `verb` the lemma of the verb it belongs to
     ("kill"), offsets into the article text."""
 
@@ -145,7 +147,7 @@ class Quantity:
     end: int
     text: str
     value: float
-    unit: str  # "USD", "%", "share", "km", ... or "" for a count
+    unit: str  # "USD", "%", "km", ... or "" for a count
     kind: str
     hedge: str
     counted: str
@@ -507,7 +509,7 @@ def _split_hedge(text: str) -> tuple[str, str]:
 
 def parse_amount(text: str, label: str = "CARDINAL") -> tuple[float, str] | None:
     """(value, unit) of a figure as written, or None: "$11.1B" -> (11.1e9, "USD"),
-    "USD 100" -> (100, "USD"), "83 percent" -> (83, "%"), "two-thirds" -> (0.667, "share"),
+    "USD 100" -> (100, "USD"), "83 percent" -> (83, "%"), "two-thirds" -> (66.7, "%"),
     "a half-dozen" -> (6, ""), "about 17 million" -> (17e6, "")."""
     lowered = text.lower().strip()
     lowered = re.sub(r"^(?:the|a|an)\s+(?=half|dozen|third|quarter|fifth|tenth)", "", lowered)
@@ -549,11 +551,11 @@ def _parse_words(lowered: str, unit: str) -> tuple[float, str] | None:
             continue
         parts = token.split("-")
         if len(parts) == 2 and parts[1] in _FRACTIONS and parts[0] in _WORD_NUMBERS:
-            return _WORD_NUMBERS[parts[0]] * _FRACTIONS[parts[1]], "share"
+            return 100 * _WORD_NUMBERS[parts[0]] * _FRACTIONS[parts[1]], "%"
         if token in _FRACTIONS and not seen:
-            return _FRACTIONS[token], "share"
+            return 100 * _FRACTIONS[token], "%"
         if token in _FRACTIONS and seen and current <= 10:
-            return current * _FRACTIONS[token], "share"
+            return 100 * current * _FRACTIONS[token], "%"
         if len(parts) == 2 and all(p in _WORD_NUMBERS for p in parts):
             current += _WORD_NUMBERS[parts[0]] + _WORD_NUMBERS[parts[1]]
             seen = True

@@ -407,6 +407,37 @@ def test_below_is_an_upper_bound_that_agrees_with_a_value_just_under_it() -> Non
     assert not agree(_count(50, "below"), _count(30))
 
 
+def test_a_share_in_words_agrees_with_the_percentage_it_rounds() -> None:
+    three_quarters = Quantity(0, 0, "three quarters", 75.0, "%", "CARDINAL", "more than", "", "", 0)
+    nearly_80 = Quantity(0, 0, "nearly 80 percent", 80.0, "%", "PERCENT", "nearly", "", "", 0)
+    assert agree(three_quarters, nearly_80)
+    a_third = Quantity(0, 0, "a third", 100 / 3, "%", "CARDINAL", "", "", "", 0)
+    assert not agree(a_third, Quantity(0, 0, "40 percent", 40.0, "%", "PERCENT", "", "", "", 0))
+
+
+def test_a_figure_another_outlet_gives_as_a_share_in_words_is_not_only_in() -> None:
+    # newswcl50 (caravan at the border): Fox News gives the AP's percentage, the New York
+    # Times the same figure as a fraction, in sentences an embedding does not find alike.
+    texts = story(
+        (
+            "Fox News",
+            "Hundreds of Central American migrants reached the border crossing at San Ysidro "
+            "on Sunday. Nearly 80 percent of asylum-seekers passed the initial screening from "
+            "October through December, the latest numbers available, the AP said.",
+        ),
+        (
+            "New York Times",
+            "Hundreds of Central American migrants reached the border crossing at San Ysidro "
+            "on Sunday to ask for asylum. People who request protection must be referred to an "
+            "asylum officer for a screening. More than three quarters of applicants pass that "
+            "initial review.",
+        ),
+    )
+    found = compare(texts, limit=None)
+    assert not [d for d in found if "80 percent" in d.summary]
+    assert not [d for d in found if d.kind == "number"]
+
+
 def test_a_body_and_its_own_spokesperson_are_not_two_credits() -> None:
     said = '"China firmly opposes the new sanctions on its companies,"'
     texts = story(

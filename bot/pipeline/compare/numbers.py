@@ -51,6 +51,9 @@ SAME_COUNTED = 0.4
 # (quantities.APPROXIMATE_HEDGES).
 EXACT = 0.005
 APPROXIMATE = 0.06
+# A share in words ("two-thirds", "a quarter") agrees with a percentage within this share of
+# the larger: "two-thirds" and 63 percent agree, "a third" and 40 percent do not.
+FRACTION = 0.1
 # Values more than this factor apart (and more than SMALL apart) are not one slot told two
 # ways but two things sharing words ("nearly $50 billion" of shares and "$3.7 billion" of grants).
 MAX_FACTOR = 5.0
@@ -66,8 +69,11 @@ class _Mention:
 
 
 def _slot_key(q: Quantity) -> tuple[str, str]:
-    unit = q.unit if q.kind != "TALLY" else "tally"
-    return (q.kind if q.kind != "CARDINAL" or q.unit != "share" else "SHARE", unit)
+    """Figures of one kind and unit can fill one slot; a share in words ("three quarters",
+    a CARDINAL to the model) is a percentage."""
+    if q.kind == "TALLY":
+        return ("TALLY", "tally")
+    return ("PERCENT" if q.unit == "%" else q.kind, q.unit)
 
 
 def _phrase_groups(phrases: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
@@ -196,20 +202,24 @@ def agree(a: Quantity, b: Quantity) -> bool:
     if a.upper or b.upper:
         return _ranges_meet(a, b)
     tolerance = EXACT
-    if a.hedge in APPROXIMATE_HEDGES or b.hedge in APPROXIMATE_HEDGES or a.kind == "SHARE":
+    if a.hedge in APPROXIMATE_HEDGES or b.hedge in APPROXIMATE_HEDGES:
         tolerance = APPROXIMATE
-    if a.unit == "share":
-        tolerance = 0.1
+    if a.unit == "%" and "CARDINAL" in (a.kind, b.kind):
+        tolerance = FRACTION  # a share in words ("two-thirds") is a rounded percentage
     if a.kind == "TALLY":
         tolerance = 0.0
     if abs(a.value - b.value) <= tolerance * max(abs(a.value), abs(b.value)) + 1e-9:
         return True
-    # "more than 180" and 189 agree; "at least 150" and 189 do not (a bound far below);
-    # so "below 50 percent" and 47 percent agree (an upper bound just above).
+    # A bound reaches APPROXIMATE (or the tolerance, if wider) past its value: "more than
+    # 180" and 189 agree, "at least 150" and 189 do not (a bound far below); "below 50
+    # percent" and 47 percent agree; so do "more than three quarters" and "nearly 80 percent".
     low, high = (a, b) if a.value < b.value else (b, a)
-    if high.hedge in UPPER_BOUNDS and low.value >= high.value * (1 - APPROXIMATE):
-        return True
-    return low.hedge in LOWER_BOUNDS and high.value <= low.value * (1 + APPROXIMATE)
+    if low.hedge not in LOWER_BOUNDS and high.hedge not in UPPER_BOUNDS:
+        return False
+    reach = max(tolerance, APPROXIMATE)
+    top = low.value * (1 + (reach if low.hedge in LOWER_BOUNDS else tolerance))
+    bottom = high.value * (1 - (reach if high.hedge in UPPER_BOUNDS else tolerance))
+    return top >= bottom
 
 
 def _precise_first(members: list[_Mention]) -> list[_Mention]:
@@ -478,19 +488,30 @@ def _distinctive(q: Quantity) -> bool:
 
 
 def _family(q: Quantity) -> str:
-    """Figures that can state one fact: sums in one currency; shares and percentages; counts."""
-    if q.unit in ("%", "share"):
-        return "share"
+    """Figures that can state one fact: sums in one currency; percentages (shares in words
+    too); counts."""
+    if q.unit == "%":
+        return "%"
     return q.unit if q.kind == "MONEY" else f"{q.kind}:{q.unit}"
 
 
 def _told_elsewhere(story: Story, mention: _Mention, givers: set[str]) -> bool:
-    """Another outlet has a sentence saying the same thing (`Story.said_elsewhere`'s cosine)
-    with a figure of the same family: the same figure in other words ("nearly 80 percent" /
-    "more than three quarters"), or the other side of a disagreement, never an absence."""
-    family = _family(mention.quantity)
-    sentence = mention.text.facts.sentences[mention.quantity.sentence].text
-    closest = _closest_with_figure(story, sentence, givers, lambda q: _family(q) == family)
+    """Another outlet gives the same figure in other words: an agreeing value of the same
+    thing or verb ("nearly 80 percent of asylum-seekers passed" / "more than three quarters
+    of applicants pass"), or a sentence saying the same thing (`Story.said_elsewhere`'s
+    cosine) with a figure of the same family, the other side of a disagreement; never an
+    absence."""
+    q = mention.quantity
+    if any(
+        agree(q, other) and {q.counted, q.verb} & {other.counted, other.verb} - {""}
+        for text in story.texts
+        if text.outlet not in givers
+        for other in text.quantities
+    ):
+        return True  # an agreeing value that counts the same thing or belongs to the same verb
+    family = _family(q)
+    sentence = mention.text.facts.sentences[q.sentence].text
+    closest = _closest_with_figure(story, sentence, givers, lambda o: _family(o) == family)
     return closest >= SAME_CLAIM
 
 
