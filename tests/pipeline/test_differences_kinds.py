@@ -438,6 +438,30 @@ def test_a_figure_another_outlet_gives_as_a_share_in_words_is_not_only_in() -> N
     assert not [d for d in found if d.kind == "number"]
 
 
+def test_a_figure_some_outlets_lack_and_hedge_differently_is_told_once() -> None:
+    # AllSides (FBI tips on a nominee): two outlets give the count, hedged two ways, and the
+    # third does not give it; one item tells both.
+    texts = story(
+        (
+            "NBC News",
+            "The FBI received about 4,500 tips about the nominee, according to a letter two "
+            "senators made public Thursday.",
+        ),
+        (
+            "The Hill",
+            "The FBI received more than 4,500 tips about the nominee, the senators said in a "
+            "letter to the FBI director on Thursday.",
+        ),
+        (
+            "Washington Examiner",
+            "Two Democratic senators said the FBI's background check of the nominee was "
+            "incomplete, in a letter to the FBI director on Thursday.",
+        ),
+    )
+    items = [d for d in compare(texts, limit=None) if "4,500" in d.summary]
+    assert len(items) == 1
+
+
 def test_a_body_and_its_own_spokesperson_are_not_two_credits() -> None:
     said = '"China firmly opposes the new sanctions on its companies,"'
     texts = story(
