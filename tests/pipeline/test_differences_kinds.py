@@ -438,6 +438,29 @@ def test_a_figure_another_outlet_gives_as_a_share_in_words_is_not_only_in() -> N
     assert not [d for d in found if d.kind == "number"]
 
 
+def test_a_percentage_another_outlet_rounds_in_a_sentence_of_the_same_words_is_not_only_in() -> (
+    None
+):
+    # AllSides (CDC on the Provincetown cluster): the parse gives the two figures different
+    # slot words ("cases" / "those ... vaccinated"), but the sentences share their words.
+    texts = story(
+        (
+            "Axios",
+            "A CDC study found vaccinated people can spread the Delta variant. About 74% of 469 "
+            "COVID-19 cases associated with large gatherings held in Barnstable County, Mass., "
+            "from July 3 to 17 were among fully vaccinated people, according to data released "
+            "Friday.",
+        ),
+        (
+            "The Daily Caller",
+            "A CDC study found vaccinated people can spread the Delta variant. Over the July 4 "
+            "weekend, gatherings in Provincetown contributed to at least 900 cases, and roughly "
+            "75% of those who tested positive in the cluster were vaccinated.",
+        ),
+    )
+    assert [d.subject for d in compare(texts, limit=None) if "74%" in d.subject] == []
+
+
 def test_a_figure_some_outlets_lack_and_hedge_differently_is_told_once() -> None:
     # AllSides (FBI tips on a nominee): two outlets give the count, hedged two ways, and the
     # third does not give it; one item tells both.
