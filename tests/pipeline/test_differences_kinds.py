@@ -322,6 +322,37 @@ def test_press_secretary_and_spokesperson_are_one_title() -> None:
     assert not [d for d in compare(texts, limit=None) if d.kind == "title"]
 
 
+def test_premier_and_prime_minister_are_one_title_and_defence_minister_another() -> None:
+    # AllSides (Haiti, July 2021): "Interim Prime Minister Claude Joseph" / "Claude Joseph,
+    # the interim premier".
+    texts = story(
+        (
+            "Reuters",
+            "Haitian President Jovenel Moise was shot dead overnight, Interim Prime Minister "
+            "Claude Joseph said on Wednesday.",
+        ),
+        (
+            "Washington Examiner",
+            "Haitian President Jovenel Moise was killed overnight. Claude Joseph, the interim "
+            "premier, said in a statement that the police were in control.",
+        ),
+    )
+    assert not [d for d in compare(texts, limit=None) if d.kind == "title"]
+    texts = story(
+        (
+            "Reuters",
+            "Haitian President Jovenel Moise was shot dead overnight, Interim Prime Minister "
+            "Claude Joseph said on Wednesday.",
+        ),
+        (
+            "Washington Examiner",
+            "Haitian President Jovenel Moise was killed overnight. Claude Joseph, the defence "
+            "minister, said in a statement that the police were in control.",
+        ),
+    )
+    assert [d.subject for d in compare(texts, limit=None) if d.kind == "title"] == ["Joseph"]
+
+
 def test_a_count_told_as_an_order_of_magnitude_is_a_range() -> None:
     (figure,) = figures("Online petitions received hundreds of thousands of signatures.")
     assert (figure.value, figure.upper) == (200_000, 1_000_000)

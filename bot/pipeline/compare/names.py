@@ -51,16 +51,23 @@ _ALIASES: tuple[tuple[tuple[str, ...], ...], ...] = (
 )
 
 
-# Names of one role: who speaks for an office (a press secretary is its spokesperson).
-_SPOKESPERSON = re.compile(r"\b(?:spokes(?:man|woman|person)|press secretary)$")
+# Names of one office: who speaks for an office (a press secretary is its spokesperson); who
+# heads a government ("premier" is the usual short form of "prime minister").
+_SAME_OFFICE: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(?:spokes(?:man|woman|person)|press secretary)$"), "spokesperson"),
+    (re.compile(r"\b(?:prime minister|premier)$"), "prime minister"),
+)
 
 
 def title_head(title: str) -> str:
-    """The word a title turns on, abbreviations written out: "Sen." -> "senator"; "press
-    secretary", "spokesman" and "spokeswoman" -> "spokesperson"."""
-    if _SPOKESPERSON.search(title.lower()):
-        return "spokesperson"
-    last = title.lower().split()[-1]
+    """The word a title turns on, abbreviations written out: "Sen." -> "senator"; one name
+    for each office (`_SAME_OFFICE`): "press secretary", "spokesman" and "spokeswoman" ->
+    "spokesperson", "Interim Prime Minister" and "premier" -> "prime minister"."""
+    lowered = title.lower()
+    for office, name in _SAME_OFFICE:
+        if office.search(lowered):
+            return name
+    last = lowered.split()[-1]
     return _TITLE_ABBREVIATIONS.get(last, last.rstrip("."))
 
 
