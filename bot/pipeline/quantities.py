@@ -364,6 +364,8 @@ def _quantities(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
             span = doc[span.start : span.end + 1]  # "£225m": the "m" the tokenizer split off
         if _span_of_time(doc, span):
             continue  # "10-year-old", "a two-day visit": an age or a duration, not a count
+        if _fraction_compound(doc, span):
+            continue  # "half-truths", "a quarter-final": a word, not a share
         if _names_something(doc, span, label):
             continue
         hedge, core = _split_hedge(span.text)
@@ -575,11 +577,38 @@ def _parse_words(lowered: str, unit: str) -> tuple[float, str] | None:
     return (total, unit) if seen and total else None
 
 
+def _fraction_compound(doc: Any, span: Any) -> bool:
+    """A fraction word that is the first part of a hyphenated word ("half-truths",
+    "quarter-final", "half-brother"), not a share of anything."""
+    last = doc[span.end - 1]
+    return bool(
+        last.lower_ in _FRACTIONS
+        and span.end + 1 < len(doc)
+        and doc[span.end].text == "-"
+        and not last.whitespace_
+        and not doc[span.end].whitespace_
+        and doc[span.end + 1].is_alpha
+        and doc[span.end + 1].lower_ not in ("dozen", "a")
+    )
+
+
+def _measure_word(doc: Any, number: Any, noun: Any) -> bool:
+    """Whether `noun` is the unit of a hyphenated measure in front of another noun ("60-vote
+    threshold", "100-mile walk", "12-story building"): the figure describes that noun."""
+    return bool(
+        noun.dep_ in ("compound", "amod", "nmod")
+        and noun.head.pos_ in ("NOUN", "PROPN")
+        and noun.head.i > noun.i
+        and number.i + 2 == noun.i
+        and doc[number.i + 1].text in ("-", "‐", "–")
+    )
+
+
 def _slot(doc: Any, ent: Any) -> tuple[str, str]:
     """(counted noun lemma, verb lemma) of a figure, from the dependency parse: the noun the
     number modifies ("15 people"), or what a share or sum is of ("83 percent of workers",
-    "a third of the population"), else the subject of its verb ("the toll rose to 20");
-    then the verb that noun (or the figure) hangs from ("were killed" -> "kill")."""
+    "a third of the population"), or the noun a hyphenated measure describes ("the 60-vote
+    threshold"), else the subject of its verb ("the toll rose to 20"); then the verb that noun (or the figure) hangs from ("were killed" -> "kill")."""
     token = ent.root
     counted = ""
     # A share or a sum: "83 percent of workers", "a third of the population".
@@ -597,6 +626,8 @@ def _slot(doc: Any, ent: Any) -> tuple[str, str]:
             node = head
             continue
         if head.pos_ in ("NOUN", "PROPN") and not counted:
+            if _measure_word(doc, node, head):
+                head = head.head  # "the 60-vote threshold": a threshold, measured in votes
             counted = head.lemma_.lower()
             # "189 people killed": the participle that modifies the noun is its verb.
             described = [

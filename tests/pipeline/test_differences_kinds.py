@@ -353,6 +353,31 @@ def test_premier_and_prime_minister_are_one_title_and_defence_minister_another()
     assert [d.subject for d in compare(texts, limit=None) if d.kind == "title"] == ["Joseph"]
 
 
+def test_a_hyphenated_measure_counts_the_noun_it_describes() -> None:
+    # AllSides (Jan. 6 commission vote): "the chamber's 50-vote minority" and "the 60-vote
+    # threshold" are two things measured in votes, not one count told two ways.
+    texts = story(
+        (
+            "Politico",
+            "Senate Republicans on Friday blocked a bill that would form an independent "
+            "commission, the first filibuster of the year by the chamber's 50-vote minority.",
+        ),
+        (
+            "Washington Examiner",
+            "Senate Republicans on Friday blocked a bill that would form an independent "
+            "commission, depriving the Democrats of the 60-vote threshold needed to begin debate.",
+        ),
+    )
+    assert not [d for d in compare(texts, limit=None) if d.kind == "number"]
+    (threshold,) = figures("Democrats lacked the 60-vote threshold needed to begin debate.")
+    assert (threshold.value, threshold.counted) == (60, "threshold")
+    building = story(
+        ("NBC News", "The 12-story building in Surfside partially collapsed early Thursday."),
+        ("Fox News", "The 13-story building in Surfside partially collapsed early Thursday."),
+    )
+    assert [d.kind for d in compare(building, limit=None)] == ["number"]
+
+
 def test_a_count_told_as_an_order_of_magnitude_is_a_range() -> None:
     (figure,) = figures("Online petitions received hundreds of thousands of signatures.")
     assert (figure.value, figure.upper) == (200_000, 1_000_000)
