@@ -362,10 +362,8 @@ def _quantities(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
             and not doc[span.end - 1].whitespace_
         ):
             span = doc[span.start : span.end + 1]  # "£225m": the "m" the tokenizer split off
-        if _span_of_time(doc, span):
-            continue  # "10-year-old", "a two-day visit": an age or a duration, not a count
-        if _fraction_compound(doc, span):
-            continue  # "half-truths", "a quarter-final": a word, not a share
+        if _span_of_time(doc, span) or _fraction_compound(doc, span):
+            continue  # "10-year-old", "a two-day visit", "half-truths": not a count or share
         if _names_something(doc, span, label):
             continue
         hedge, core = _split_hedge(span.text)
@@ -604,19 +602,23 @@ def _measure_word(doc: Any, number: Any, noun: Any) -> bool:
     )
 
 
+def _share_of(token: Any) -> str:
+    """What a share or a sum is of ("83 percent of workers" -> "worker"), or ""."""
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects:
+                return str(objects[0].lemma_.lower())
+    return ""
+
+
 def _slot(doc: Any, ent: Any) -> tuple[str, str]:
     """(counted noun lemma, verb lemma) of a figure, from the dependency parse: the noun the
     number modifies ("15 people"), or what a share or sum is of ("83 percent of workers",
     "a third of the population"), or the noun a hyphenated measure describes ("the 60-vote
     threshold"), else the subject of its verb ("the toll rose to 20"); then the verb that noun (or the figure) hangs from ("were killed" -> "kill")."""
     token = ent.root
-    counted = ""
-    # A share or a sum: "83 percent of workers", "a third of the population".
-    for child in token.children:
-        if child.dep_ == "prep" and child.lower_ == "of":
-            objects = [c for c in child.children if c.dep_ == "pobj"]
-            if objects:
-                counted = objects[0].lemma_.lower()
+    counted = _share_of(token)
     node = token
     steps = 0
     while steps < 6 and node.head is not node:
