@@ -187,7 +187,9 @@ _SOURCE_NOUNS = (
     r"aides?|diplomats?|analysts?|experts?|investigators?|witnesses|residents|officers?"
 )
 _ATTRIBUTION = re.compile(
-    r"\baccording to (?:the )?(?P<according>[^,.;:“”\"]{3,60}?)(?=[,.;:]|\s(?:who|that|on|in)\b|$)"
+    # the source runs to the next punctuation, a period of an initialism ("U.S.") aside
+    r"\baccording to (?:the )?(?P<according>(?:[^,.;:“”\"]|(?<=\b[A-Z])\.){3,60}?)"
+    r"(?=[,;:]|(?<!\b[A-Z])\.|\s(?:who|that|on|in)\b|$)"
     r"|(?P<group>(?<![\w'’])(?:[A-Z][\w'’-]+\s){0,2}(?:[a-z][a-z'’-]*\s)?(?:"
     + _SOURCE_NOUNS
     + r"))\s+"

@@ -431,6 +431,30 @@ def test_a_quote_credited_to_an_agency_and_to_a_named_official_is_an_attribution
     ]
 
 
+def test_a_claim_credited_to_another_newsroom_or_a_report_is_no_attribution_item() -> None:
+    # AllSides: one outlet relays the Wall Street Journal, another cites the intelligence
+    # report that others credit to "people briefed" on it; neither is a source of its own.
+    texts = story(
+        (
+            "CNN",
+            "Several researchers at China's Wuhan Institute of Virology fell ill in November "
+            "2019 and had to be hospitalized, according to two people briefed on the intelligence.",
+        ),
+        (
+            "Wall Street Journal",
+            "Three researchers from China's Wuhan Institute of Virology became sick enough in "
+            "November 2019 that they sought hospital care, according to a previously "
+            "undisclosed U.S. intelligence report.",
+        ),
+        (
+            "The Daily Caller",
+            "Three researchers at China's Wuhan Institute of Virology were hospitalized in "
+            "November 2019, according to The Wall Street Journal.",
+        ),
+    )
+    assert not [d for d in compare(texts, limit=None) if d.kind == "attribution"]
+
+
 def test_appointed_and_nominated_are_a_conflict_item() -> None:
     texts = story(
         ("AP", "President Biden appointed Jane Smith as ambassador to Japan on Tuesday."),

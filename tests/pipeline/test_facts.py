@@ -69,3 +69,17 @@ def test_a_paragraph_ending_in_an_abbreviation_is_not_joined_to_the_next() -> No
         'The indictment alleged a plot to wage "information warfare" on the U.S.',
         "However, the Justice Department did not say whether votes were changed.",
     ]
+
+
+def test_an_according_to_source_runs_past_the_periods_of_an_initialism() -> None:
+    # AllSides (WSJ on the Wuhan researchers): "U.S." does not end the source.
+    facts = extract_facts(
+        "Three researchers sought hospital care, according to a previously undisclosed U.S. "
+        "intelligence report that could add weight to calls for a probe. Prices rose, "
+        "according to the U.N. refugee agency. It fell, according to British officials."
+    )
+    assert [a.source for a in facts.attributions] == [
+        "a previously undisclosed U.S. intelligence report",
+        "U.N. refugee agency",
+        "British officials",
+    ]

@@ -147,7 +147,8 @@ def test_a_quotation_standing_alone_has_no_speaker_to_check() -> None:
 def test_ordinary_news_text_is_not_mistaken_for_opinion_background_or_a_newsroom() -> None:
     """Shapes a reviewer found misread: a road, an outlet's own "told us", a UK single quote;
     the event's own window; an agency that is no newsroom; an adjective that is no stance."""
-    from bot.pipeline.compare.only_in import _CLAIM, _NEWSROOM, _writers_voice
+    from bot.pipeline.compare.model import NEWSROOM
+    from bot.pipeline.compare.only_in import _CLAIM, _writers_voice
     from bot.pipeline.voices import read_voices
 
     assert not _writers_voice("A tanker truck overturned on I-95 near Philadelphia.")
@@ -160,9 +161,9 @@ def test_ordinary_news_text_is_not_mistaken_for_opinion_background_or_a_newsroom
         ]
     )
     assert not dated_before(window, 2024) and dated_before(back, 2024)
-    assert not _NEWSROOM.search("International Atomic Energy Agency")
-    assert not _NEWSROOM.search("the Post Office")
-    assert _NEWSROOM.search("The Washington Post") and _NEWSROOM.search("CNN")
+    assert not NEWSROOM.search("International Atomic Energy Agency")
+    assert not NEWSROOM.search("the Post Office")
+    assert NEWSROOM.search("The Washington Post") and NEWSROOM.search("CNN")
     assert not _CLAIM.search("Last year, Iran-backed Houthi rebels attacked ships.")
 
 

@@ -9,6 +9,7 @@ import re
 from rapidfuzz import fuzz
 
 from bot.pipeline.compare.model import (
+    NEWSROOM,
     SAME_LEDE,
     Difference,
     OutletText,
@@ -88,8 +89,9 @@ def _two_sources(a: str, b: str, outlets: tuple[str, str]) -> bool:
 def _named(source: str) -> bool:
     """A source of its own: people or a body ("British officials", "defence sources", "the
     Ministry of Defence"), not a document or a relay ("media reports", "a list obtained
-    by ...", "a letter") and not a news agency relaying someone else."""
-    return not _RELAYED.search(source) and not _AGENCIES.search(source)
+    by ...", "a letter") and not a news agency or another newsroom relaying someone else
+    ("according to The Wall Street Journal")."""
+    return not (_RELAYED.search(source) or _AGENCIES.search(source) or NEWSROOM.search(source))
 
 
 _RELAYED = re.compile(

@@ -7,6 +7,7 @@ terms (what most outlets talk about), which tell a central sentence from backgro
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable
@@ -50,6 +51,16 @@ _OPENING = 3
 _VECTORS: OrderedDict[str, np.ndarray] = OrderedDict()
 _VECTORS_KEPT = 20_000
 _VECTORS_LOCK = threading.Lock()
+
+# Another newsroom's reporting relayed ("..., according to CNN"): where the outlet read it,
+# not a source of the event's facts. (An interview given to a broadcaster, "told LBC", is a
+# venue of the story's own actor and stays.)
+NEWSROOM = re.compile(
+    r"^(?:the\s+)?(?:CNN|BBC|NBC|ABC|CBS|NPR|AP|AFP|Reuters|Bloomberg|Axios|Politico|Xinhua)\b"
+    # a paper or a news service by the last word of its name: "The Washington Post", "the
+    # Times", "Fox News", "the Associated Press" (not "the Post Office", "Energy Agency")
+    r"|\b(?:Times|Post|Journal|Telegraph|Tribune|Herald|Gazette|Guardian|News|Press)$"
+)
 
 
 class DisjointSets:

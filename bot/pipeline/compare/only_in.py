@@ -11,6 +11,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz
 
 from bot.pipeline.compare.model import (
+    NEWSROOM,
     SAME_CLAIM,
     SAME_LEDE,
     Difference,
@@ -34,15 +35,6 @@ _REBUTTAL = re.compile(
     r"\b(?:den(?:y|ied|ies|ial)|reject(?:ed|s)?|refut(?:ed|es)|disput(?:ed|es)|"
     r"contradict(?:ed|s)?)\b",
     re.IGNORECASE,
-)
-# Another newsroom's reporting relayed ("..., according to CNN"): where the outlet read it,
-# not a source of the event's facts. (An interview given to a broadcaster, "told LBC", is a
-# venue of the story's own actor and stays.)
-_NEWSROOM = re.compile(
-    r"^(?:the\s+)?(?:CNN|BBC|NBC|ABC|CBS|NPR|AP|AFP|Reuters|Bloomberg|Axios|Politico|Xinhua)\b"
-    # a paper or a news service by the last word of its name: "The Washington Post", "the
-    # Times", "Fox News", "the Associated Press" (not "the Post Office", "Energy Agency")
-    r"|\b(?:Times|Post|Journal|Telegraph|Tribune|Herald|Gazette|Guardian|News|Press)$"
 )
 # Reported speech: a claim credited to someone ("Healey said he would deliver...").
 _CLAIM = re.compile(
@@ -112,7 +104,7 @@ def sources_only_in(story: Story) -> list[Difference]:
         for index, sentence in text.body_sentences():
             for match in _ACCORDING_TO.finditer(sentence.text):
                 source = match.group("source").strip(" .,")  # as facts.py strips a venue
-                if not _NEWSROOM.search(source):
+                if not NEWSROOM.search(source):
                     named.setdefault(source, (index, ""))
         for source, (index, _) in named.items():
             sentence = text.facts.sentences[index]
