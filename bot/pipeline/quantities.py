@@ -92,6 +92,18 @@ UPPER_BOUNDS = frozenset(
 # A bound told against the same bare value is a difference of its own ("as many as 83 percent"
 # and "83 percent").
 BOUNDS = frozenset({"as many as", "up to", "at least", "more than", "fewer than", "less than"})
+# Hedges that say one thing in other words: "over 4,500" and "more than 4,500" are one hedge.
+_SAME_HEDGE = {
+    "over": "more than", "above": "more than", "upwards of": "more than",
+    "under": "less than", "below": "less than", "fewer than": "less than",
+    "as many as": "up to", "almost": "nearly",
+    "around": "about", "roughly": "about", "approximately": "about", "some": "about",
+}  # fmt: skip
+
+
+def hedge_sense(hedge: str) -> str:
+    """One name for hedges that say one thing: "over", "above" -> "more than"."""
+    return _SAME_HEDGE.get(hedge, hedge)
 # Counts told as an order of magnitude, as ranges [low, upper): "hundreds" is at least two
 # hundred and fewer than a thousand. Longest first, so "hundreds of thousands" wins.
 VAGUE_COUNTS: tuple[tuple[re.Pattern[str], float, float], ...] = tuple(
@@ -367,6 +379,7 @@ def _quantities(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
         if _names_something(doc, span, label):
             continue
         hedge, core = _split_hedge(span.text)
+        hedge = hedge or _hedge_before(doc.text[: span.start_char])
         vague = vague_count(core) if label == "CARDINAL" else None
         parsed: tuple[float, str] | None
         if vague:
@@ -505,6 +518,13 @@ def _split_hedge(text: str) -> tuple[str, str]:
         if lowered.startswith(hedge + " "):
             return hedge, text[len(hedge) + 1 :]
     return "", text
+
+
+def _hedge_before(text: str) -> str:
+    """A hedge the model left out of the figure's entity ("received over 4,500 tips": the
+    entity is "4,500"): the hedge `text` (the sentence up to the figure) ends with, or ""."""
+    lowered = text.lower().rstrip()
+    return next((h for h in HEDGES if lowered == h or lowered.endswith(" " + h)), "")
 
 
 def parse_amount(text: str, label: str = "CARDINAL") -> tuple[float, str] | None:

@@ -565,6 +565,56 @@ def test_a_figure_some_outlets_lack_and_hedge_differently_is_told_once() -> None
     assert len(items) == 1
 
 
+def test_a_count_several_outlets_give_and_one_leaves_out_is_no_item() -> None:
+    # newswcl50 (Korean summit): two of three outlets give the troops stationed in South
+    # Korea; the third leaves the figure out. That is a choice of detail, not a difference.
+    texts = story(
+        (
+            "USA Today",
+            "Kim Jong Un crossed into South Korea on Friday for a summit with Moon Jae-in. "
+            "The United States keeps 28,500 troops in South Korea under the summit's shadow.",
+        ),
+        (
+            "HuffPost",
+            "Kim Jong Un crossed into South Korea on Friday for a summit with Moon Jae-in. "
+            "About 28,500 U.S. troops stay in South Korea as the summit goes on.",
+        ),
+        (
+            "Fox News",
+            "Kim Jong Un crossed into South Korea on Friday for a summit with Moon Jae-in, "
+            "the first such meeting in more than a decade.",
+        ),
+    )
+    assert not [d for d in compare(texts, limit=None) if "28,500" in d.summary]
+
+
+def test_over_and_more_than_are_one_hedge_even_outside_the_entity() -> None:
+    # AllSides (FBI tips): "had received over 4,500 tips" (the model's entity is "4,500")
+    # and "gathered more than 4,500 tips" hedge the count alike.
+    (tips,) = figures("The FBI acknowledged that it had received over 4,500 tips.")
+    assert (tips.value, tips.hedge) == (4500, "over")
+    texts = story(
+        ("NBC News", "The FBI said it had received over 4,500 tips about the nominee."),
+        ("The Hill", "The FBI said it gathered more than 4,500 tips about the nominee."),
+    )
+    assert not [d for d in compare(texts, limit=None) if d.kind == "number"]
+
+
+def test_a_headline_that_drops_up_to_is_no_hedge_difference() -> None:
+    # AllSides (Noem's troops): "Noem to send 50 ... troops" in a headline, "up to 50" in the
+    # bodies, the governor's own words included.
+    body = "Gov. Kristi Noem said she will send up to 50 National Guard troops to Texas."
+    texts = story(("The Hill", body), ("The Daily Wire", body))
+    texts[0] = OutletText(
+        "The Hill",
+        "0",
+        "Noem to send 50 South Dakota National Guard troops to Texas border. "
+        "Gov. Kristi Noem is sending National Guard troops to Texas, she said on Tuesday.",
+        headline=True,
+    )
+    assert not [d for d in compare(texts, limit=None) if d.kind == "number"]
+
+
 def test_a_body_and_its_own_spokesperson_are_not_two_credits() -> None:
     said = '"China firmly opposes the new sanctions on its companies,"'
     texts = story(

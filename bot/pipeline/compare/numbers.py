@@ -40,6 +40,7 @@ from bot.pipeline.quantities import (
     LOWER_BOUNDS,
     UPPER_BOUNDS,
     Quantity,
+    hedge_sense,
 )
 
 # Cosine of the slot words' embeddings above which two figures fill one slot (measured:
@@ -457,12 +458,17 @@ def _update_summary(name: str, sides: list[list[_Mention]]) -> str | None:
 
 
 def _hedge_difference(members: list[_Mention]) -> Difference | None:
-    """One value told with different certainty: "83 percent" / "as many as 83 percent"."""
+    """One value told with different certainty: "83 percent" / "as many as 83 percent"
+    ("over 4,500" and "more than 4,500" are one certainty: `hedge_sense`). A headline is
+    not read here: headline style drops "up to" ("Noem to send 50 troops")."""
     by_hedge: dict[str, Variant] = {}
     for m in members:
-        variant = by_hedge.setdefault(m.quantity.hedge, Variant(label(m.quantity), [], []))
+        if m.text.headline and m.quantity.sentence == 0:
+            continue
+        sense = hedge_sense(m.quantity.hedge)
+        variant = by_hedge.setdefault(sense, Variant(label(m.quantity), [], []))
         variant.add(m.text.outlet, evidence(m.text, m.text.facts.sentences[m.quantity.sentence]))
-    if len(by_hedge) < 2 or not (BOUNDS & by_hedge.keys()):
+    if len(by_hedge) < 2 or not ({hedge_sense(b) for b in BOUNDS} & by_hedge.keys()):
         return None
     if len({round(m.quantity.value, 6) for m in members}) > 1:
         return None  # told approximately, not hedged differently
@@ -569,8 +575,10 @@ def _counts_core(story: Story, members: list[_Mention]) -> bool:
 def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Difference]:  # noqa: C901  # the docstring's rules as skips, in its order
     """Figures of the story's own event (in a central sentence) that some outlets give and
     others do not give in any value. A sum, a percentage or a large count is one figure by its
-    value whatever words surround it; a small count by its slot (`slots`). In a large story
-    only a figure a few outlets give is listed."""
+    value whatever words surround it; a small count by its slot (`slots`). A figure several
+    outlets give is listed only when it is a sum of money (the size of a package or a loan
+    some outlets leave out); a count or a share several give is their choice of detail. In a
+    large story only a figure a few outlets give is listed."""
     outlets = {t.outlet for t in story.texts}
     slot_of: dict[int, set[str]] = {}
     for members in grouped:
@@ -600,6 +608,8 @@ def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Differe
             continue
         if any(slot_of[id(m)] - set(givers) for m in members):
             continue  # others fill the same slot with another value: a number difference
+        if len(givers) > 1 and members[0].quantity.kind != "MONEY":
+            continue  # a count or share several outlets give and others leave out: detail
         central = [
             m
             for m in members
