@@ -104,6 +104,8 @@ _SAME_HEDGE = {
 def hedge_sense(hedge: str) -> str:
     """One name for hedges that say one thing: "over", "above" -> "more than"."""
     return _SAME_HEDGE.get(hedge, hedge)
+
+
 # Counts told as an order of magnitude, as ranges [low, upper): "hundreds" is at least two
 # hundred and fewer than a thousand. Longest first, so "hundreds of thousands" wins.
 VAGUE_COUNTS: tuple[tuple[re.Pattern[str], float, float], ...] = tuple(
