@@ -381,7 +381,7 @@ def _quantities(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
         if _names_something(doc, span, label):
             continue
         hedge, core = _split_hedge(span.text)
-        hedge = hedge or _hedge_before(doc.text[: span.start_char])
+        hedge = hedge or _hedge_before(doc, span)
         vague = vague_count(core) if label == "CARDINAL" else None
         parsed: tuple[float, str] | None
         if vague:
@@ -522,11 +522,20 @@ def _split_hedge(text: str) -> tuple[str, str]:
     return "", text
 
 
-def _hedge_before(text: str) -> str:
+def _hedge_before(doc: Any, span: Any) -> str:
     """A hedge the model left out of the figure's entity ("received over 4,500 tips": the
-    entity is "4,500"): the hedge `text` (the sentence up to the figure) ends with, or ""."""
-    lowered = text.lower().rstrip()
-    return next((h for h in HEDGES if lowered == h or lowered.endswith(" " + h)), "")
+    entity is "4,500"): the hedge the words before it end with, or "". Not a verb's particle
+    ("turned over 20 documents")."""
+    for hedge in HEDGES:
+        size = hedge.count(" ") + 1
+        words = doc[max(0, span.start - size) : span.start]
+        if (
+            len(words) == size
+            and words.text.lower() == hedge
+            and not any(w.dep_ == "prt" for w in words)
+        ):
+            return hedge
+    return ""
 
 
 def parse_amount(text: str, label: str = "CARDINAL") -> tuple[float, str] | None:

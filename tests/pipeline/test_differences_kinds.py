@@ -593,6 +593,8 @@ def test_over_and_more_than_are_one_hedge_even_outside_the_entity() -> None:
     # and "gathered more than 4,500 tips" hedge the count alike.
     (tips,) = figures("The FBI acknowledged that it had received over 4,500 tips.")
     assert (tips.value, tips.hedge) == (4500, "over")
+    (pages,) = figures("The lawyers turned over 300 pages to the committee on Friday.")
+    assert (pages.value, pages.hedge) == (300, "")  # a verb's particle, not a hedge
     texts = story(
         ("NBC News", "The FBI said it had received over 4,500 tips about the nominee."),
         ("The Hill", "The FBI said it gathered more than 4,500 tips about the nominee."),
