@@ -617,6 +617,46 @@ def test_a_headline_that_drops_up_to_is_no_hedge_difference() -> None:
     assert not [d for d in compare(texts, limit=None) if d.kind == "number"]
 
 
+def test_a_share_two_outlets_bound_from_either_side_is_in_neither_only() -> None:
+    # AllSides (Southwest cancellations): "more than 25%" and "nearly 28 percent" of the
+    # airline's flights are one share; neither sentence is one outlet's alone.
+    texts = story(
+        (
+            "Axios",
+            "Southwest Airlines canceled hundreds of flights over the weekend, blaming weather "
+            "and air traffic control. More than 25% of the airline's flights were canceled on "
+            "Sunday per the FlightAware tracker.",
+        ),
+        (
+            "The Federalist",
+            "Southwest Airlines canceled hundreds of flights over the weekend, blaming weather "
+            "and air traffic control. The widespread operational staffing shortage, which "
+            "resulted in the termination of nearly 28 percent of the airline's scheduled "
+            "flights for the day, come less than a week after the company forced the COVID-19 "
+            "vaccine on employees.",
+        ),
+    )
+    assert [d.summary for d in compare(texts, limit=None) if d.kind == "only_in"] == []
+
+
+def test_an_exact_figure_another_outlet_gives_for_the_same_thing_is_not_only_in() -> None:
+    # AllSides (jobs report): "the consensus number ... was 700,000" / "the consensus among
+    # economists being that 700,000 jobs would be added".
+    texts = story(
+        (
+            "CNN Business",
+            "The US economy added 943,000 jobs in July, the Labor Department said Friday. "
+            "The consensus number from analysts polled by Refinitiv was 700,000.",
+        ),
+        (
+            "Washington Examiner",
+            "The US economy added 943,000 jobs in July, the Labor Department said Friday, "
+            "with the consensus among economists being that 700,000 jobs would be added.",
+        ),
+    )
+    assert not [d for d in compare(texts, limit=None) if "700,000" in d.summary]
+
+
 def test_a_body_and_its_own_spokesperson_are_not_two_credits() -> None:
     said = '"China firmly opposes the new sanctions on its companies,"'
     texts = story(

@@ -42,6 +42,7 @@ from bot.pipeline.quantities import (
     Quantity,
     hedge_sense,
 )
+from bot.pipeline.text import sentence_terms
 
 # Cosine of the slot words' embeddings above which two figures fill one slot (measured:
 # people killed / people died 0.80, civilians killed 0.60, death toll / toll rose 0.61;
@@ -502,23 +503,42 @@ def _family(q: Quantity) -> str:
 
 
 def _told_elsewhere(story: Story, mention: _Mention, givers: set[str]) -> bool:
-    """Another outlet gives the same figure in other words: an agreeing value of the same
-    thing or verb ("nearly 80 percent of asylum-seekers passed" / "more than three quarters
-    of applicants pass"), or a sentence saying the same thing (`Story.said_elsewhere`'s
-    cosine) with a figure of the same family, the other side of a disagreement; never an
-    absence."""
+    """Another outlet gives the same figure (`same_figure_given`), or a sentence saying the
+    same thing (`Story.said_elsewhere`'s cosine) with a figure of the same family, the
+    other side of a disagreement; never an absence."""
     q = mention.quantity
-    if any(
-        agree(q, other) and {q.counted, q.verb} & {other.counted, other.verb} - {""}
-        for text in story.texts
-        if text.outlet not in givers
-        for other in text.quantities
-    ):
-        return True  # an agreeing value that counts the same thing or belongs to the same verb
-    family = _family(q)
     sentence = mention.text.facts.sentences[q.sentence].text
+    if same_figure_given(story, q, sentence, givers):
+        return True
+    family = _family(q)
     closest = _closest_with_figure(story, sentence, givers, lambda o: _family(o) == family)
     return closest >= SAME_CLAIM
+
+
+def same_figure_given(story: Story, q: Quantity, sentence: str, leaving_out: set[str]) -> bool:
+    """Whether an outlet not in `leaving_out` gives figure `q` (of `sentence`) in other
+    words: an agreeing value of the same thing or verb ("nearly 80 percent of asylum-seekers
+    passed" / "more than three quarters of applicants pass"; "more than 25% of the airline's
+    flights" / "nearly 28 percent of the airline's scheduled flights"), or the very value,
+    unhedged, in a sentence sharing a word with this one ("the consensus number ... was
+    700,000" / "the consensus among economists being that 700,000 jobs would be added")."""
+    terms = {w for w in sentence_terms(sentence) if w.isalpha()}
+    for text in story.texts:
+        if text.outlet in leaving_out:
+            continue
+        for other in text.quantities:
+            if not agree(q, other):
+                continue
+            if {q.counted, q.verb} & {other.counted, other.verb} - {""}:
+                return True
+            if (
+                _distinctive(q)
+                and other.value == q.value
+                and not (q.hedge or other.hedge)
+                and terms & sentence_terms(text.facts.sentences[other.sentence].text)
+            ):
+                return True
+    return False
 
 
 def _closest_with_figure(
@@ -549,8 +569,9 @@ SAME_FIGURES_CLAIM = 0.45
 
 def figures_told_elsewhere(story: Story, t: int, index: int) -> bool:
     """Whether every distinctive figure of sentence `index` of text `t` (a sum, a percentage,
-    a large count or a vote) is given, in an agreeing value, by another outlet in a sentence
-    close to it (`SAME_FIGURES_CLAIM`): the sentence is not one outlet's alone."""
+    a large count or a vote) is given by another outlet (`same_figure_given`), or in an
+    agreeing value in a sentence close to it (`SAME_FIGURES_CLAIM`): the sentence is not one
+    outlet's alone."""
     text = story.texts[t]
     mine = [
         q for q in text.quantities if q.sentence == index and (_distinctive(q) or q.kind == "TALLY")
@@ -559,7 +580,8 @@ def figures_told_elsewhere(story: Story, t: int, index: int) -> bool:
         return False
     own = text.facts.sentences[index].text
     return all(
-        _closest_with_figure(story, own, {text.outlet}, partial(agree, q)) >= SAME_FIGURES_CLAIM
+        same_figure_given(story, q, own, {text.outlet})
+        or _closest_with_figure(story, own, {text.outlet}, partial(agree, q)) >= SAME_FIGURES_CLAIM
         for q in mine
     )
 
