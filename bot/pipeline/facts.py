@@ -199,11 +199,16 @@ _ATTRIBUTION = re.compile(
 )
 
 
+_INITIALISM_END = re.compile(r"(?:\b[A-Z]\.){2,}$")
+
+
 def _attributions(sentence: str) -> list[str]:
     found = []
     for match in _ATTRIBUTION.finditer(sentence):
         source = match.group("according") or match.group("group") or match.group("ministry")
         source = source.strip()
+        if source.endswith(".") and not _INITIALISM_END.search(source):
+            source = source[:-1]  # "according to Plan B.": the sentence's own full stop
         if source and source.lower() not in ("he", "she", "they", "it"):
             found.append(source)
     return found

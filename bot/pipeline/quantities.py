@@ -95,8 +95,9 @@ BOUNDS = frozenset({"as many as", "up to", "at least", "more than", "fewer than"
 # Hedges that say one thing in other words: "over 4,500" and "more than 4,500" are one hedge.
 _SAME_HEDGE = {
     "over": "more than", "above": "more than", "upwards of": "more than",
-    "under": "less than", "below": "less than", "fewer than": "less than",
-    "as many as": "up to", "almost": "nearly",
+    "just over": "more than", "under": "less than", "below": "less than",
+    "fewer than": "less than", "just under": "less than",
+    "as many as": "up to", "almost": "nearly", "close to": "nearly",
     "around": "about", "roughly": "about", "approximately": "about", "some": "about",
 }  # fmt: skip
 
@@ -170,6 +171,9 @@ class Quantity:
     # A count told as an order of magnitude ("hundreds of thousands") lies from `value` up
     # to this bound (`VAGUE_COUNTS`); 0.0 for a figure.
     upper: float = 0.0
+    # The unit noun of a hyphenated measure ("vote" in "the 60-vote threshold", whose
+    # `counted` is "threshold"): a count of those too ("the 27-nation bloc" / "28 nations").
+    measure: str = ""
 
     def slot_words(self) -> str:
         """What the figure is about, in words: "people kill", "deal"."""
@@ -391,6 +395,7 @@ def _quantities(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
         if parsed is None or (kind == "TALLY" and not parsed[0]):
             continue
         value, unit = parsed
+        kind = _typed(kind, unit)
         if kind == "CARDINAL" and _YEAR.fullmatch(core.strip()):
             continue  # a year spaCy did not call a DATE
         if kind == "CARDINAL" and unit == "" and value <= 2 and not hedge and core.isalpha():
@@ -398,6 +403,7 @@ def _quantities(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
         if kind == "CARDINAL" and unit == "" and value < SMALL_REFERENCE and _referring(doc, span):
             continue  # "the two Koreas", "those three states": things already known
         counted, verb = _slot(doc, span)
+        measure = _measure(doc, span)
         found.append(
             Quantity(
                 start=sentence.start + span.start_char,
@@ -409,6 +415,7 @@ def _quantities(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
                 hedge=hedge,
                 counted=counted,
                 verb=verb,
+                measure=measure,
                 sentence=index,
                 upper=vague[1] if vague else 0.0,
             )
@@ -460,6 +467,7 @@ def _coded_money(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
         if parsed is None or span is None:
             continue
         counted, verb = _slot(doc, span)
+        measure = _measure(doc, span)
         found.append(
             Quantity(
                 start=sentence.start + match.start(),
@@ -471,6 +479,7 @@ def _coded_money(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
                 hedge="",
                 counted=counted,
                 verb=verb,
+                measure=measure,
                 sentence=index,
             )
         )
@@ -522,11 +531,22 @@ def _split_hedge(text: str) -> tuple[str, str]:
     return "", text
 
 
+# Hedges read before a figure the model left them out of. Not "about", "around", "up to",
+# "under", "above", "below", "some" or "only": before a number they are as often words of
+# their own ("talks about 5 islands", "it is up to 12 jurors"). "over" is kept: news says
+# "received over 4,500 tips" far more than "fought over 5 islands".
+_HEDGES_BEFORE = tuple(
+    h
+    for h in HEDGES
+    if h not in {"about", "around", "up to", "under", "above", "below", "some", "only"}
+)
+
+
 def _hedge_before(doc: Any, span: Any) -> str:
     """A hedge the model left out of the figure's entity ("received over 4,500 tips": the
-    entity is "4,500"): the hedge the words before it end with, or "". Not a verb's particle
-    ("turned over 20 documents")."""
-    for hedge in HEDGES:
+    entity is "4,500"): the hedge of `_HEDGES_BEFORE` the words before it end with, or "".
+    Not a verb's particle ("turned over 20 documents", where the parse says so)."""
+    for hedge in _HEDGES_BEFORE:
         size = hedge.count(" ") + 1
         words = doc[max(0, span.start - size) : span.start]
         if (
@@ -606,6 +626,16 @@ def _parse_words(lowered: str, unit: str) -> tuple[float, str] | None:
     return (total, unit) if seen and total else None
 
 
+def _typed(kind: str, unit: str) -> str:
+    """The figure's type by its unit where the model's disagrees: "61 per cent", which the
+    model may type as MONEY, is a PERCENT."""
+    return "PERCENT" if kind == "MONEY" and unit == "%" else kind
+
+
+# Words a fraction measures when joined to it: "a half-dozen", "a quarter-point cut".
+_FRACTION_OF = frozenset({"dozen", "a", "point", "percentage", "percent"})
+
+
 def _fraction_compound(doc: Any, span: Any) -> bool:
     """A fraction word that is the first part of a hyphenated word ("half-truths",
     "quarter-final", "half-brother"), not a share of anything."""
@@ -617,8 +647,15 @@ def _fraction_compound(doc: Any, span: Any) -> bool:
         and not last.whitespace_
         and not doc[span.end].whitespace_
         and doc[span.end + 1].is_alpha
-        and doc[span.end + 1].lower_ not in ("dozen", "a")
+        and doc[span.end + 1].lower_ not in _FRACTION_OF
     )
+
+
+def _measure(doc: Any, span: Any) -> str:
+    """The unit noun of a hyphenated measure the figure makes ("vote" in "60-vote
+    threshold"), or ""."""
+    head = span.root.head
+    return str(head.lemma_.lower()) if _measure_word(doc, span.root, head) else ""
 
 
 def _measure_word(doc: Any, number: Any, noun: Any) -> bool:

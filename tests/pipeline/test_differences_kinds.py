@@ -367,6 +367,11 @@ def test_a_hyphenated_measure_counts_the_noun_it_describes() -> None:
             "Senate Republicans on Friday blocked a bill that would form an independent "
             "commission, depriving the Democrats of the 60-vote threshold needed to begin debate.",
         ),
+        (
+            "The Hill",
+            "Senate Republicans on Friday blocked a bill that would form an independent "
+            "commission, falling short of the 10 GOP votes needed to clear a first hurdle.",
+        ),
     )
     assert not [d for d in compare(texts, limit=None) if d.kind == "number"]
     (threshold,) = figures("Democrats lacked the 60-vote threshold needed to begin debate.")
@@ -453,6 +458,11 @@ def test_a_claim_credited_to_another_newsroom_or_a_report_is_no_attribution_item
         ),
     )
     assert not [d for d in compare(texts, limit=None) if d.kind == "attribution"]
+    relayed = [
+        OutletText(t.outlet, t.article, t.text.replace("The Wall Street Journal", "The Hill"))
+        for t in texts
+    ]
+    assert not [d for d in compare(relayed, limit=None) if d.kind == "attribution"]
 
 
 def test_appointed_and_nominated_are_a_conflict_item() -> None:
@@ -655,6 +665,51 @@ def test_an_exact_figure_another_outlet_gives_for_the_same_thing_is_not_only_in(
         ),
     )
     assert not [d for d in compare(texts, limit=None) if "700,000" in d.summary]
+
+
+def test_two_titles_in_the_sentences_of_a_number_item_are_still_a_title_item() -> None:
+    texts = story(
+        (
+            "Reuters",
+            "Gunmen attacked the prison on Sunday, and 12 guards were wounded, Police Chief "
+            "Leon Charles said.",
+        ),
+        (
+            "AP",
+            "Gunmen attacked the prison on Sunday, and 15 guards were wounded, Justice "
+            "Minister Leon Charles said.",
+        ),
+    )
+    assert sorted(d.kind for d in compare(texts, limit=None)) == ["number", "title"]
+
+
+def test_a_measure_and_a_plain_count_of_its_unit_fill_one_slot() -> None:
+    texts = story(
+        ("Reuters", "Leaders of the 27-nation bloc agreed on Thursday to extend sanctions."),
+        ("AP", "Leaders of the bloc's 28 nations agreed on Thursday to extend sanctions."),
+    )
+    assert [d.kind for d in compare(texts, limit=None)] == ["number"]
+
+
+def test_a_fraction_that_measures_points_is_still_a_figure() -> None:
+    texts = story(
+        ("Reuters", "The Federal Reserve cut interest rates by a half-point on Wednesday."),
+        ("AP", "The Federal Reserve cut interest rates by a quarter-point on Wednesday."),
+    )
+    assert [d.kind for d in compare(texts, limit=None)] == ["number"]
+
+
+def test_per_cent_spelled_apart_is_a_percentage_not_money() -> None:
+    (rate,) = figures("Inflation rose to 61 per cent in March, the statistics office said.")
+    assert (rate.kind, rate.unit, rate.value) == ("PERCENT", "%", 61)
+
+
+def test_just_over_and_more_than_are_one_hedge() -> None:
+    texts = story(
+        ("NBC News", "The FBI said it had received just over 4,500 tips about the nominee."),
+        ("The Hill", "The FBI said it gathered more than 4,500 tips about the nominee."),
+    )
+    assert not [d for d in compare(texts, limit=None) if d.kind == "number"]
 
 
 def test_a_body_and_its_own_spokesperson_are_not_two_credits() -> None:

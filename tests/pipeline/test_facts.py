@@ -76,10 +76,12 @@ def test_an_according_to_source_runs_past_the_periods_of_an_initialism() -> None
     facts = extract_facts(
         "Three researchers sought hospital care, according to a previously undisclosed U.S. "
         "intelligence report that could add weight to calls for a probe. Prices rose, "
-        "according to the U.N. refugee agency. It fell, according to British officials."
+        "according to the U.N. refugee agency. It fell, according to British officials. "
+        "The plant closed, according to Plan B."
     )
     assert [a.source for a in facts.attributions] == [
         "a previously undisclosed U.S. intelligence report",
         "U.N. refugee agency",
         "British officials",
+        "Plan B",
     ]

@@ -31,6 +31,7 @@ def attribution_differences(texts: list[OutletText]) -> list[Difference]:
     Sources of different claims are never put side by side. At most one item."""
     if len(texts) > MAX_OUTLETS:
         return []
+    outlets = {t.outlet for t in texts}
     credited = []
     for text in texts:
         for a in text.facts.attributions:
@@ -44,7 +45,7 @@ def attribution_differences(texts: list[OutletText]) -> list[Difference]:
             tb, sb, _ = credited[j]
             if ta.outlet == tb.outlet or float(vectors[i] @ vectors[j]) < SAME_LEDE:
                 continue
-            if not _two_sources(sa, sb, (ta.outlet, tb.outlet)):
+            if not _two_sources(sa, sb, outlets):
                 continue
             # Each side with every named source it gives for that claim.
             sides = []
@@ -78,9 +79,10 @@ _AGENCIES = re.compile(
 )
 
 
-def _two_sources(a: str, b: str, outlets: tuple[str, str]) -> bool:
+def _two_sources(a: str, b: str, outlets: set[str]) -> bool:
     """Sources that differ: each named (`_named`), not one written alike or one body
-    (`_one_body`), and neither the outlets themselves (`_names`)."""
+    (`_one_body`), and neither one of the story's outlets (`_names`): an outlet relaying
+    another's report is not a source of its own."""
     if fuzz.token_set_ratio(a, b) >= 80 or not (_named(a) and _named(b)) or _one_body(a, b):
         return False
     return not any(_names(source, outlet) for source in (a, b) for outlet in outlets)

@@ -56,10 +56,15 @@ _VECTORS_LOCK = threading.Lock()
 # not a source of the event's facts. (An interview given to a broadcaster, "told LBC", is a
 # venue of the story's own actor and stays.)
 NEWSROOM = re.compile(
-    r"^(?:the\s+)?(?:CNN|BBC|NBC|ABC|CBS|NPR|AP|AFP|Reuters|Bloomberg|Axios|Politico|Xinhua)\b"
+    r"^(?:[Tt]he\s+)?(?:CNN|BBC|NBC|ABC|CBS|NPR|AP|AFP|Reuters|Bloomberg|Axios|Politico|Xinhua|"
+    r"Al Jazeera|Haaretz|Newsweek|Newsmax|Breitbart|HuffPost|Vox|Slate|Sky News|ITV|TASS|"
+    r"Sputnik|RT|Daily Beast|Times of Israel)\b"
     # a paper or a news service by the last word of its name: "The Washington Post", "the
-    # Times", "Fox News", "the Associated Press" (not "the Post Office", "Energy Agency")
-    r"|\b(?:Times|Post|Journal|Telegraph|Tribune|Herald|Gazette|Guardian|News|Press)$"
+    # Times", "Fox News", "the Associated Press", "The Hill", "the Daily Mail" (not "the
+    # Post Office", "Energy Agency", "Capitol Hill aides")
+    r"|\b(?:Times|Post|Journal|Telegraph|Tribune|Herald|Gazette|Guardian|News|Press|Examiner|"
+    r"Mail|Independent|Observer|Standard|Economist|Atlantic|Federalist|Caller|Wire|Insider)$"
+    r"|^(?:[Tt]he\s+)?Hill$"
 )
 
 

@@ -113,6 +113,28 @@ def _embed(phrases: tuple[str, ...], embedder: object) -> np.ndarray:
     return np.stack([_VECTORS[p] for p in phrases])
 
 
+def _measures_joined(
+    ids: dict[tuple[str, str], int], bucket: list[_Mention]
+) -> dict[tuple[str, str], int]:
+    """Slot ids with a hyphenated measure's slot joined to a plain count of its unit: "the
+    27-nation bloc" (counted "bloc") fills the slot of "the bloc's 28 nations" (counted
+    "nation"). Two measures of one unit ("the 50-vote minority", "the 60-vote threshold")
+    stay apart, and so does a plain count ("10 GOP votes") both could join."""
+    measured: dict[int, set[int]] = {}
+    for m in bucket:
+        if not m.quantity.measure:
+            continue
+        mine = ids[(m.quantity.counted, m.quantity.verb)]
+        for o in bucket:
+            if not o.quantity.measure and o.quantity.counted == m.quantity.measure:
+                measured.setdefault(ids[(o.quantity.counted, o.quantity.verb)], set()).add(mine)
+    sets = DisjointSets(len(ids))
+    for plain, measures in measured.items():
+        if len(measures) == 1:
+            sets.join(next(iter(measures)), plain)
+    return {p: sets.root(i) for p, i in ids.items()}
+
+
 def slots(texts: list[OutletText]) -> list[list[_Mention]]:
     """Every figure of every outlet, grouped by the slot it fills (figures with no slot
     words stay alone: nothing says what they are about)."""
@@ -125,7 +147,7 @@ def slots(texts: list[OutletText]) -> list[list[_Mention]]:
         phrases = sorted(
             {(m.quantity.counted, m.quantity.verb) for m in bucket if m.quantity.slot_words()}
         )
-        ids = _phrase_groups(phrases)
+        ids = _measures_joined(_phrase_groups(phrases), bucket)
         by_slot: dict[int, list[_Mention]] = {}
         for m in bucket:
             if m.quantity.slot_words():
@@ -458,14 +480,18 @@ def _update_summary(name: str, sides: list[list[_Mention]]) -> str | None:
     return f"{name} rose from " + " to ".join(told(t, m) for t, m in steps)
 
 
+def _in_headline(m: _Mention) -> bool:
+    """A figure of the article's headline (its first sentence, when it is the title)."""
+    return m.text.headline and m.quantity.sentence == 0
+
+
 def _hedge_difference(members: list[_Mention]) -> Difference | None:
     """One value told with different certainty: "83 percent" / "as many as 83 percent"
     ("over 4,500" and "more than 4,500" are one certainty: `hedge_sense`). A headline is
     not read here: headline style drops "up to" ("Noem to send 50 troops")."""
+    members = [m for m in members if not _in_headline(m)]
     by_hedge: dict[str, Variant] = {}
     for m in members:
-        if m.text.headline and m.quantity.sentence == 0:
-            continue
         sense = hedge_sense(m.quantity.hedge)
         variant = by_hedge.setdefault(sense, Variant(label(m.quantity), [], []))
         variant.add(m.text.outlet, evidence(m.text, m.text.facts.sentences[m.quantity.sentence]))
@@ -635,7 +661,7 @@ def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Differe
         central = [
             m
             for m in members
-            if not (m.text.headline and m.quantity.sentence == 0)
+            if not _in_headline(m)
             and story.central(m.text.facts.sentences[m.quantity.sentence].text)
             and not background(story, story.index_of(m.text), m.quantity.sentence)
         ]

@@ -23,13 +23,17 @@ OWN_ITEMS_PER_OUTLET = 2
 def rank(found: list[Difference], limit: int | None) -> list[Difference]:
     """Items most important first (at most `limit`, None for all). An "only in" item whose
     evidence sentence another, higher item already shows is the same news told again and is
-    dropped, and so is any item all of whose sentences a higher item shows (a number item
-    names the sources each value's sentences cite; a figure some outlets lack is not told
-    again as hedged differently); so is any item whose every evidence sentence is page
-    furniture, and an outlet's own "only in" items beyond OWN_ITEMS_PER_OUTLET. Ties keep their order of finding, and that order follows the
-    input's, so one input gives one report."""
+    dropped; so is an attribution item all of whose sentences a higher item shows (a number
+    item names the sources each value's sentences cite), and a number item all of whose
+    sentences a higher figure item shows (a figure some outlets lack is not told again as
+    hedged differently). A title, name, quote or conflict item stays: it tells something
+    else of the same sentences. So is any item whose every evidence sentence is page
+    furniture dropped, and an outlet's own "only in" items beyond OWN_ITEMS_PER_OUTLET.
+    Ties keep their order of finding, and that order follows the input's, so one input
+    gives one report."""
     ordered = sorted(found, key=lambda d: (-d.importance, _KIND_ORDER.get(d.kind, 9)))
     shown: set[tuple[str, str]] = set()
+    shown_with_figures: set[tuple[str, str]] = set()
     kept: list[Difference] = []
     own: Counter[str] = Counter()
     for difference in ordered:
@@ -38,13 +42,17 @@ def rank(found: list[Difference], limit: int | None) -> list[Difference]:
             continue
         if difference.kind == "only_in" and sentences & shown:
             continue
-        if sentences and sentences <= shown:
-            continue  # a higher item shows every one of these sentences: told again
+        if difference.kind == "attribution" and sentences and sentences <= shown:
+            continue  # a number item above shows these sentences with the sources they cite
+        if difference.kind == "number" and sentences and sentences <= shown_with_figures:
+            continue  # a figure item above shows these sentences: the same figure again
         alone = [v.outlets[0] for v in difference.variants if len(v.outlets) == 1]
         if difference.kind == "only_in" and len(difference.variants) == 1 and alone:
             if own[alone[0]] >= OWN_ITEMS_PER_OUTLET:
                 continue
             own[alone[0]] += 1
         shown |= sentences
+        if difference.kind in ("number", "only_in"):
+            shown_with_figures |= sentences
         kept.append(difference)
     return kept if limit is None else kept[:limit]
