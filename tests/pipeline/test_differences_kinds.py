@@ -712,6 +712,25 @@ def test_just_over_and_more_than_are_one_hedge() -> None:
     assert not [d for d in compare(texts, limit=None) if d.kind == "number"]
 
 
+def test_an_order_of_magnitude_from_an_outlet_that_also_gives_the_exact_toll_is_no_side() -> None:
+    # AllSides (Haiti earthquake): the Examiner's lede says "hundreds", its body "more than
+    # 1,400 residents"; CNN says "at least 1,419 people". The outlets agree.
+    texts = story(
+        (
+            "Washington Examiner",
+            "Haiti was struck by a tropical storm on Monday as the country recovers from a "
+            "massive earthquake that killed hundreds of people. The 7.2 earthquake killed more "
+            "than 1,400 residents and injured at least 6,000 more, the agency said.",
+        ),
+        (
+            "CNN",
+            "A tropical storm dumped heavy rain on Haiti on Monday, where a 7.2-magnitude "
+            "earthquake on Saturday killed at least 1,419 people.",
+        ),
+    )
+    assert not [d for d in compare(texts, limit=None) if "hundreds" in d.summary]
+
+
 def test_a_body_and_its_own_spokesperson_are_not_two_credits() -> None:
     said = '"China firmly opposes the new sanctions on its companies,"'
     texts = story(

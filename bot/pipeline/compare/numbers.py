@@ -248,15 +248,30 @@ def agree(a: Quantity, b: Quantity) -> bool:
 
 def _precise_first(members: list[_Mention]) -> list[_Mention]:
     """A slot's mentions without the orders of magnitude ("hundreds") that an exact figure
-    there agrees with, or that come from an outlet giving an exact figure there: "hundreds"
-    beside "150" says nothing more. One left is a difference ("hundreds" / "about 2,000")."""
+    there agrees with, or that come from an outlet giving an exact figure there, or giving
+    elsewhere in its text a figure that agrees with an exact one there ("an earthquake that
+    killed hundreds of people" beside its own "killed more than 1,400 residents", against
+    "at least 1,419 people"): "hundreds" beside "150" says nothing more. One left is a
+    difference ("hundreds" / "about 2,000")."""
     exact = [m for m in members if not m.quantity.upper]
     precise = {m.text.outlet for m in exact}
+
+    def said_exactly(m: _Mention) -> bool:
+        return any(
+            not q.upper and _slot_key(q) == _slot_key(e.quantity) and agree(q, e.quantity)
+            for q in m.text.quantities
+            for e in exact
+        )
+
     return [
         m
         for m in members
         if not m.quantity.upper
-        or (m.text.outlet not in precise and not any(agree(m.quantity, e.quantity) for e in exact))
+        or (
+            m.text.outlet not in precise
+            and not any(agree(m.quantity, e.quantity) for e in exact)
+            and not said_exactly(m)
+        )
     ]
 
 
