@@ -731,6 +731,19 @@ def test_an_order_of_magnitude_from_an_outlet_that_also_gives_the_exact_toll_is_
     assert not [d for d in compare(texts, limit=None) if "hundreds" in d.summary]
 
 
+def test_a_pronoun_told_as_whom_it_means_is_no_quote_item_but_a_name_swapped_is() -> None:
+    # AllSides (infrastructure talks): Capito's "We continue to negotiate in good faith" is
+    # quoted by one outlet with "Senate Republicans" for "We".
+    said = ' continue to negotiate in good faith with the president on a bill," Capito said.'
+    texts = story(
+        ("Reuters", '"Senate Republicans' + said),
+        ("Washington Times", '"We' + said),
+    )
+    assert not [d for d in compare(texts, limit=None) if d.kind == "quote"]
+    swapped = story(("Reuters", '"Senate Republicans' + said), ("AP", '"Senate Democrats' + said))
+    assert [d.kind for d in compare(swapped, limit=None)] == ["quote"]
+
+
 def test_a_body_and_its_own_spokesperson_are_not_two_credits() -> None:
     said = '"China firmly opposes the new sanctions on its companies,"'
     texts = story(

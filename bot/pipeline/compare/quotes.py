@@ -91,6 +91,8 @@ def _quote_difference(members: list[tuple[OutletText, QuoteFact]]) -> Difference
     flips = meaning_changing(only_a + only_b)
     if not flips and all(w.lower() in _FUNCTION_WORDS for w in only_a + only_b):
         return None  # "upon" / "on", "those" left out: the words that carry it are the same
+    if not flips and all(_referent(x, y) for x, y in changed_segments(first.value, second.value)):
+        return None  # "We continue" / "Senate Republicans continue": a pronoun's referent
     lead = max(lead_weight(q.sentence) for _, q in members)
     importance = 0.85 * lead + 0.1 + (0.1 if flips else 0.0)
     if not only_a or not only_b:
@@ -118,6 +120,19 @@ def _quote_difference(members: list[tuple[OutletText, QuoteFact]]) -> Difference
         variants,
         min(importance, 1.0),
     )
+
+
+# Pronouns a writer may replace by whom they mean, inside a quote ("[Senate Republicans]").
+_REFERRING = frozenset("we they he she it i us them our their his her its".split())
+
+
+def _referent(a: str, b: str) -> bool:
+    """One wording has a pronoun where the other names whom it means: "we" / "Senate
+    Republicans", "he" / "the president"."""
+    for pronoun, named in ((a, b), (b, a)):
+        if pronoun.lower() in _REFERRING and named and not set(named.lower().split()) & _REFERRING:
+            return True
+    return False
 
 
 def _partial(*wordings: str) -> bool:
