@@ -62,6 +62,10 @@ class Voice:
     dates: tuple[str, ...]
     earlier: bool
     speakers: tuple[Speaker, ...]
+    # Someone's claim or stance is told: a reporting verb with what was said (a clause, or
+    # a named speaker), or a stance verb ("backed", "urged"). Not a reporting verb in
+    # passing ("the day he announced his candidacy").
+    claims: bool = True
 
 
 _READ: OrderedDict[str, Voice] = OrderedDict()
@@ -113,7 +117,34 @@ def _voice(doc: Any) -> Voice:
                 continue
             subtree = doc[child.left_edge.i : child.right_edge.i + 1]
             speakers.append(Speaker(_name_of(child, subtree), subtree.text))
-    return Voice(dates, earlier, tuple(speakers))
+    return Voice(dates, earlier, tuple(speakers), bool(speakers) or _claims(doc))
+
+
+# Verbs that take a stance whatever follows them ("Shapps expressed his support").
+STANCE = frozenset(
+    "express back support urge endorse oppose condemn pledge promise vow reject deny "
+    "criticize criticise slam blast praise demand".split()
+)
+
+
+# Verbs that tell what someone found or said, whose subject is not read as a speaker.
+_TELLING = frozenset("report reveal disclose find show".split())
+
+
+def _claims(doc: Any) -> bool:
+    """Whether the sentence tells a claim or a stance: a stance verb, or a reporting verb
+    with a clause of what was said ("he said the deal would hold")."""
+    for token in doc:
+        if token.pos_ != "VERB":
+            continue
+        lemma = token.lemma_.lower()
+        if lemma in STANCE:
+            return True
+        if (lemma in REPORTING or lemma in _TELLING) and any(
+            c.dep_ in ("ccomp", "xcomp", "parataxis") for c in token.children
+        ):
+            return True
+    return False
 
 
 def _name_of(head: Any, subtree: Any) -> str:

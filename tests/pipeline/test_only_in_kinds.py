@@ -104,6 +104,22 @@ def test_the_parse_reads_when_a_sentence_happened_and_who_speaks() -> None:
     assert [s.name for s in aide.speakers] == ["Tyler"]  # the speaker, not a name in his title
 
 
+def test_a_claim_verb_in_passing_is_narration_and_a_claim_with_its_clause_is_not() -> None:
+    from bot.pipeline.voices import read_voices
+
+    narration, said, reported, stance = read_voices(
+        [
+            "Overlaying it all was the ill will between Mr. Trump and Mexico that began the "
+            "day he announced his candidacy.",
+            "He said the deal would be signed on Friday in Geneva.",
+            "The news network had reported that the action came after Lisa Monaco asked.",
+            "Grant Shapps expressed his support for such a move.",
+        ]
+    )
+    assert not narration.claims
+    assert said.claims and reported.claims and stance.claims
+
+
 def test_the_end_of_a_quote_begun_in_an_earlier_sentence_is_a_fragment() -> None:
     assert is_fragment("I've been saying it for a long time,\" Trump said at the time.")
     assert is_fragment("It is over,” he said.")

@@ -279,15 +279,18 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
         text = story.texts[t]
         if any(outside_voice(story, t, speaker) for speaker in voice.speakers):
             continue
+        claim = bool(_CLAIM.search(sentence.text)) and voice.claims
+        if not (claim or quoted or has_figure or rebuttal or is_credited):
+            continue  # a claim verb in passing ("the day he announced his candidacy"): narration
         # A quote or a claim credited to someone, a denial, a figure, a named source.
-        said = 0.25 if quoted else 0.15 if _CLAIM.search(sentence.text) else 0.0
+        said = 0.25 if quoted else 0.15 if claim else 0.0
         score = 0.1 + 0.2 * has_figure + said + 0.35 * rebuttal
         score += 0.1 * is_credited + 0.15 * min(len(new_names), 2)
         score += 0.05 * min(len(new_terms), 5) / 5
         score *= 0.6 + 0.4 * lead_weight(index)
         score *= 0.5 + max(0.0, story.closeness(sentence.text))  # the event's own first
         if dated_before(voice, latest):
-            if not _CLAIM.search(sentence.text):
+            if not claim:
                 continue  # what happened before the story, with nobody's claim in it
             score *= BACKGROUND_WEIGHT  # a claim made before: told after the event's own news
         value = ", ".join((new_names or new_terms)[:4])
