@@ -347,17 +347,21 @@ _CODED_MONEY = re.compile(
 _TALLY_TEXT = re.compile(r"\d{1,3}\s?[-–]\s?\d{1,3}")
 _VOTE = re.compile(
     r"\b(?:vot(?:e|es|ed|ing)|pass(?:ed|es)?|approv(?:ed|es)|confirm(?:ed|s)|"
-    r"reject(?:ed|s)|margin|tally)\b",
+    r"reject(?:ed|s)|margin|tally|"
+    # a court's split: "the Supreme Court ruled 6-3", "in a 6-3 opinion"
+    r"rul(?:ed|es|ing)|opinion|decision|majority|verdict)\b",
     re.IGNORECASE,
 )
+# A tally told with "to" ("254 to 175 in the House"), read only in a sentence about a vote.
+_TALLY_TO = re.compile(r"^\s+to\s+(\d{1,3})\b")
 
 
 def _whole_tally(doc: Any, ent: Any) -> bool:
     """An entity that is all of a tally (two numbers of at most three digits joined by a
-    dash) in a sentence about a vote, whether the model tags it a DATE ("88-55") or a
-    CARDINAL ("50-49"): read as the vote it is."""
+    dash) in a sentence about a vote or a ruling, whether the model tags it a DATE
+    ("88-55"), a CARDINAL ("50-49") or a QUANTITY ("a 6-3 opinion"): read as the vote it is."""
     return bool(
-        ent.label_ in ("DATE", "CARDINAL")
+        ent.label_ in ("DATE", "CARDINAL", "QUANTITY")
         and _TALLY_TEXT.fullmatch(ent.text)
         and _VOTE.search(doc.text)
     )
@@ -403,7 +407,7 @@ def _quantities(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
         if kind == "CARDINAL" and unit == "" and value < SMALL_REFERENCE and _referring(doc, span):
             continue  # "the two Koreas", "those three states": things already known
         counted, verb = _slot(doc, span)
-        measure = _measure(doc, span)
+        measure = _measure(doc, span) if kind in ("CARDINAL", "QUANTITY") and not unit else ""
         found.append(
             Quantity(
                 start=sentence.start + span.start_char,
@@ -420,6 +424,8 @@ def _quantities(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
                 upper=vague[1] if vague else 0.0,
             )
         )
+        if kind == "TALLY":
+            coded.append((span.start_char, end_char))  # "254 to 175": its "175" is read
     return found
 
 
@@ -438,7 +444,10 @@ def _value(
     if whole_tally:  # "88-55" as one entity
         ayes, noes = re.split(r"\s?[-–]\s?", core.strip())
         return (int(ayes) + int(noes) / 1000, ""), "TALLY", span.end_char
-    tally = _TALLY.match(doc.text[span.end_char :]) if label == "CARDINAL" else None
+    rest = doc.text[span.end_char :]
+    tally = _TALLY.match(rest) if label == "CARDINAL" else None
+    if label == "CARDINAL" and not tally and _VOTE.search(doc.text):
+        tally = _TALLY_TO.match(rest)
     if tally:
         digits = core.replace(",", "")
         value = float(digits) + int(tally.group(1)) / 1000 if digits.isdigit() else 0.0
@@ -655,7 +664,12 @@ def _measure(doc: Any, span: Any) -> str:
     """The unit noun of a hyphenated measure the figure makes ("vote" in "60-vote
     threshold"), or ""."""
     head = span.root.head
+    if _MEASURE_TEXT.search(span.text) and head.pos_ in ("NOUN", "PROPN") and head.i >= span.end:
+        return span.text.rsplit("-", 1)[1].lower()  # "a 100-mile walk" as one entity
     return str(head.lemma_.lower()) if _measure_word(doc, span.root, head) else ""
+
+
+_MEASURE_TEXT = re.compile(r"\d-[A-Za-z]+$")
 
 
 def _measure_word(doc: Any, number: Any, noun: Any) -> bool:

@@ -744,6 +744,54 @@ def test_a_pronoun_told_as_whom_it_means_is_no_quote_item_but_a_name_swapped_is(
     assert [d.kind for d in compare(swapped, limit=None)] == ["quote"]
 
 
+def test_a_tally_told_with_to_or_as_a_court_split_is_a_tally() -> None:
+    house = figures("The bill passed 65-35 in the Senate, and 254 to 175 later in the House.")
+    assert [(q.kind, round(q.value, 3)) for q in house] == [("TALLY", 65.035), ("TALLY", 254.175)]
+    for text in (
+        "The Supreme Court ruled 6-3 this morning in a closely watched case.",
+        "The court, in a 6-3 opinion by Justice Samuel Alito, ruled Arizona was right.",
+    ):
+        (split,) = figures(text)
+        assert (split.kind, round(split.value, 3)) == ("TALLY", 6.003)
+    (prices,) = figures("Prices went from 254 to 300 in March.")
+    assert prices.kind != "TALLY"  # no vote: not a tally
+
+
+def test_a_vote_every_outlet_gives_in_its_own_words_is_in_no_only_item() -> None:
+    # AllSides (Arizona voting ruling): "The vote in the case is 6-3" / "the Supreme Court
+    # ruled 6-3" / "in a 6-3 opinion".
+    texts = story(
+        (
+            "CNN",
+            "The Supreme Court upheld Arizona's voting restrictions on Thursday. The vote in the "
+            "case is 6-3 breaking along conservative-liberal ideological lines.",
+        ),
+        (
+            "The Epoch Times",
+            "Arizona's ban on ballot-harvesting does not violate the Voting Rights Act, the "
+            "Supreme Court ruled 6-3 on Thursday in a closely watched case.",
+        ),
+    )
+    assert not [d for d in compare(texts, limit=None) if d.kind == "only_in"]
+
+
+def test_a_measure_one_outlet_gives_is_no_only_item() -> None:
+    # AllSides (Senate China bill): "68 of the 100-member Senate" describes the Senate.
+    texts = story(
+        (
+            "BBC News",
+            "The US Senate passed a bill to counter China's growing power on Tuesday. In a "
+            "vote in the upper chamber, 68 of the 100-member Senate supported the measure.",
+        ),
+        (
+            "National Review",
+            "The US Senate passed a bill to counter China's growing power on Tuesday, in a "
+            "68-32 vote.",
+        ),
+    )
+    assert not [d for d in compare(texts, limit=None) if d.subject.startswith("100")]
+
+
 def test_a_body_and_its_own_spokesperson_are_not_two_credits() -> None:
     said = '"China firmly opposes the new sanctions on its companies,"'
     texts = story(

@@ -560,8 +560,8 @@ def same_figure_given(story: Story, q: Quantity, sentence: str, leaving_out: set
     """Whether an outlet not in `leaving_out` gives figure `q` (of `sentence`) in other
     words: an agreeing value of the same thing or verb ("nearly 80 percent of asylum-seekers
     passed" / "more than three quarters of applicants pass"; "more than 25% of the airline's
-    flights" / "nearly 28 percent of the airline's scheduled flights"), or the very value,
-    unhedged, in a sentence sharing a word with this one ("the consensus number ... was
+    flights" / "nearly 28 percent of the airline's scheduled flights"), or the very value (a
+    distinctive figure or a vote), unhedged, in a sentence sharing a word with this one ("the consensus number ... was
     700,000" / "the consensus among economists being that 700,000 jobs would be added")."""
     terms = {w for w in sentence_terms(sentence) if w.isalpha()}
     for text in story.texts:
@@ -573,7 +573,7 @@ def same_figure_given(story: Story, q: Quantity, sentence: str, leaving_out: set
             if {q.counted, q.verb} & {other.counted, other.verb} - {""}:
                 return True
             if (
-                _distinctive(q)
+                (_distinctive(q) or q.kind == "TALLY")
                 and other.value == q.value
                 and not (q.hedge or other.hedge)
                 and terms & sentence_terms(text.facts.sentences[other.sentence].text)
@@ -687,6 +687,8 @@ def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Differe
             continue
         first = central[0]
         q0 = first.quantity
+        if q0.measure:
+            continue  # "the 100-member Senate", "a 12-story building": it describes a thing
         if q0.kind not in ("MONEY", "PERCENT") and not _counts_core(story, members):
             continue  # a count or a distance of something else: colour ("a 100-mile walk")
         if any(_told_elsewhere(story, m, set(givers)) for m in members):
