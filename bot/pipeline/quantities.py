@@ -400,14 +400,10 @@ def _quantities(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
             continue
         value, unit = parsed
         kind = _typed(kind, unit)
-        if kind == "CARDINAL" and _YEAR.fullmatch(core.strip()):
-            continue  # a year spaCy did not call a DATE
-        if kind == "CARDINAL" and unit == "" and value <= 2 and not hedge and core.isalpha():
-            continue  # "one of the", "two leaders": a pair in passing ("at least two" counts)
-        if kind == "CARDINAL" and unit == "" and value < SMALL_REFERENCE and _referring(doc, span):
-            continue  # "the two Koreas", "those three states": things already known
+        if kind == "CARDINAL" and not unit and _no_count(doc, span, core, value, hedge):
+            continue
         counted, verb = _slot(doc, span)
-        measure = _measure(doc, span) if kind in ("CARDINAL", "QUANTITY") and not unit else ""
+        measure = _measure(doc, span, kind, unit)
         found.append(
             Quantity(
                 start=sentence.start + span.start_char,
@@ -476,7 +472,6 @@ def _coded_money(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
         if parsed is None or span is None:
             continue
         counted, verb = _slot(doc, span)
-        measure = _measure(doc, span)
         found.append(
             Quantity(
                 start=sentence.start + match.start(),
@@ -488,7 +483,6 @@ def _coded_money(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
                 hedge="",
                 counted=counted,
                 verb=verb,
-                measure=measure,
                 sentence=index,
             )
         )
@@ -660,9 +654,22 @@ def _fraction_compound(doc: Any, span: Any) -> bool:
     )
 
 
-def _measure(doc: Any, span: Any) -> str:
-    """The unit noun of a hyphenated measure the figure makes ("vote" in "60-vote
-    threshold"), or ""."""
+def _no_count(doc: Any, span: Any, core: str, value: float, hedge: str) -> bool:
+    """A number with no unit that counts nothing for the reader: a year the model did not
+    call a DATE; a pair in passing ("one of the", "two leaders"; "at least two" counts);
+    things already known ("the two Koreas", "those three states")."""
+    return bool(
+        _YEAR.fullmatch(core.strip())
+        or (value <= 2 and not hedge and core.isalpha())
+        or (value < SMALL_REFERENCE and _referring(doc, span))
+    )
+
+
+def _measure(doc: Any, span: Any, kind: str, unit: str) -> str:
+    """The unit noun of a hyphenated measure a count makes ("vote" in "60-vote
+    threshold"), or "" (a sum or a percentage, "a 16-percent increase", is not a measure)."""
+    if kind not in ("CARDINAL", "QUANTITY") or unit:
+        return ""
     head = span.root.head
     if _MEASURE_TEXT.search(span.text) and head.pos_ in ("NOUN", "PROPN") and head.i >= span.end:
         return span.text.rsplit("-", 1)[1].lower()  # "a 100-mile walk" as one entity
