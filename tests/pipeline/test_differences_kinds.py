@@ -465,6 +465,25 @@ def test_a_claim_credited_to_another_newsroom_or_a_report_is_no_attribution_item
     assert not [d for d in compare(relayed, limit=None) if d.kind == "attribution"]
 
 
+def test_a_document_is_no_source_set_against_officials() -> None:
+    # AllSides (Covid origins review): CNN credits "an unclassified summary of the probe",
+    # Reuters "officials"; the summary is what the officials released, not a second voice.
+    texts = story(
+        (
+            "CNN",
+            "The US intelligence community reached an inconclusive assessment about the origin "
+            "of the virus after a 90-day review, according to an unclassified summary of the "
+            "probe released publicly.",
+        ),
+        (
+            "Reuters",
+            "The US intelligence community reached no firm conclusion about the origin of the "
+            "virus after a 90-day review, officials said.",
+        ),
+    )
+    assert not [d for d in compare(texts, limit=None) if d.kind == "attribution"]
+
+
 def test_appointed_and_nominated_are_a_conflict_item() -> None:
     texts = story(
         ("AP", "President Biden appointed Jane Smith as ambassador to Japan on Tuesday."),

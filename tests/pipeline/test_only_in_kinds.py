@@ -180,6 +180,8 @@ def test_ordinary_news_text_is_not_mistaken_for_opinion_background_or_a_newsroom
     assert not NEWSROOM.search("International Atomic Energy Agency")
     assert not NEWSROOM.search("the Post Office")
     assert NEWSROOM.search("The Washington Post") and NEWSROOM.search("CNN")
+    assert NEWSROOM.search("Honolulu's Star Advertiser") and NEWSROOM.search("The Hill")
+    assert not NEWSROOM.search("Capitol Hill aides")
     assert not _CLAIM.search("Last year, Iran-backed Houthi rebels attacked ships.")
 
 

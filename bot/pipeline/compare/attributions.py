@@ -91,14 +91,15 @@ def _two_sources(a: str, b: str, outlets: set[str]) -> bool:
 def _named(source: str) -> bool:
     """A source of its own: people or a body ("British officials", "defence sources", "the
     Ministry of Defence"), not a document or a relay ("media reports", "a list obtained
-    by ...", "a letter") and not a news agency or another newsroom relaying someone else
+    by ...", "a letter", "an unclassified summary of the probe") and not a news agency or another newsroom relaying someone else
     ("according to The Wall Street Journal")."""
     return not (_RELAYED.search(source) or _AGENCIES.search(source) or NEWSROOM.search(source))
 
 
 _RELAYED = re.compile(
     r"\b(?:reports?|reported|reporting|media|list|letter|documents?|memo|outlets?|"
-    r"published|obtained)\b",
+    r"published|obtained|summary|assessment|findings|study|survey|analysis|data|records|"
+    r"transcript|filing)\b",
     re.IGNORECASE,
 )
 

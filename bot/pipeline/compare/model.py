@@ -63,7 +63,9 @@ NEWSROOM = re.compile(
     # Times", "Fox News", "the Associated Press", "The Hill", "the Daily Mail" (not "the
     # Post Office", "Energy Agency", "Capitol Hill aides")
     r"|\b(?:Times|Post|Journal|Telegraph|Tribune|Herald|Gazette|Guardian|News|Press|Examiner|"
-    r"Mail|Independent|Observer|Standard|Economist|Atlantic|Federalist|Caller|Wire|Insider)$"
+    r"Mail|Independent|Observer|Standard|Economist|Atlantic|Federalist|Caller|Wire|Insider|"
+    r"Advertiser|Chronicle|Courier|Dispatch|Enquirer|Inquirer|Globe|Mirror|Express|Review|"
+    r"Bulletin|Register)$"
     r"|^(?:[Tt]he\s+)?Hill$"
 )
 
