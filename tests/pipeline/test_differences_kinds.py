@@ -511,6 +511,25 @@ def test_a_percentage_the_outlet_also_gives_elsewhere_is_no_contradiction() -> N
     assert not [d for d in compare(texts, limit=None) if d.kind == "number"]
 
 
+def test_a_count_the_outlet_also_gives_elsewhere_is_no_contradiction() -> None:
+    # AllSides (vaccine mandate): Fox gives roughly 17 million health-care workers and,
+    # elsewhere, the 80 million private-sector workers Axios gives; nobody contradicts.
+    texts = story(
+        (
+            "Fox News",
+            "President Biden announced a sweeping vaccine mandate on Thursday. The rule for "
+            "health-care facilities will cover roughly 17 million workers. The employer rule "
+            "would affect about 80 million private-sector workers.",
+        ),
+        (
+            "Axios",
+            "President Biden announced a sweeping vaccine mandate on Thursday that will cover "
+            "80 million workers.",
+        ),
+    )
+    assert not [d for d in compare(texts, limit=None) if d.kind == "number"]
+
+
 def test_below_is_an_upper_bound_that_agrees_with_a_value_just_under_it() -> None:
     assert agree(_count(50, "below"), _count(47))
     assert not agree(_count(50, "below"), _count(30))

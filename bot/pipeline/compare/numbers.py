@@ -308,9 +308,11 @@ def _value_sides(members: list[_Mention]) -> list[list[_Mention]]:
 def _disagreeing_pair(sides: list[list[_Mention]]) -> bool:
     """Whether two outlets give values with none in common. When every outlet that gives
     10 percent also gives 25 percent (steel 25, aluminum 10), the slot's words hold two
-    things, and no outlet contradicts another. A sum or a percentage counts as given by an
-    outlet wherever in its text it is: "90% (against hospitalization)" from an outlet that
-    also gives 47% (against infection) does not contradict "below 50 percent"."""
+    things, and no outlet contradicts another. A sum, a percentage or a large count counts as
+    given by an outlet wherever in its text it is: "90% (against hospitalization)" from an
+    outlet that also gives 47% (against infection) does not contradict "below 50 percent";
+    "roughly 17 million" health workers from an outlet that also gives the 80 million
+    private-sector workers does not contradict "80 million"."""
     values: dict[str, set[int]] = {}
     texts: dict[str, OutletText] = {}
     for s, side in enumerate(sides):
@@ -320,7 +322,7 @@ def _disagreeing_pair(sides: list[list[_Mention]]) -> bool:
     mine = {o: [m.quantity for side in sides for m in side if m.text.outlet == o] for o in values}
     key = _slot_key(sides[0][0].quantity)
     elsewhere = {
-        o: [q for q in texts[o].quantities if q.kind in _JOINED_BY_CLAIM and _slot_key(q) == key]
+        o: [q for q in texts[o].quantities if _distinctive(q) and _slot_key(q) == key]
         for o in values
     }
 
