@@ -153,10 +153,10 @@ _CACHE_SIZE = 4096
 @dataclass(frozen=True)
 class Quantity:
     """One figure: `value` in base units ("$11.1B" -> 11.1e9 USD; "half-dozen" -> 6;
-    "two-thirds" -> 66.7 "%", a fraction in words being a share), `kind` the spaCy entity
-    type (or "TALLY" for a vote such as 88-52, whose `value` is 88.052 for 88 to 52), `counted` the lemma of the noun
-    it counts or belongs to ("people", "deal"), `verb` the lemma of the verb it belongs to
-    ("kill"), offsets into the article text."""
+    "two-thirds" -> 66.7 "%", a fraction in words being a share), `kind` the spaCy entity type
+    (or "TALLY" for a vote such as 88-52, whose `value` is 88.052 for 88 to 52), `counted`
+    the lemma of the noun it counts or belongs to ("people", "deal"), `verb` the lemma of
+    the verb it belongs to ("kill"), offsets into the article text."""
 
     start: int
     end: int
@@ -703,9 +703,10 @@ def _share_of(token: Any) -> str:
 
 def _slot(doc: Any, ent: Any) -> tuple[str, str]:
     """(counted noun lemma, verb lemma) of a figure, from the dependency parse: the noun the
-    number modifies ("15 people"), or what a share or sum is of ("83 percent of workers",
-    "a third of the population"), or the noun a hyphenated measure describes ("the 60-vote
-    threshold"), else the subject of its verb ("the toll rose to 20"); then the verb that noun (or the figure) hangs from ("were killed" -> "kill")."""
+    number modifies ("15 people"), or what a share or sum is of ("83 percent of workers", "a
+    third of the population"), or the noun a hyphenated measure describes ("the 60-vote
+    threshold"), else the subject of its verb ("the toll rose to 20"); then the verb that
+    noun (or the figure) hangs from ("were killed" -> "kill")."""
     token = ent.root
     counted = _share_of(token)
     node = token

@@ -90,9 +90,9 @@ def _two_sources(a: str, b: str, outlets: set[str]) -> bool:
 
 def _named(source: str) -> bool:
     """A source of its own: people or a body ("British officials", "defence sources", "the
-    Ministry of Defence"), not a document or a relay ("media reports", "a list obtained
-    by ...", "a letter", "an unclassified summary of the probe") and not a news agency or another newsroom relaying someone else
-    ("according to The Wall Street Journal")."""
+    Ministry of Defence"), not a document or a relay ("media reports", "a list obtained by
+    ...", "a letter", "an unclassified summary of the probe") and not a news agency or
+    another newsroom relaying someone else ("according to The Wall Street Journal")."""
     return not (_RELAYED.search(source) or _AGENCIES.search(source) or NEWSROOM.search(source))
 
 

@@ -559,12 +559,13 @@ def _told_elsewhere(story: Story, mention: _Mention, givers: set[str]) -> bool:
 
 
 def same_figure_given(story: Story, q: Quantity, sentence: str, leaving_out: set[str]) -> bool:
-    """Whether an outlet not in `leaving_out` gives figure `q` (of `sentence`) in other
-    words: an agreeing value of the same thing or verb ("nearly 80 percent of asylum-seekers
+    """Whether an outlet not in `leaving_out` gives figure `q` (of `sentence`) in other words:
+    an agreeing value of the same thing or verb ("nearly 80 percent of asylum-seekers
     passed" / "more than three quarters of applicants pass"; "more than 25% of the airline's
     flights" / "nearly 28 percent of the airline's scheduled flights"), or the very value (a
-    distinctive figure or a vote), unhedged, in a sentence sharing a word with this one ("the consensus number ... was
-    700,000" / "the consensus among economists being that 700,000 jobs would be added")."""
+    distinctive figure or a vote), unhedged, in a sentence sharing a word with this one
+    ("the consensus number ... was 700,000" / "the consensus among economists being that
+    700,000 jobs would be added")."""
     terms = {w for w in sentence_terms(sentence) if w.isalpha()}
     for text in story.texts:
         if text.outlet in leaving_out:
