@@ -149,11 +149,13 @@ class OutletText:
             self._quantities = read_quantities(self.text, self.facts.sentences)
         return self._quantities
 
+    def is_headline(self, index: int) -> bool:
+        """Whether sentence `index` is the article's title (`headline`)."""
+        return self.headline and index == 0
+
     def body_sentences(self) -> list[tuple[int, Sentence]]:
         """(index, sentence) without the headline."""
-        return [
-            (i, s) for i, s in enumerate(self.facts.sentences) if not (self.headline and i == 0)
-        ]
+        return [(i, s) for i, s in enumerate(self.facts.sentences) if not self.is_headline(i)]
 
 
 @dataclass

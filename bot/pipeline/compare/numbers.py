@@ -497,16 +497,11 @@ def _update_summary(name: str, sides: list[list[_Mention]]) -> str | None:
     return f"{name} rose from " + " to ".join(told(t, m) for t, m in steps)
 
 
-def _in_headline(m: _Mention) -> bool:
-    """A figure of the article's headline (its first sentence, when it is the title)."""
-    return m.text.headline and m.quantity.sentence == 0
-
-
 def _hedge_difference(members: list[_Mention]) -> Difference | None:
     """One value told with different certainty: "83 percent" / "as many as 83 percent"
     ("over 4,500" and "more than 4,500" are one certainty: `hedge_sense`). A headline is
     not read here: headline style drops "up to" ("Noem to send 50 troops")."""
-    members = [m for m in members if not _in_headline(m)]
+    members = [m for m in members if not m.text.is_headline(m.quantity.sentence)]
     by_hedge: dict[str, Variant] = {}
     for m in members:
         sense = hedge_sense(m.quantity.hedge)
@@ -679,7 +674,7 @@ def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Differe
         central = [
             m
             for m in members
-            if not _in_headline(m)
+            if not m.text.is_headline(m.quantity.sentence)
             and story.central(m.text.facts.sentences[m.quantity.sentence].text)
             and not background(story, story.index_of(m.text), m.quantity.sentence)
         ]
