@@ -33,7 +33,7 @@ from bot.pipeline.compare.model import (
     sentence_vectors,
     shorten,
 )
-from bot.pipeline.compare.only_in import background
+from bot.pipeline.compare.only_in import background, outside_view
 from bot.pipeline.quantities import (
     APPROXIMATE_HEDGES,
     BOUNDS,
@@ -498,10 +498,15 @@ def _update_summary(name: str, sides: list[list[_Mention]]) -> str | None:
 
 
 def _hedge_difference(members: list[_Mention]) -> Difference | None:
-    """One value told with different certainty: "83 percent" / "as many as 83 percent"
-    ("over 4,500" and "more than 4,500" are one certainty: `hedge_sense`). A headline is
-    not read here: headline style drops "up to" ("Noem to send 50 troops")."""
+    """One value bounded from opposite sides: "at least 83 percent" / "as many as 83
+    percent" ("over 4,500" and "more than 4,500" are one certainty: `hedge_sense`). A bare
+    or approximate value and one bound agree ("50" / "up to 50", "about 2,500" / "at least
+    2,500"): the bound says no more than the value. A headline is not read here: headline
+    style drops "up to" ("Noem to send 50 troops")."""
     members = [m for m in members if not m.text.is_headline(m.quantity.sentence)]
+    hedges = {m.quantity.hedge for m in members}
+    if hedges.isdisjoint(LOWER_BOUNDS) or hedges.isdisjoint(UPPER_BOUNDS):
+        return None
     by_hedge: dict[str, Variant] = {}
     for m in members:
         sense = hedge_sense(m.quantity.hedge)
@@ -639,7 +644,8 @@ def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Differe
     value whatever words surround it; a small count by its slot (`slots`). A figure several
     outlets give is listed only when it is a sum of money (the size of a package or a loan
     some outlets leave out); a count or a share several give is their choice of detail. In a
-    large story only a figure a few outlets give is listed."""
+    large story only a figure a few outlets give is listed. A forecast or a commentator's
+    figure (`only_in.outside_view`) is not the event's."""
     outlets = {t.outlet for t in story.texts}
     slot_of: dict[int, set[str]] = {}
     for members in grouped:
@@ -679,7 +685,10 @@ def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Differe
             and not background(story, story.index_of(m.text), m.quantity.sentence)
         ]
         central = [
-            m for m in central if story.on_story(m.text.facts.sentences[m.quantity.sentence].text)
+            m
+            for m in central
+            if story.on_story(m.text.facts.sentences[m.quantity.sentence].text)
+            and not outside_view(m.text.facts.sentences[m.quantity.sentence].text)
         ]
         if not central:
             continue

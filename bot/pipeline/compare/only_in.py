@@ -180,8 +180,8 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
             previous = body[position - 1][1].text if position else ""
             if is_fragment(sentence.text, previous) or background(story, t, index):
                 continue
-            if _PASSER_BY.search(sentence.text) or _COMMENTATOR.search(sentence.text):
-                continue  # colour: a private person (given with an age) or a commentator
+            if outside_view(sentence.text):
+                continue  # colour or a forecast: a private person, a commentator, economists
             rebuttal = bool(_REBUTTAL.search(sentence.text))
             new_terms = [
                 w
@@ -312,12 +312,19 @@ _PASSER_BY = re.compile(
     r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+, \d{1,2},|\b\d{1,2}-year-old (?!(?:boy|girl|child|son|"
     r"daughter|victim|suspect|man|woman)\b)"
 )
-# Outside experts asked for an opinion: what they think is commentary, not the event.
+# Outside experts asked for an opinion, and forecasters ("economists surveyed by Refinitiv
+# expected 350,000"): what they think or expect is commentary, not the event.
 _COMMENTATOR = re.compile(
     r"\b(?:professor|analyst|expert|fellow|researcher|scholar|lecturer|think tank|"
-    r"commentator|columnist|strategist)\b",
+    r"commentator|columnist|strategist|economist|forecaster)s?\b",
     re.IGNORECASE,
 )
+
+
+def outside_view(sentence: str) -> bool:
+    """True when a sentence is told by a private person given with an age (`_PASSER_BY`) or
+    by a commentator or forecaster (`_COMMENTATOR`): colour or a forecast, not the event."""
+    return bool(_PASSER_BY.search(sentence) or _COMMENTATOR.search(sentence))
 _INITIAL_END = re.compile(r"(?:^|\s)(?:[A-Z]|Jr|Sr|Mr|Mrs|Ms|Dr|St)\.$")
 _YEARS = re.compile(r"\b(?:19[5-9]\d|20\d\d)\b")
 _PRONOUNS = frozenset("he she they it we i you".split())
