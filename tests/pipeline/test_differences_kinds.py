@@ -927,6 +927,4 @@ def test_a_forecast_by_economists_is_not_the_event(forecast: str) -> None:
         ("Wall Street Journal", lede),
     )
     figures_told = {"5.1%", "350,000", "360,000"}
-    assert not [
-        d for d in compare(texts, limit=None) if any(f in d.summary for f in figures_told)
-    ]
+    assert not [d for d in compare(texts, limit=None) if any(f in d.summary for f in figures_told)]

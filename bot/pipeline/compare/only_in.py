@@ -325,6 +325,8 @@ def outside_view(sentence: str) -> bool:
     """True when a sentence is told by a private person given with an age (`_PASSER_BY`) or
     by a commentator or forecaster (`_COMMENTATOR`): colour or a forecast, not the event."""
     return bool(_PASSER_BY.search(sentence) or _COMMENTATOR.search(sentence))
+
+
 _INITIAL_END = re.compile(r"(?:^|\s)(?:[A-Z]|Jr|Sr|Mr|Mrs|Ms|Dr|St)\.$")
 _YEARS = re.compile(r"\b(?:19[5-9]\d|20\d\d)\b")
 _PRONOUNS = frozenset("he she they it we i you".split())
