@@ -386,7 +386,7 @@ def _quantities(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
             span = doc[span.start : span.end + 1]  # "£225m": the "m" the tokenizer split off
         if _span_of_time(doc, span) or _fraction_compound(doc, span):
             continue  # "10-year-old", "a two-day visit", "half-truths": not a count or share
-        if _names_something(doc, span, label):
+        if _names_something(doc, span, label) or _cut_off(doc, span):
             continue
         hedge, core = _split_hedge(span.text)
         hedge = hedge or _hedge_before(doc, span)
@@ -449,6 +449,12 @@ def _value(
         value = float(digits) + int(tally.group(1)) / 1000 if digits.isdigit() else 0.0
         return (value, ""), "TALLY", span.end_char + tally.end()
     return parse_amount(core, label), label, span.end_char
+
+
+def _cut_off(doc: Any, span: Any) -> bool:
+    """The figure runs into an ellipsis: a feed's or roundup's excerpt cut there ("asked for
+    another $10..."), so its scale or unit may be lost ("$10" of "$10 billion")."""
+    return doc.text[span.end_char :].lstrip().startswith(("...", "…"))
 
 
 def _referring(doc: Any, span: Any) -> bool:
