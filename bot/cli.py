@@ -244,7 +244,8 @@ def cmd_eval_differences(args: argparse.Namespace) -> int:
     print(
         f"{Path(args.gold).name}: found {len(score.found)} of {score.expected} expected "
         f"differences (recall {len(score.found) / max(1, score.expected):.2f}), "
-        f"{len(score.stretch_found)} stretch items, {len(score.violations)} must-not "
+        f"{len(score.stretch_found)} of {score.stretch} stretch items, "
+        f"{len(score.violations)} must-not "
         f"violations, {score.reported} items reported"
     )
     for name in score.missed:

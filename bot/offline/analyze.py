@@ -251,7 +251,8 @@ def render_report(
 ) -> str:
     """The readable report: multi-outlet stories first, each with members and why they joined."""
     lines = [
-        f"{result.articles} articles, {len(result.stories)} stories, "
+        f"{result.articles} articles, {len(result.stories)} "
+        f"{'story' if len(result.stories) == 1 else 'stories'}, "
         f"{len(result.duplicates)} duplicates ({result.seconds:.1f} s)"
     ]
     ordered = sorted(result.stories, key=lambda s: (-len(s.counted_outlets), s.first.line))

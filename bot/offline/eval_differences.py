@@ -37,6 +37,7 @@ class DifferencesScore:
     stretch_found: list[str]
     violations: list[str]
     reported: int
+    stretch: int = 0  # stretch items the gold file names
 
 
 def evaluate_differences(
@@ -63,6 +64,7 @@ def evaluate_differences(
     found: list[str] = []
     missed: list[str] = []
     stretch: list[str] = []
+    stretch_total = sum(1 for item in gold["expected_differences"] if item.get("stretch"))
     for item in gold["expected_differences"]:
         hit = any(_matches(item, d) for d in differences)
         if item.get("stretch"):
@@ -77,6 +79,7 @@ def evaluate_differences(
         stretch_found=stretch,
         violations=_violations(gold.get("must_not_report", []), differences),
         reported=len(differences),
+        stretch=stretch_total,
     )
 
 
