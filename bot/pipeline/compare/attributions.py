@@ -98,8 +98,9 @@ def _named(source: str) -> bool:
     return not (_RELAYED.search(source) or _AGENCIES.search(source) or NEWSROOM.search(source))
 
 
-# A people's or a country's adjective or initials: they say whose officials, not which.
-_NATIONALITY = re.compile(r"^(?:[A-Z]\.){2,}$|^[A-Z]{2,3}$|^[A-Z][a-z]+(?:an|ian|ese|ish|i|ch)$")
+# A people's or a country's adjective or initials: they say whose officials, not which
+# ("FBI officials" name a body: initials other than a country's are names).
+_NATIONALITY = re.compile(r"^(?:U\.S\.|U\.K\.|US|UK|EU)$|^[A-Z][a-z]+(?:an|ian|ese|ish|i|ch)$")
 
 
 def _anonymous(source: str) -> bool:
