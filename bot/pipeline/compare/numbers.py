@@ -34,9 +34,9 @@ from bot.pipeline.compare.model import (
     shorten,
 )
 from bot.pipeline.compare.only_in import background, outside_view
+from bot.pipeline.facts import Sentence
 from bot.pipeline.quantities import (
     APPROXIMATE_HEDGES,
-    BOUNDS,
     LOWER_BOUNDS,
     UPPER_BOUNDS,
     Quantity,
@@ -68,6 +68,11 @@ MANY = 6
 class _Mention:
     text: OutletText
     quantity: Quantity
+
+    @property
+    def sentence(self) -> Sentence:
+        """The sentence of the outlet's text the figure is in."""
+        return self.text.facts.sentences[self.quantity.sentence]
 
 
 def _slot_key(q: Quantity) -> tuple[str, str]:
@@ -187,7 +192,7 @@ def _same_claim_slots(groups: list[list[_Mention]]) -> list[list[_Mention]]:
     ]
     if len({g for g, _ in alone}) < 2:
         return groups
-    vectors = sentence_vectors([m.text.facts.sentences[m.quantity.sentence].text for _, m in alone])
+    vectors = sentence_vectors([m.sentence.text for _, m in alone])
     sets = DisjointSets(len(groups))
     similar = vectors @ vectors.T
     for i, (gi, mi) in enumerate(alone):
@@ -377,9 +382,7 @@ def number_differences(grouped: list[list[_Mention]], story: Story) -> list[Diff
             continue  # every two outlets share a value: the slot holds several things
         outlets = {m.text.outlet for side in sides for m in side}
         variants = _variants(sides)
-        if not any(
-            story.central(m.text.facts.sentences[m.quantity.sentence].text) for m in members
-        ):
+        if not any(story.central(m.sentence.text) for m in members):
             continue  # background figures that happen to share words
         first = min(m.quantity.sentence for m in members)
         name = subject(members)
@@ -403,10 +406,7 @@ def _aligned(sides: list[list[_Mention]]) -> list[list[_Mention]]:
     side first; sides about something else are left out."""
     ordered = sorted(sides, key=lambda s: (-len({m.text.outlet for m in s}), s[0].quantity.value))
     texts = [
-        list(dict.fromkeys(m.text.facts.sentences[m.quantity.sentence].text for m in side))[
-            :_SIDE_SENTENCES
-        ]
-        for side in ordered
+        list(dict.fromkeys(m.sentence.text for m in side))[:_SIDE_SENTENCES] for side in ordered
     ]
     vectors = [sentence_vectors(t) for t in texts]
     kept = []
@@ -443,7 +443,7 @@ def _variants(sides: list[list[_Mention]]) -> list[Variant]:
     for side in sides:
         variant = Variant(label(side[0].quantity), [], [])
         for m in side:
-            sentence = m.text.facts.sentences[m.quantity.sentence]
+            sentence = m.sentence
             proof = evidence(m.text, sentence)
             if m.text.outlet not in variant.outlets:
                 variant.outlets.append(m.text.outlet)
@@ -511,9 +511,7 @@ def _hedge_difference(members: list[_Mention]) -> Difference | None:
     for m in members:
         sense = hedge_sense(m.quantity.hedge)
         variant = by_hedge.setdefault(sense, Variant(label(m.quantity), [], []))
-        variant.add(m.text.outlet, evidence(m.text, m.text.facts.sentences[m.quantity.sentence]))
-    if len(by_hedge) < 2 or not ({hedge_sense(b) for b in BOUNDS} & by_hedge.keys()):
-        return None
+        variant.add(m.text.outlet, evidence(m.text, m.sentence))
     if len({round(m.quantity.value, 6) for m in members}) > 1:
         return None  # told approximately, not hedged differently
     sides = list(by_hedge.values())
@@ -681,14 +679,10 @@ def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Differe
             m
             for m in members
             if not m.text.is_headline(m.quantity.sentence)
-            and story.central(m.text.facts.sentences[m.quantity.sentence].text)
+            and story.central(m.sentence.text)
             and not background(story, story.index_of(m.text), m.quantity.sentence)
-        ]
-        central = [
-            m
-            for m in central
-            if story.on_story(m.text.facts.sentences[m.quantity.sentence].text)
-            and not outside_view(m.text.facts.sentences[m.quantity.sentence].text)
+            and story.on_story(m.sentence.text)
+            and not outside_view(m.sentence.text)
         ]
         if not central:
             continue
@@ -704,9 +698,7 @@ def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Differe
         hedges = {m.quantity.hedge for m in members}
         variant = Variant(label(q0) if len(hedges) == 1 else q0.text, [], [])
         for m in members:
-            variant.add(
-                m.text.outlet, evidence(m.text, m.text.facts.sentences[m.quantity.sentence])
-            )
+            variant.add(m.text.outlet, evidence(m.text, m.sentence))
         missing = sorted(outlets - set(givers))
         about = subject(members)
         if len(givers) > 1 and len(missing) <= 4:
