@@ -66,6 +66,9 @@ class Voice:
     # a named speaker), or a stance verb ("backed", "urged"). Not a reporting verb in
     # passing ("the day he announced his candidacy").
     claims: bool = True
+    # The claim itself (`_main_claim`): what was said, or the main clause, without the
+    # details hung on it. The whole sentence when the parse gives no more.
+    claim: str = ""
 
 
 _READ: OrderedDict[str, Voice] = OrderedDict()
@@ -117,7 +120,53 @@ def _voice(doc: Any) -> Voice:
                 continue
             subtree = doc[child.left_edge.i : child.right_edge.i + 1]
             speakers.append(Speaker(_name_of(child, subtree), subtree.text))
-    return Voice(dates, earlier, tuple(speakers), bool(speakers) or _claims(doc))
+    return Voice(dates, earlier, tuple(speakers), bool(speakers) or _claims(doc), _main_claim(doc))
+
+
+# Clauses hung on a claim that add a detail to it: a relative clause ("which owns
+# Instagram"), an apposition ("a Republican"), a clause set beside it, a noun phrase used
+# as an adverb, a clause on a noun ("called the U.S. Innovation and Competition Act").
+_DETAILS = frozenset("relcl appos acl parataxis npadvmod".split())
+
+
+def _participle_clause(token: Any) -> bool:
+    """An adverbial clause on a participle ("..., sparking an outcry", "..., marking the
+    busiest month"): a detail. Not one of purpose or reason ("to remove false claims",
+    "because ..."), which is part of the claim."""
+    return bool(token.dep_ == "advcl" and token.tag_ in ("VBG", "VBN"))
+
+
+def _main_claim(doc: Any) -> str:
+    """The sentence's claim without its details: for reported speech the clause said ("Psaki
+    said [Facebook needs to work harder]"), else the main clause; relative and adverbial
+    clauses, appositions and asides (`_DETAILS`) left out. Universal Dependencies labels
+    as spaCy's English pipelines give them (ClearNLP style: relcl, appos, acl, advcl)."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None:
+        return str(doc.text)
+    head = root
+    if root.lemma_.lower() in REPORTING | _TELLING:
+        # What was said, a clause of the verb, or hung lower ("said in a statement made
+        # public Monday that ..."); with none, the sentence is all the claim there is.
+        said = [c for c in root.children if c.dep_ in ("ccomp", "xcomp")] or [
+            t for t in root.subtree if t.dep_ == "ccomp"
+        ]
+        if not said:
+            return str(doc.text)
+        head = said[0]
+    details = {
+        d.i
+        for t in head.subtree
+        if t is not head and (t.dep_ in _DETAILS or _participle_clause(t))
+        for d in t.subtree
+    }
+    kept = "".join(t.text_with_ws for t in head.subtree if t.i not in details)
+    return _LEFT_PUNCTUATION.sub(r"\1", _EMPTY_ASIDE.sub("", kept)).strip(" ,")
+
+
+# What is left where a detail was taken out: "The bill, , was", "weather ."
+_EMPTY_ASIDE = re.compile(r",\s*,")
+_LEFT_PUNCTUATION = re.compile(r"\s+([,.;:!?])")
 
 
 # Verbs that take a stance whatever follows them ("Shapps expressed his support").

@@ -15,6 +15,7 @@ import pytest
 from bot.pipeline.compare import OutletText, compare
 from bot.pipeline.compare.model import Story
 from bot.pipeline.compare.only_in import background, dated_before, is_fragment
+from bot.pipeline.facts import article_text
 
 STORIES = json.loads(
     (Path(__file__).parents[1] / "data" / "differences" / "only_in_kinds.json").read_text("utf-8")
@@ -22,8 +23,17 @@ STORIES = json.loads(
 
 
 def texts_of(case: dict) -> list[OutletText]:
+    """Each outlet's text, after its headline when the case gives one (as stored articles
+    are compared: `model.one_text_per_outlet`)."""
+    titles = case.get("titles", {})
     return [
-        OutletText(outlet, str(n), text) for n, (outlet, text) in enumerate(case["outlets"].items())
+        OutletText(
+            outlet,
+            str(n),
+            article_text(titles.get(outlet, ""), text),
+            headline=outlet in titles,
+        )
+        for n, (outlet, text) in enumerate(case["outlets"].items())
     ]
 
 
@@ -226,3 +236,28 @@ def test_a_text_without_line_breaks_is_not_one_paragraph_in_time() -> None:
     text = OutletText("A", "1", " ".join(sentences), published=published)
     story = Story([text, OutletText("B", "2", sentences[0], published=published)])
     assert [background(story, 0, i) for i in range(5)] == [False, True, True, True, False]
+
+
+def test_the_claim_of_a_sentence_is_what_was_said_without_the_details_hung_on_it() -> None:
+    from bot.pipeline.voices import read_voices
+
+    said, aside, lower, unclaimed = read_voices(
+        [
+            "Press secretary Jen Psaki said Facebook, which owns Instagram and WhatsApp, needs "
+            "to work harder to remove false vaccine claims from its platform.",
+            "Trump officials initially said there would be no exemptions, sparking an outcry "
+            "from Europe.",
+            "Secretary Denis McDonough said in a statement made public July 26 that nurses "
+            "must get fully vaccinated.",
+            "Secretary Denis McDonough said so in a statement on Monday.",
+        ]
+    )
+    # the relative clause goes, the purpose ("to remove ...") is the claim's own
+    assert (
+        said.claim
+        == "Facebook needs to work harder to remove false vaccine claims from its platform"
+    )
+    assert aside.claim == "there would be no exemptions"  # the participle clause is a detail
+    assert lower.claim == "that nurses must get fully vaccinated"  # said, hung on "made"
+    # no clause said: the sentence is all the claim there is, not "McDonough said"
+    assert unclaimed.claim == "Secretary Denis McDonough said so in a statement on Monday."

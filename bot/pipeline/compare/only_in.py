@@ -146,7 +146,8 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
     """Sentences no other outlet says, in its words or others (`Story.said_elsewhere`), with
     the same figures (`numbers.figures_told_elsewhere`) or the same quotation, about the
     story's own actors and event (`Story.central`, `Story.on_story`, EVENT_TERMS), new
-    (NEW_TERMS) and worth reading: a denial, a credited source, a figure of its own, a
+    (NEW_TERMS), its claim itself (the clause said, by the parse: `Voice.claim`) not told
+    elsewhere either, and worth reading: a denial, a credited source, a figure of its own, a
     claim, stance or quote by one of the story's actors. Never: a fragment (cut at a name's
     initial, or the end of a quote begun before), background dated before the story (a
     paragraph keeps its time; by the parse, `dated_before`) unless someone's claim or
@@ -282,6 +283,12 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
         claim = bool(_CLAIM.search(sentence.text)) and voice.claims
         if not (claim or quoted or has_figure or rebuttal or is_credited):
             continue  # a claim verb in passing ("the day he announced his candidacy"): narration
+        if (
+            not (has_figure or rebuttal)
+            and voice.claim not in ("", sentence.text)
+            and story.said_elsewhere(t, voice.claim)
+        ):
+            continue  # its claim is told elsewhere: what is its own is a detail hung on it
         # A quote or a claim credited to someone, a denial, a figure, a named source.
         said = 0.25 if quoted else 0.15 if claim else 0.0
         score = 0.1 + 0.2 * has_figure + said + 0.35 * rebuttal
