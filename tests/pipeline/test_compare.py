@@ -37,6 +37,14 @@ def test_seed_story_differences_name_outlets_on_each_side_and_skip_furniture() -
     assert not [term for term in FURNITURE if term in shown]
 
 
+def test_a_count_in_words_with_a_place_of_its_own_is_read_by_what_it_says() -> None:
+    # "Hundreds of infantry abandoned their positions in the eastern town of Vuhledar ..."
+    only = [d for d in seed_story().differences(limit=None) if d.kind == "only_in"]
+    assert [
+        d for d in only if "Vuhledar" in d.summary and d.variants[0].outlets == ["Financial Times"]
+    ]
+
+
 def test_the_same_outlet_twice_is_never_compared() -> None:
     for difference in seed_story().differences(limit=None):
         for variant in difference.variants:

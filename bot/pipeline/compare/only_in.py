@@ -155,8 +155,8 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
     parse, `outside_voice`), a short remark with nothing to check, a quotation with no
     speaker, the writer's own first person, an outlet's lede (its figures aside), or the
     back half of a long article when it is not about the event (`_late`). A figure, a
-    count in words or a denial is read by what it says, not by the event's words or its
-    place in the article. Each kept sentence is scored: a denial, a figure, a quote or
+    count in words with a name of its own, or a denial is read by what it says, not by
+    the event's words or its place in the article. Each kept sentence is scored: a denial, a figure, a quote or
     claim, a credit and new names first, the lead and the event's own sentences before
     the rest."""
     # numbers.py reads this module's `background`; its figure check is imported here.
@@ -172,6 +172,7 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
                 other_terms |= story.outlet_terms[u]
         speakers = {q.sentence: q.speaker for q in text.facts.quotes}
         figures = {q.sentence for q in text.quantities}
+        exact = {q.sentence for q in text.quantities if not q.upper}  # not "hundreds of"
         credited = {a.sentence for a in text.facts.attributions}
         lede = story.lede(t)
         body = text.body_sentences()
@@ -222,9 +223,11 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
                 continue
             if index in lede and index not in figures:
                 continue  # the outlet's lede: the event every outlet tells, in its own words
-            # A figure (a count in words too: "hundreds of infantry") or a denial is read by
-            # what it says.
-            by_what_it_says = rebuttal or index in figures
+            # A figure or a denial is read by what it says. So is a count in words ("hundreds
+            # of infantry") with a name of its own ("... in the town of Vuhledar"); with none
+            # ("greeted by several hundred supporters") it is colour another outlet may tell
+            # with a figure of its own ("roughly 200 gathered").
+            by_what_it_says = rebuttal or index in exact or (index in figures and bool(new_names))
             if (
                 not by_what_it_says
                 and len(sentence_terms(sentence.text) & story.event_terms) < EVENT_TERMS
