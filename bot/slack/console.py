@@ -52,7 +52,8 @@ def render_entry(event: str, payload: dict[str, Any]) -> str:
             ]
         )
     if event == Event.PARENT_UPDATE:
-        return f"    (story now at {payload['outlet_count']} outlets)"
+        # In Slack the alert's parent message is edited in place (chat.update).
+        return f"    (the alert message above now reads {payload['outlet_count']} outlets)"
     if event == Event.EDIT:
         article = payload["article"]
         lines = [f"--- {article['outlet']} edited: {article['title']}"]
