@@ -87,6 +87,14 @@ def _late(position: int, body: int) -> bool:
 NEW_TERMS = 3
 
 
+# A claim is compared on its own (`Voice.claim`, what was said without its details) only
+# with at least this many content words: a shorter one ("he would resign") is too little
+# for the embedding to tell from its opposite ("The mayor said he would not resign", cosine
+# 0.62) or from another actor's ("Prosecutors said they would appeal" / "it would appeal",
+# 0.59).
+CLAIM_TERMS = 4
+
+
 def is_furniture(sentence: str) -> bool:
     return bool(FURNITURE.search(sentence))
 
@@ -289,6 +297,7 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
         if (
             not (has_figure or rebuttal)
             and voice.claim not in ("", sentence.text)
+            and len(sentence_terms(voice.claim)) >= CLAIM_TERMS
             and story.said_elsewhere(t, voice.claim)
         ):
             continue  # its claim is told elsewhere: what is its own is a detail hung on it
