@@ -138,9 +138,10 @@ def _participle_clause(token: Any) -> bool:
 
 def _main_claim(doc: Any) -> str:
     """The sentence's claim without its details: for reported speech the clause said ("Psaki
-    said [Facebook needs to work harder]"), else the main clause; relative and adverbial
-    clauses, appositions and asides (`_DETAILS`) left out. Universal Dependencies labels
-    as spaCy's English pipelines give them (ClearNLP style: relcl, appos, acl, advcl)."""
+    said [Facebook needs to work harder]"), else the main clause; relative clauses,
+    appositions, asides (`_DETAILS`) and participle clauses (`_participle_clause`) left
+    out. Dependency labels as spaCy's English pipelines give them (ClearNLP style: relcl,
+    appos, acl, advcl)."""
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is None:
         return str(doc.text)

@@ -164,9 +164,9 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
     speaker, the writer's own first person, an outlet's lede (its figures aside), or the
     back half of a long article when it is not about the event (`_late`). A figure, a
     count in words with a name of its own, or a denial is read by what it says, not by
-    the event's words or its place in the article. Each kept sentence is scored: a denial, a figure, a quote or
-    claim, a credit and new names first, the lead and the event's own sentences before
-    the rest."""
+    the event's words or its place in the article. Each kept sentence is scored: a denial,
+    a figure, a quote or claim, a credit and new names first, the lead and the event's own
+    sentences before the rest."""
     # numbers.py reads this module's `background`; its figure check is imported here.
     from bot.pipeline.compare.numbers import figures_told_elsewhere
 
