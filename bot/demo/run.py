@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -83,6 +84,7 @@ def _play(app: Newsdesk, site: DemoSite, out: TextIO, *, once: bool, step_second
                 app.poster.drain()
         if once:
             return _summary(app, say)
+        _settle(app, poll_and_tell)
         say("\nall items published; still watching (Ctrl-C to stop)")
         while True:
             time.sleep(1)
@@ -92,6 +94,32 @@ def _play(app: Newsdesk, site: DemoSite, out: TextIO, *, once: bool, step_second
     finally:
         if not once:
             app.stop()
+
+
+# How long the demo waits, at most, for the messages of its last item to be sent.
+SETTLE_SECONDS = 10.0
+
+
+def _settle(app: Newsdesk, poll: Callable[[int], PollReport]) -> None:
+    """Poll every source once more and send what that queued, so the closing line comes
+    after the last item's messages, not before the scheduler's next poll."""
+    for source in app.store.sources.active():
+        poll(source.id)
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while app.store.outbox.unsent(limit=1):
+        if time.monotonic() > deadline:
+            return
+        app.poster.drain()
+        time.sleep(0.1)
+
+
+# How the summary names each member's placement.
+_PLACED: dict[str, str] = {
+    PlacementKind.NEW: "opened the story",
+    PlacementKind.JOINED: "joined",
+    PlacementKind.SAME_ARTICLE: "the same article again",
+    PlacementKind.COPY: "a copy of another outlet's text",
+}
 
 
 def _backfill(app: Newsdesk, site: DemoSite, say: _Say) -> None:
@@ -140,7 +168,8 @@ def _summary(app: Newsdesk, say: _Say) -> int:
     members = app.store.stories.members(story_id)
     say(f"\nstory #{story_id}: {len(members)} articles from {outlets} outlets")
     for member in members:
-        say(f"  - {member.outlet}: {member.title} ({member.placement})")
+        placed = _PLACED.get(member.placement or "", member.placement or "placed")
+        say(f"  - {member.outlet}: {member.title} ({placed})")
     alerted = bool((app.store.stories.get(story_id) or {}).get("alerted_at"))
     return 0 if alerted and reaches(outlets, app.settings.min_outlets) else 1
 

@@ -36,7 +36,7 @@ def render_entry(event: str, payload: dict[str, Any]) -> str:
         headings: dict[str, str] = {
             Event.DIFFERENCES: "where they differ",
             Event.ONLY_IN: "only in",
-            Event.NEW_DIFFERENCES: f"new differences in: {payload.get('title', '')}",
+            Event.NEW_DIFFERENCES: f"new differences in “{payload.get('title', '')}”",
         }
         heading = headings[event]
         lines = [f"    {heading}:"]

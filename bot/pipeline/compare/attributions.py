@@ -59,7 +59,7 @@ def attribution_differences(texts: list[OutletText]) -> list[Difference]:
                 ]
                 sides.append(
                     Variant(
-                        "; ".join(dict.fromkeys(credited[k][1] for k in rows)),
+                        _listed(list(dict.fromkeys(credited[k][1] for k in rows))),
                         [mine.outlet],
                         [evidence(mine, s) for s in dict.fromkeys(credited[k][2] for k in rows)][
                             :2
@@ -70,6 +70,16 @@ def attribution_differences(texts: list[OutletText]) -> list[Difference]:
             listed = f"{ta.outlet} cites {sides[0].value}; {tb.outlet} cites {sides[1].value}"
             return [Difference("attribution", "who says so", listed, variants, 0.45)]
     return []
+
+
+def _listed(sources: list[str]) -> str:
+    """One outlet's sources as one phrase ("Ministry of Defence and defence sources"), so
+    the semicolon stays the mark between outlets."""
+    return (
+        " and ".join(sources)
+        if len(sources) < 3
+        else ", ".join(sources[:-1]) + " and " + sources[-1]
+    )
 
 
 # News agencies relay what others said; crediting one is not a different source.
