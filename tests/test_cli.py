@@ -232,3 +232,13 @@ def test_preview_refuses_base_with_a_url(tmp_path: Path) -> None:
         "preview", "https://example.com/feed.xml", "--base", "https://x/", cwd=tmp_path
     )
     refused(result, "--base is for a local file")
+
+
+def test_check_table_ends_on_failures_then_warnings_counted_in_words() -> None:
+    from bot.live.check import FAIL, OK, WARN, Check, render_table
+
+    assert render_table([Check("settings", OK, "console mode")]).endswith("all fine")
+    warned = render_table([Check("settings", OK, "x"), Check("sources", WARN, "none")])
+    assert warned.endswith("no problem; 1 warning above")
+    failed = render_table([Check("a", FAIL, "x"), Check("b", FAIL, "y"), Check("c", WARN, "z")])
+    assert failed.endswith("2 problems found")

@@ -47,8 +47,11 @@ def check_all(
     rows = [Check("settings", OK, _settings_summary(settings))]
     try:
         specs = load_sources_file(settings.sources_path, required=settings.sources_named)
-        noun = "source" if len(specs) == 1 else "sources"
-        rows.append(Check("sources file", OK, f"{settings.sources_path}: {len(specs)} {noun}"))
+        if Path(settings.sources_path).exists():
+            found = f"{settings.sources_path}: {_count(len(specs), 'source')}"
+        else:
+            found = f"{settings.sources_path} does not exist: no sources from a file"
+        rows.append(Check("sources file", OK, found))
     except NewsdeskError as exc:
         specs = []
         rows.append(Check("sources file", FAIL, str(exc)))
@@ -71,8 +74,18 @@ def render_table(rows: list[Check]) -> str:
     width = max(len(r.what) for r in rows)
     lines = [f"{r.what:<{width}}  {r.status:<4}  {r.detail}" for r in rows]
     failed = sum(r.status == FAIL for r in rows)
-    lines.append("all fine" if not failed else f"{failed} problem{'s' * (failed != 1)} found")
+    warned = sum(r.status == WARN for r in rows)
+    if failed:
+        lines.append(f"{_count(failed, 'problem')} found")
+    elif warned:
+        lines.append(f"no problem; {_count(warned, 'warning')} above")
+    else:
+        lines.append("all fine")
     return "\n".join(lines)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
 
 
 def _settings_summary(settings: Settings) -> str:
@@ -96,7 +109,8 @@ def _database(path: str) -> tuple[Check, list[dict[str, object]]]:
         return Check("database", FAIL, str(exc)), []
     if verdict != "ok":
         return Check("database", FAIL, f"{path} is damaged: {verdict}"), []
-    return Check("database", OK, f"{path}: readable, {len(sources)} active sources stored"), sources
+    stored = _count(len(sources), "active source")
+    return Check("database", OK, f"{path}: readable, {stored} stored"), sources
 
 
 def _slack(auth: Callable[[], tuple[dict[str, object], str]]) -> list[Check]:
