@@ -191,7 +191,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
     text = "\n".join(
         to_plain(block["text"]["text"]) for block in answer.blocks if block.get("type") == "section"
     )
-    print(text or to_plain(answer.text))
+    # The answers name the Slack command; from the terminal, this one is what to type.
+    print((text or to_plain(answer.text)).replace("/sources ", "newsdesk sources "))
     return 1 if is_refusal(answer) else 0
 
 

@@ -242,3 +242,10 @@ def test_check_table_ends_on_failures_then_warnings_counted_in_words() -> None:
     assert warned.endswith("no problem; 1 warning above")
     failed = render_table([Check("a", FAIL, "x"), Check("b", FAIL, "y"), Check("c", WARN, "z")])
     assert failed.endswith("2 problems found")
+
+
+@pytest.mark.slow  # a newsdesk subprocess
+def test_sources_from_the_terminal_name_the_terminal_command(tmp_path: Path) -> None:
+    listed = newsdesk("sources", "list", env={"NEWSDESK_DB": str(tmp_path / "n.db")}, cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert "newsdesk sources add" in listed.stdout and "/sources" not in listed.stdout
