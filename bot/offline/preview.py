@@ -61,20 +61,17 @@ def preview(
 
 def render(report: dict[str, Any]) -> str:
     """The preview as text for a terminal."""
-    lines = [
-        f"{report['url']}",
-        f"  read as: {report['kind'] or '?'}  ({report['final_url'] or 'no URL'})",
-    ]
+    lines = [f"{report['url']}"]
+    if report["kind"] or report["final_url"]:  # not when it could not be read at all
+        lines.append(f"  read as: {report['kind'] or '?'}  ({report['final_url'] or 'no URL'})")
     if report["title"]:
         lines.append(f"  title: {report['title']}")
-    if report["error"]:
-        lines.append(f"  error: {report['error']}")
     for number, entry in enumerate(report["entries"], start=1):
         lines += [
             "",
             f"{number}. {entry['title'] or '(no title)'}",
             f"   {entry['url'] or '(no absolute link)'}",
-            f"   published {entry['published'] or 'unknown'}; guid {entry['guid']}",
+            f"   published {entry['published'] or 'unknown'}; guid {entry['guid'] or '(none)'}",
         ]
         if entry["error"] and entry["text"]:
             lines.append(f"   page not used, the feed's text stands in: {entry['error']}")
