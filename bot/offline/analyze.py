@@ -253,7 +253,7 @@ def render_report(
     lines = [
         f"{result.articles} articles, {len(result.stories)} "
         f"{'story' if len(result.stories) == 1 else 'stories'}, "
-        f"{len(result.duplicates)} duplicates ({result.seconds:.1f} s)"
+        f"{len(result.duplicates)} duplicates (grouped in {result.seconds:.1f} s)"
     ]
     ordered = sorted(result.stories, key=lambda s: (-len(s.counted_outlets), s.first.line))
     for story in ordered:
