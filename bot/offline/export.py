@@ -82,7 +82,11 @@ def story_records(store: Store, since: datetime) -> list[dict[str, Any]]:
 def render_list(stories: list[dict[str, Any]]) -> str:
     """A plain table for the terminal: id, outlets, first seen (UTC), title."""
     if not stories:
-        return "no stories in that span"
+        # Backfilled feeds often hold older articles: their stories are dated by them.
+        return (
+            "no stories active in that span (a story's times are its articles' publication "
+            "times; --since widens it, e.g. --since 30d)"
+        )
     lines = [f"{'id':>6}  {'outlets':>7}  {'first seen (UTC)':<16}  title"]
     for s in stories:
         flag = " (alerted)" if s["alerted"] else ""
