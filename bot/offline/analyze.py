@@ -18,7 +18,9 @@ from bot.pipeline.alerts import counted_outlets, reaches
 from bot.pipeline.assemble import Placement, StoryAssembler
 from bot.pipeline.cluster import Encoder, GroupingModel
 from bot.pipeline.compare import DEFAULT_LIMIT, Difference, StoryText, compare, one_text_per_outlet
+from bot.pipeline.compare.model import shorten
 from bot.pipeline.dates import parse_datetime
+from bot.pipeline.facts import sentences
 from bot.pipeline.furniture import clean_text
 from bot.pipeline.kinds import PlacementKind
 from bot.pipeline.pages import extract_page
@@ -262,11 +264,13 @@ def render_report(
         first = story.first
         flag = "ALERT " if reaches(len(story.counted_outlets), min_outlets) else ""
         lines.append("")
-        lines.append(f"{flag}[{story.id}] {first.title or first.text[:80]}")
+        lines.append(f"{flag}[{story.id}] {first.title or _untitled(first.text)}")
         lines.append(f"  {len(story.counted_outlets)} outlets: {', '.join(story.outlets)}")
         for article, placement in zip(story.articles, story.placements, strict=True):
             when = article.published.isoformat() if article.published else "time unknown"
-            lines.append(f"  - {article.outlet} ({when}) {article.title or article.id}")
+            lines.append(
+                f"  - {article.outlet} ({when}) {article.title or f'(untitled) {article.id}'}"
+            )
             lines.append(f"      {_explain(placement)}")
         differences = story.differences(difference_limit)
         if differences:
@@ -295,3 +299,10 @@ def _explain(placement: Placement) -> str:
     gap = why.get("hours_apart")
     gap_text = f"; {gap} h after the story's last article" if gap is not None else ""
     return f"joined with probability {why.get('score')} (shared: {terms}{meaning_text}{gap_text})"
+
+
+def _untitled(text: str) -> str:
+    """What stands for a missing title: the text's first sentence, cut at a word (80
+    characters at most)."""
+    first = sentences(text)[0].text if text.strip() else ""
+    return f"(untitled) {shorten(first, 80)}" if first else "(untitled)"
