@@ -166,7 +166,20 @@ def cmd_preview(args: argparse.Namespace) -> int:
         print(render(report))
     if report["error"]:
         print(f"newsdesk preview: {report['error']}", file=sys.stderr)
+        _private_hint(report["error"])
     return 1 if report["error"] else 0
+
+
+def _private_hint(error: str) -> None:
+    """After a refusal of a private address, the setting that allows one (for a test
+    server or an intranet), on standard error."""
+    from bot.pipeline.fetch import PRIVATE_ADDRESS
+
+    if PRIVATE_ADDRESS in error:
+        print(
+            "newsdesk: NEWSDESK_ALLOW_PRIVATE_SOURCES=true lets newsdesk read such addresses",
+            file=sys.stderr,
+        )
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
@@ -192,7 +205,9 @@ def cmd_sources(args: argparse.Namespace) -> int:
         to_plain(block["text"]["text"]) for block in answer.blocks if block.get("type") == "section"
     )
     # The answers name the Slack command; from the terminal, this one is what to type.
-    print((text or to_plain(answer.text)).replace("/sources ", "newsdesk sources "))
+    shown = (text or to_plain(answer.text)).replace("/sources ", "newsdesk sources ")
+    print(shown)
+    _private_hint(shown)
     return 1 if is_refusal(answer) else 0
 
 

@@ -249,3 +249,10 @@ def test_sources_from_the_terminal_name_the_terminal_command(tmp_path: Path) -> 
     listed = newsdesk("sources", "list", env={"NEWSDESK_DB": str(tmp_path / "n.db")}, cwd=tmp_path)
     assert listed.returncode == 0, listed.stderr
     assert "newsdesk sources add" in listed.stdout and "/sources" not in listed.stdout
+
+
+@pytest.mark.slow  # a newsdesk subprocess
+def test_a_refused_private_address_names_the_setting_that_allows_it(tmp_path: Path) -> None:
+    refused = newsdesk("preview", "http://127.0.0.1:9/feed.xml", cwd=tmp_path)
+    assert refused.returncode == 1
+    assert "loopback" in refused.stderr and "NEWSDESK_ALLOW_PRIVATE_SOURCES" in refused.stderr

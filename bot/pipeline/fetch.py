@@ -116,9 +116,14 @@ def check_url_allowed(url: str, allow_private: bool, resolver: Resolver = resolv
             or ip.is_unspecified
         ):
             raise SourceError(
-                f"{parts.hostname} resolves to {ip}, a private, loopback or link-local address; "
+                f"{parts.hostname} resolves to {ip}, {PRIVATE_ADDRESS}; "
                 "newsdesk only reads public sources"
             )
+
+
+# The words of the refusal above, which the command line follows with the setting that lifts
+# it (an editor in Slack cannot change settings, so Slack is not told).
+PRIVATE_ADDRESS = "a private, loopback or link-local address"
 
 
 def bot_challenge(status: int, headers: Mapping[str, str], body: bytes = b"") -> str | None:
