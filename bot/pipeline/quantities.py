@@ -89,9 +89,6 @@ UPPER_BOUNDS = frozenset(
         "below",
     }
 )
-# A bound told against the same bare value is a difference of its own ("as many as 83 percent"
-# and "83 percent").
-BOUNDS = frozenset({"as many as", "up to", "at least", "more than", "fewer than", "less than"})
 # Hedges that say one thing in other words: "over 4,500" and "more than 4,500" are one hedge.
 _SAME_HEDGE = {
     "over": "more than", "above": "more than", "upwards of": "more than",

@@ -15,9 +15,9 @@ from bot.pipeline.compare.numbers import agree
 from bot.pipeline.facts import sentences
 from bot.pipeline.quantities import (
     APPROXIMATE_HEDGES,
-    BOUNDS,
     HEDGES,
     LOWER_BOUNDS,
+    UPPER_BOUNDS,
     Quantity,
     read_quantities,
 )
@@ -251,7 +251,7 @@ def _count(value: float, hedge: str = "") -> Quantity:
 
 
 def test_hedge_groups_hold_only_hedges_the_figure_reader_finds() -> None:
-    assert APPROXIMATE_HEDGES | LOWER_BOUNDS | BOUNDS <= set(HEDGES)
+    assert APPROXIMATE_HEDGES | LOWER_BOUNDS | UPPER_BOUNDS <= set(HEDGES)
 
 
 def test_an_approximate_hedge_widens_agreement_and_a_lower_bound_admits_a_value_just_above() -> (

@@ -548,7 +548,7 @@ def _told_elsewhere(story: Story, mention: _Mention, givers: set[str]) -> bool:
     same thing (`Story.said_elsewhere`'s cosine) with a figure of the same family, the
     other side of a disagreement; never an absence."""
     q = mention.quantity
-    sentence = mention.text.facts.sentences[q.sentence].text
+    sentence = mention.sentence.text
     if same_figure_given(story, q, sentence, givers):
         return True
     family = _family(q)
@@ -694,7 +694,7 @@ def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Differe
             continue  # a count or a distance of something else: colour ("a 100-mile walk")
         if any(_told_elsewhere(story, m, set(givers)) for m in members):
             continue  # another outlet says it with a figure of its own: not "only"
-        sentence = first.text.facts.sentences[q0.sentence]
+        sentence = first.sentence
         hedges = {m.quantity.hedge for m in members}
         variant = Variant(label(q0) if len(hedges) == 1 else q0.text, [], [])
         for m in members:
