@@ -16,6 +16,7 @@ import numpy as np
 from bot import metrics
 from bot.errors import ExtractionError, SourceError, Stopping
 from bot.live.intake import Intake, IntakeKind, decide_intake, fingerprint, identity
+from bot.live.memory import release_freed_memory
 from bot.live.reading import read_entry, read_listing
 from bot.live.story_events import queue_edit_events, queue_story_events
 from bot.pipeline.alerts import counts_as_outlet, source_failing_event
@@ -139,6 +140,7 @@ class Watcher:
                         vector,
                     )
             rows, vectors = following
+        release_freed_memory()  # the load's temporary pages, kept by the allocator otherwise
 
     def poll(self, source_id: int) -> PollReport:
         """Run one cycle for a source; never raises for anything the source does.
@@ -524,6 +526,7 @@ class Watcher:
     def forget_old(self) -> None:
         """Let stories past the window leave memory (they stay in the database)."""
         self.assembler.forget_before(self.clock() - self.window)
+        release_freed_memory()
 
 
 def _seen(row: ArticleRow) -> datetime | None:

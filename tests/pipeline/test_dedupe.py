@@ -39,3 +39,27 @@ def test_duplicates_are_forgotten_after_the_window() -> None:
     assert index.find("Al Mayadeen English", "t", clean_text(seed_text("001")), later) is None
     index.forget_before(later - timedelta(hours=72))
     assert len(index) == 0
+
+
+def test_index_finds_each_remembered_text_and_none_forgotten_across_merges() -> None:
+    """More articles than wait unmerged (`_Postings.MERGE_AT`), some forgotten on the way:
+    each kept text is still found as itself, and no forgotten one is found."""
+    import random
+
+    rng = random.Random(3)
+    vocabulary = [f"w{n}" for n in range(5000)]
+    texts = {f"k{i}": " ".join(rng.choices(vocabulary, k=200)) for i in range(250)}
+    index = DuplicateIndex()
+    for i, (key, text) in enumerate(list(texts.items())[:150]):
+        index.add(key, f"Outlet {i % 5}", key, text, T0 + timedelta(minutes=i))
+    forgotten = index.forget_before(T0 + timedelta(minutes=100))
+    assert len(forgotten) == 100 and len(index) == 50  # more dead than live: compacted
+    later = T0 + timedelta(hours=3)
+    for i, (key, text) in enumerate(list(texts.items())[150:]):  # merged with the survivors
+        index.add(key, f"Outlet {i % 5}", key, text, later)
+    for key, text in texts.items():
+        match = index.find("Elsewhere", "other title", text, later)
+        if key in forgotten:
+            assert match is None
+        else:
+            assert match is not None and match.of == key and match.kind == "copy", key
