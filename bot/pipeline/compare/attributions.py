@@ -15,6 +15,7 @@ from bot.pipeline.compare.model import (
     OutletText,
     Variant,
     evidence,
+    in_words,
     sentence_vectors,
 )
 
@@ -75,11 +76,7 @@ def attribution_differences(texts: list[OutletText]) -> list[Difference]:
 def _listed(sources: list[str]) -> str:
     """One outlet's sources as one phrase ("Ministry of Defence and defence sources"), so
     the semicolon stays the mark between outlets."""
-    return (
-        " and ".join(sources)
-        if len(sources) < 3
-        else ", ".join(sources[:-1]) + " and " + sources[-1]
-    )
+    return in_words(sources)
 
 
 # News agencies relay what others said; crediting one is not a different source.

@@ -262,10 +262,16 @@ def shorten(text: str, limit: int = 60) -> str:
 
 
 def outlets_label(outlets: list[str], shown: int = 4) -> str:
-    """ "A, B, C and 12 more": a side of a large story stays one line."""
-    if len(outlets) <= shown:
-        return ", ".join(outlets)
-    return f"{', '.join(outlets[:shown])} and {len(outlets) - shown} more"
+    """ "A and B", "A, B and C", "A, B, C, D and 12 more": a side of a large story stays
+    one line."""
+    if len(outlets) > shown:
+        return f"{', '.join(outlets[:shown])} and {len(outlets) - shown} more"
+    return in_words(outlets)
+
+
+def in_words(names: list[str]) -> str:
+    """Names as a phrase: "A", "A and B", "A, B and C"."""
+    return " and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 # Other outlets' sentences sharing the most words that a sentence is compared with.

@@ -27,6 +27,7 @@ from bot.pipeline.compare.model import (
     Story,
     Variant,
     evidence,
+    in_words,
     lead_weight,
     lede_of,
     outlets_label,
@@ -700,15 +701,16 @@ def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Differe
         for m in members:
             variant.add(m.text.outlet, evidence(m.text, m.sentence))
         missing = sorted(outlets - set(givers))
-        about = subject(members)
+        # The sentence tells what the figure is; a slot's words ("package (pass)") do not.
         if len(givers) > 1 and len(missing) <= 4:
             summary = (
-                f"{variant.value} ({about}) is given by {outlets_label(variant.outlets)}, "
-                f"not by {', '.join(missing)}"
+                f"{variant.value} is given by {outlets_label(variant.outlets)}, not by "
+                f"{in_words(missing)}: {shorten(sentence.text, 120)}"
             )
         else:
+            verb = "gives" if len(variant.outlets) == 1 else "give"
             summary = (
-                f"Only {outlets_label(variant.outlets)} give {variant.value} ({about}): "
+                f"Only {outlets_label(variant.outlets)} {verb} {variant.value}: "
                 f"{shorten(sentence.text, 160)}"
             )
         weight = 0.45 if q0.kind in ("MONEY", "PERCENT") else 0.35
