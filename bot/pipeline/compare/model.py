@@ -215,12 +215,6 @@ def lede_of(text: OutletText) -> list[int]:
     return [i for i, _ in text.body_sentences()[:LEDE_SENTENCES]]
 
 
-def _centroids_elsewhere(story: Story) -> dict[str, np.ndarray]:
-    """Per outlet, the centroid of the other outlets' openings (filled by
-    `Story.closeness_elsewhere` as outlets are asked for)."""
-    return {}
-
-
 def _positions(story: Story) -> dict[int, int]:
     return {id(text): t for t, text in enumerate(story.texts)}
 
@@ -396,25 +390,6 @@ class Story:
             mean = vectors.mean(axis=0) if len(vectors) else vectors.sum(axis=0)
             self._centroid = mean / max(float(np.linalg.norm(mean)), 1e-9)
         return self._centroid
-
-    def closeness_elsewhere(self, t: int, sentence: str) -> float:
-        """Cosine of the sentence to the mean of the other outlets' opening sentences (the
-        first `_CENTROID_OUTLETS` of them by name): how close it is to what the others open
-        on, without its own outlet's opening (of which it may be one)."""
-        centroids = self.memo(_centroids_elsewhere)
-        outlet = self.texts[t].outlet
-        if outlet not in centroids:
-            chosen = [
-                u
-                for u in sorted(range(len(self.texts)), key=lambda u: self.texts[u].outlet)
-                if self.texts[u].outlet != outlet
-            ][:_CENTROID_OUTLETS]
-            vectors = sentence_vectors(
-                [self.texts[u].facts.sentences[i].text for u in chosen for i in self.opening(u)]
-            )
-            mean = vectors.mean(axis=0) if len(vectors) else vectors.sum(axis=0)
-            centroids[outlet] = mean / max(float(np.linalg.norm(mean)), 1e-9)
-        return float(sentence_vectors([sentence])[0] @ centroids[outlet])
 
     def closeness(self, sentence: str) -> float:
         """Cosine of the sentence to the story's centroid (-1 to 1)."""

@@ -73,10 +73,6 @@ EVENT_TERMS = 2
 # rest 21 in 37.
 LONG_ARTICLE = 15
 LATE_CLOSENESS = 0.55
-# An outlet's opening sentences (`Story.opening`) tell the event. One this close to what the
-# other outlets open on (`Story.closeness_elsewhere`) retells it in the outlet's own words:
-# not new, whatever words of its own it has (as the lede: SAME_LEDE).
-RETELLS_EVENT = 0.56
 
 
 def _late(position: int, body: int) -> bool:
@@ -165,8 +161,7 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
     paragraph keeps its time; by the parse, `dated_before`) unless someone's claim or
     stance is in it, a private person or commentator (`_PASSER_BY`, `_COMMENTATOR`; by the
     parse, `outside_voice`), a short remark with nothing to check, a quotation with no
-    speaker, the writer's own first person, an outlet's lede (its figures aside) or an
-    opening sentence as close to what the other outlets open on (RETELLS_EVENT), or the
+    speaker, the writer's own first person, an outlet's lede (its figures aside), or the
     back half of a long article when it is not about the event (`_late`). A figure, a
     count in words with a name of its own, or a denial is read by what it says, not by
     the event's words or its place in the article. Each kept sentence is scored: a denial,
@@ -264,12 +259,6 @@ def sentences_only_in(story: Story) -> list[Difference]:  # noqa: C901  # the do
                 and story.closeness(sentence.text) < LATE_CLOSENESS
             ):
                 continue  # the back of a long article, not about the event: background, colour
-            if (
-                not rebuttal
-                and index in story.opening(t)
-                and story.closeness_elsewhere(t, sentence.text) >= RETELLS_EVENT
-            ):
-                continue  # an opening sentence as close to the others' openings: the event retold
             threshold = SAME_LEDE if index in lede else SAME_CLAIM
             if story.said_elsewhere(t, sentence.text, threshold):
                 continue
