@@ -636,6 +636,40 @@ def test_a_count_several_outlets_give_and_one_leaves_out_is_no_item() -> None:
     assert not [d for d in compare(texts, limit=None) if "28,500" in d.summary]
 
 
+def test_a_sum_an_excerpt_does_not_reach_is_not_left_out_by_its_outlet() -> None:
+    # AllSides (Senate infrastructure vote), the excerpts as published: CNBC and the New
+    # York Post give the $550 billion of new spending; CBS's excerpt is cut off before any
+    # breakdown. Whether CBS gives it is unknown, so no "not by CBS News" item. Had CBS's
+    # whole article been read without it, the item stands (the seed's £225m package).
+    cnbc = (
+        "CNBC",
+        "The Senate passed a $1 trillion bipartisan infrastructure plan Tuesday, a huge step "
+        "for Democrats. The legislation, which includes $550 billion in new funding for "
+        "transportation, broadband and utilities, got through in a 69-30 vote, as 19 "
+        "Republicans joined all 50 Democrats.",
+    )
+    post = (
+        "New York Post",
+        "A sweeping bipartisan infrastructure package easily coasted to passage Tuesday "
+        "morning after days of debate. The measure, negotiated by a group of 22 bipartisan "
+        "lawmakers led by Sens. Kyrsten Sinema and Rob Portman, includes $550 billion in new "
+        "spending on roads, bridges and broadband.",
+    )
+    cbs = (
+        "The Senate voted to approve a roughly $1 trillion bill to revamp the nation's "
+        "infrastructure on Tuesday, delivering a bipartisan breakthrough. The final vote was "
+        "69 to 30, with 19 Republicans joining all 50 Democrats in voting for passage. The "
+        "legislation, known as the Infrastructure Investment and"
+    )
+
+    def left_out(cbs_text: str) -> list[str]:
+        report = compare(story(cnbc, post, ("CBS News", cbs_text)), limit=None)
+        return [d.summary for d in report if "not by CBS News" in d.summary]
+
+    assert left_out(cbs + "...") == []
+    assert left_out(cbs + " Jobs Act, now goes to the House.")
+
+
 def test_over_and_more_than_are_one_hedge_even_outside_the_entity() -> None:
     # AllSides (FBI tips): "had received over 4,500 tips" (the model's entity is "4,500")
     # and "gathered more than 4,500 tips" hedge the count alike.

@@ -109,6 +109,10 @@ def sentence_vectors(sentences: list[str]) -> np.ndarray:
     return np.stack([known[s] for s in sentences])
 
 
+# An ellipsis closing a text, perhaps inside a closing quote or bracket.
+_CUT_OFF = re.compile(r"(?:\.\.\.|…)\W*$")
+
+
 # init=False: `facts` may be left out when made (then read from the text) but is always
 # set afterwards, so the field is typed as never None.
 @dataclass(init=False)
@@ -141,6 +145,12 @@ class OutletText:
         self.published = published
         self.headline = headline
         self._quantities = None
+
+    @property
+    def cut_off(self) -> bool:
+        """The text ends cut off, in an ellipsis ("... for the two...", "[…]"): a feed's
+        teaser or a roundup's excerpt, so what it does not give may be in the part left out."""
+        return bool(_CUT_OFF.search(self.text))
 
     @property
     def quantities(self) -> tuple[Quantity, ...]:

@@ -643,9 +643,11 @@ def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Differe
     value whatever words surround it; a small count by its slot (`slots`). A figure several
     outlets give is listed only when it is a sum of money (the size of a package or a loan
     some outlets leave out); a count or a share several give is their choice of detail. In a
-    large story only a figure a few outlets give is listed. A forecast or a commentator's
-    figure (`only_in.outside_view`) is not the event's."""
+    large story only a figure a few outlets give is listed. An outlet whose text is cut off
+    (`OutletText.cut_off`: a teaser, an excerpt) is never said to leave a figure out. A
+    forecast or a commentator's figure (`only_in.outside_view`) is not the event's."""
     outlets = {t.outlet for t in story.texts}
+    cut_off = {t.outlet: t.cut_off for t in story.texts}
     slot_of: dict[int, set[str]] = {}
     for members in grouped:
         slot_givers = {m.text.outlet for m in members}
@@ -701,6 +703,8 @@ def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Differe
         for m in members:
             variant.add(m.text.outlet, evidence(m.text, m.sentence))
         missing = sorted(outlets - set(givers))
+        if len(givers) > 1 and all(cut_off[o] for o in missing):
+            continue  # the others' texts are cut off: not giving it is not leaving it out
         # The sentence tells what the figure is; a slot's words ("package (pass)") do not.
         if len(givers) > 1 and len(missing) <= 4:
             summary = (
