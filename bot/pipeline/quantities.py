@@ -171,6 +171,9 @@ class Quantity:
     # The unit noun of a hyphenated measure ("vote" in "the 60-vote threshold", whose
     # `counted` is "threshold"): a count of those too ("the 27-nation bloc" / "28 nations").
     measure: str = ""
+    # The sentence trails off in an ellipsis just after it (`_trails_off`): the value is
+    # known, what it counts is not told in full.
+    trails_off: bool = False
 
     def slot_words(self) -> str:
         """What the figure is about, in words: "people kill", "deal"."""
@@ -415,6 +418,7 @@ def _quantities(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
                 measure=measure,
                 sentence=index,
                 upper=vague[1] if vague else 0.0,
+                trails_off=_trails_off(doc, span),
             )
         )
         if kind == "TALLY":
@@ -452,6 +456,21 @@ def _cut_off(doc: Any, span: Any) -> bool:
     """The figure runs into an ellipsis: a feed's or roundup's excerpt cut there ("asked for
     another $10..."), so its scale or unit may be lost ("$10" of "$10 billion")."""
     return doc.text[span.end_char :].lstrip().startswith(("...", "…"))
+
+
+def _trails_off(doc: Any, span: Any) -> bool:
+    """The sentence ends in an ellipsis within CUT_WORDS words after the figure: its value
+    is read, but what it counts or where is lost ("argued that only nine percent of...",
+    "a target of 40% vaccine coverage in...")."""
+    after = doc.text[span.end_char :]
+    closing = _CLOSING_ELLIPSIS.search(after)
+    return closing is not None and len(after[: closing.start()].split()) <= CUT_WORDS
+
+
+# What a figure counts, or where, follows it within this many words ("nine percent of
+# voters", "40% vaccine coverage in poor countries").
+CUT_WORDS = 3
+_CLOSING_ELLIPSIS = re.compile(r"(?:\.\.\.|…)\W*$")
 
 
 def _referring(doc: Any, span: Any) -> bool:

@@ -670,6 +670,18 @@ def test_a_sum_an_excerpt_does_not_reach_is_not_left_out_by_its_outlet() -> None
     assert left_out(cbs + " Jobs Act, now goes to the House.")
 
 
+def test_a_figure_whose_sentence_trails_off_just_after_it_is_marked_so() -> None:
+    # AllSides (American Families Plan), Fox's excerpt as published: it ends "argued that
+    # only nine percent of...", so what the nine percent is of is lost. Its value is still
+    # read (another outlet giving it would match it), but it is no item of its own (the
+    # whole story: only_in_kinds.json); "a payment of up to $300 per month for
+    # each child under 6..." tells what it is before the cut.
+    cut = "Republicans opposed the earlier plan because they argued that only nine percent of..."
+    whole = "Qualified families will receive a payment of up to $300 per month for each child under 6..."
+    assert [(q.text, q.trails_off) for q in figures(cut)] == [("only nine percent", True)]
+    assert [(q.text, q.trails_off) for q in figures(whole)] == [("up to $300", False)]
+
+
 def test_over_and_more_than_are_one_hedge_even_outside_the_entity() -> None:
     # AllSides (FBI tips): "had received over 4,500 tips" (the model's entity is "4,500")
     # and "gathered more than 4,500 tips" hedge the count alike.

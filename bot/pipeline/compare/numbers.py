@@ -643,7 +643,8 @@ def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Differe
     value whatever words surround it; a small count by its slot (`slots`). A figure several
     outlets give is listed only when it is a sum of money (the size of a package or a loan
     some outlets leave out); a count or a share several give is their choice of detail. In a
-    large story only a figure a few outlets give is listed. An outlet whose text is cut off
+    large story only a figure a few outlets give is listed; never from a sentence trailing
+    off just after it (`Quantity.trails_off`). An outlet whose text is cut off
     (`OutletText.cut_off`: a teaser, an excerpt) is never said to leave a figure out. A
     forecast or a commentator's figure (`only_in.outside_view`) is not the event's."""
     outlets = {t.outlet for t in story.texts}
@@ -682,6 +683,7 @@ def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Differe
             m
             for m in members
             if not m.text.is_headline(m.quantity.sentence)
+            and not m.quantity.trails_off
             and story.central(m.sentence.text)
             and not background(story, story.index_of(m.text), m.quantity.sentence)
             and story.on_story(m.sentence.text)
