@@ -356,6 +356,9 @@ _VOTE = re.compile(
 _TALLY_TO = re.compile(r"^\s+to\s+(\d{1,3})\b")
 
 
+_PERCENT_SIGN = re.compile(r"%|\bper\s?cent\b|\bpercent|\bpct\b", re.IGNORECASE)
+
+
 def _whole_tally(doc: Any, ent: Any) -> bool:
     """An entity that is all of a tally (two numbers of at most three digits joined by a
     dash) in a sentence about a vote or a ruling, whether the model tags it a DATE
@@ -384,6 +387,13 @@ def _quantities(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
             and not doc[span.end - 1].whitespace_
         ):
             span = doc[span.start : span.end + 1]  # "£225m": the "m" the tokenizer split off
+        if label == "PERCENT" and not _PERCENT_SIGN.search(span.text):
+            # The model's share with no share in it ("Sixty-seven Republicans voted" tagged
+            # PERCENT): the count it starts with.
+            numbers = [t.i for t in span if t.like_num]
+            if not numbers:
+                continue
+            span, label = doc[span.start : numbers[-1] + 1], "CARDINAL"
         if _span_of_time(doc, span) or _fraction_compound(doc, span):
             continue  # "10-year-old", "a two-day visit", "half-truths": not a count or share
         if _names_something(doc, span, label) or _cut_off(doc, span):
