@@ -356,6 +356,17 @@ _VOTE = re.compile(
 _TALLY_TO = re.compile(r"^\s+to\s+(\d{1,3})\b")
 
 
+def _share_or_count(doc: Any, span: Any, label: str) -> tuple[Any, str]:
+    """A share the model tags with no share in it ("Sixty-seven Republicans voted" as a
+    PERCENT) is the count it starts with, a CARDINAL; (None, label) when it holds no number."""
+    if label != "PERCENT" or _PERCENT_SIGN.search(span.text):
+        return span, label
+    numbers = [t.i for t in span if t.like_num]
+    if not numbers:
+        return None, label
+    return doc[span.start : numbers[-1] + 1], "CARDINAL"
+
+
 _PERCENT_SIGN = re.compile(r"%|\bper\s?cent\b|\bpercent|\bpct\b", re.IGNORECASE)
 
 
@@ -387,13 +398,9 @@ def _quantities(doc: Any, sentence: Sentence, index: int) -> list[Quantity]:
             and not doc[span.end - 1].whitespace_
         ):
             span = doc[span.start : span.end + 1]  # "£225m": the "m" the tokenizer split off
-        if label == "PERCENT" and not _PERCENT_SIGN.search(span.text):
-            # The model's share with no share in it ("Sixty-seven Republicans voted" tagged
-            # PERCENT): the count it starts with.
-            numbers = [t.i for t in span if t.like_num]
-            if not numbers:
-                continue
-            span, label = doc[span.start : numbers[-1] + 1], "CARDINAL"
+        span, label = _share_or_count(doc, span, label)
+        if span is None:
+            continue
         if _span_of_time(doc, span) or _fraction_compound(doc, span):
             continue  # "10-year-old", "a two-day visit", "half-truths": not a count or share
         if _names_something(doc, span, label) or _cut_off(doc, span):
