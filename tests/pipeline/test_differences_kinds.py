@@ -12,7 +12,7 @@ import pytest
 
 from bot.pipeline.compare import OutletText, compare
 from bot.pipeline.compare.numbers import agree
-from bot.pipeline.facts import sentences
+from bot.pipeline.facts import article_text, sentences
 from bot.pipeline.quantities import (
     APPROXIMATE_HEDGES,
     HEDGES,
@@ -680,6 +680,49 @@ def test_a_figure_whose_sentence_trails_off_just_after_it_is_marked_so() -> None
     whole = "Qualified families will receive a payment of up to $300 per month for each child under 6..."
     assert [(q.text, q.trails_off) for q in figures(cut)] == [("only nine percent", True)]
     assert [(q.text, q.trails_off) for q in figures(whole)] == [("up to $300", False)]
+
+
+def test_one_toll_in_the_headlines_and_again_in_the_text_is_one_number_item() -> None:
+    # AllSides (Ida floods), excerpts as published: the New York Times and the Washington
+    # Times give the toll in their headlines and again in their text, Reuters in its text.
+    # The headline toll and the text toll are one difference, shown once.
+    def outlet(name: str, n: int, title: str, text: str) -> OutletText:
+        return OutletText(name, str(n), article_text(title, text), headline=True)
+
+    texts = [
+        outlet(
+            "New York Times",
+            0,
+            "At Least 9 Dead as Ida Swamps New York City Area",
+            "The New York area awoke to a flood-ravaged landscape on Thursday, after "
+            "record-shattering rains brought by the remnants of Hurricane Ida left a trail of "
+            "death and damage across several states. At least nine people died as waters rose "
+            "in basements.",
+        ),
+        outlet(
+            "Washington Times",
+            1,
+            "At least 8 deaths as Hurricane Ida’s remnants hit Northeast",
+            "The New York City region awoke Thursday to debris-strewn downtowns and crippled "
+            "transit after a historic overnight downpour from the remnants of Hurricane Ida "
+            "killed at least eight people.",
+        ),
+        outlet(
+            "Reuters",
+            2,
+            "At least 9 reported dead in 'historic' flooding in New York, New Jersey",
+            "Flooding killed at least nine people, swept away cars and submerged subway lines "
+            "in New York and New Jersey as the remnants of Hurricane Ida brought torrential "
+            "rains to the area.",
+        ),
+    ]
+    numbers = [d for d in compare(texts, limit=None) if d.kind == "number"]
+    assert len(numbers) == 1, [d.summary for d in numbers]
+    assert {o for v in numbers[0].variants for o in v.outlets} == {
+        "New York Times",
+        "Washington Times",
+        "Reuters",
+    }
 
 
 def test_over_and_more_than_are_one_hedge_even_outside_the_entity() -> None:
