@@ -38,8 +38,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             f"alerts to {settings.channel}"
         )
     print(
-        f"newsdesk: {mode}; {len(sources)} sources from {settings.sources_path} and the "
-        f"database {settings.db_path}; alerts at {settings.min_outlets} outlets. Ctrl-C stops.",
+        f"newsdesk: {mode}; {len(sources)} sources ({_sources_origin(settings)}); "
+        f"alerts at {settings.min_outlets} outlets. Ctrl-C stops.",
         flush=True,
     )
     stop = threading.Event()
@@ -49,6 +49,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     finally:
         app.close()
     return 0
+
+
+def _sources_origin(settings: Settings) -> str:
+    """Where the watched sources come from, for the start line."""
+    if Path(settings.sources_path).exists():
+        return f"from {settings.sources_path} and the database {settings.db_path}"
+    return f"from the database {settings.db_path}; no {settings.sources_path}"
 
 
 def _settings(args: argparse.Namespace) -> Settings:

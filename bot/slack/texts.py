@@ -122,10 +122,12 @@ def found_page(title: str) -> str:
     return f"an article page, “{escape(clip(title, 120))}”"
 
 
-def found_listing(kind: str, count: int) -> str:
+def found_listing(kind: str, n: int) -> str:
     """`kind`: feed or sitemap."""
     return (
-        f"a feed with {count} items" if kind == "feed" else f"a news sitemap with {count} articles"
+        f"a feed with {count(n, 'item')}"
+        if kind == "feed"
+        else f"a news sitemap with {count(n, 'article')}"
     )
 
 

@@ -260,3 +260,20 @@ def test_the_judged_set_reads_the_shared_data_beside_the_repository_by_default()
 
     repository = Path(__file__).resolve().parents[2]
     assert DATA == repository.parent / "shared" / "data"
+
+
+def test_a_long_sentence_is_cut_around_the_figure_it_is_shown_for() -> None:
+    # New York Post (AllSides, Senate infrastructure bill): the $66 billion for rail comes
+    # near the end of a long sentence; a cut from the start would leave it out.
+    from bot.pipeline.compare.model import shorten_around
+
+    sentence = (
+        "The measure, negotiated by a group of 22 bipartisan lawmakers led by Sens. Kyrsten "
+        "Sinema and Rob Portman, includes $550 billion in new spending, with $110 billion set "
+        "to be allocated toward roads, bridges and other projects; $65 billion toward "
+        "broadband, $66 billion to be spent on passenger and freight rail."
+    )
+    late = shorten_around(sentence, "$66 billion", 120)
+    assert "$66 billion" in late and late.startswith("…") and len(late) <= 120
+    early = shorten_around(sentence, "$550 billion", 120)
+    assert early.startswith("The measure") and "$550 billion" in early and len(early) <= 120

@@ -173,7 +173,7 @@ def test_an_admin_adds_a_feed_which_is_backfilled_silently(
     answer = bot.command(
         "/sources", f"add <{server.url}/gazette/feed.xml> The Gazette", user="UADMIN"
     )
-    assert "Added source" in answer["text"] and "a feed with 1 items" in answer["text"]
+    assert "Added source" in answer["text"] and "a feed with 1 item." in answer["text"]
     [source] = [s for s in bot.app.store.sources.all() if s.outlet == "The Gazette"]
     assert source.kind == "feed" and not source.backfilled
     listing = json.dumps(bot.command("/sources", "list")["blocks"])

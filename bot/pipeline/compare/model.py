@@ -265,6 +265,17 @@ def shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+def shorten_around(text: str, part: str, limit: int) -> str:
+    """`text` cut to about `limit` characters so that `part` (a figure) stays in it: from
+    the start when it fits there, else from a word some way before it ("…the £2.26
+    billion loan package…")."""
+    end = text.find(part) + len(part)
+    if part not in text or end <= limit - 1:
+        return shorten(text, limit)
+    begin = text.find(" ", max(0, end - limit // 2)) + 1
+    return "…" + shorten(text[begin:], limit - 1)
+
+
 def outlets_label(outlets: list[str], shown: int = 4) -> str:
     """ "A and B", "A, B and C", "A, B, C, D and 12 more": a side of a large story stays
     one line."""

@@ -32,7 +32,7 @@ from bot.pipeline.compare.model import (
     lede_of,
     outlets_label,
     sentence_vectors,
-    shorten,
+    shorten_around,
 )
 from bot.pipeline.compare.only_in import background, outside_view
 from bot.pipeline.facts import Sentence
@@ -711,13 +711,13 @@ def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Differe
         if len(givers) > 1 and len(missing) <= 4:
             summary = (
                 f"{variant.value} is given by {outlets_label(variant.outlets)}, not by "
-                f"{in_words(missing)}: {shorten(sentence.text, 120)}"
+                f"{in_words(missing)}: {shorten_around(sentence.text, q0.text, 120)}"
             )
         else:
             verb = "gives" if len(variant.outlets) == 1 else "give"
             summary = (
                 f"Only {outlets_label(variant.outlets)} {verb} {variant.value}: "
-                f"{shorten(sentence.text, 160)}"
+                f"{shorten_around(sentence.text, first.quantity.text, 160)}"
             )
         weight = 0.45 if q0.kind in ("MONEY", "PERCENT") else 0.35
         found.append(
