@@ -480,14 +480,15 @@ def _trails_off(doc: Any, span: Any) -> bool:
     is read, but what it counts or where is lost ("argued that only nine percent of...",
     "a target of 40% vaccine coverage in...")."""
     after = doc.text[span.end_char :]
-    closing = _CLOSING_ELLIPSIS.search(after)
+    closing = CLOSING_ELLIPSIS.search(after)
     return closing is not None and len(after[: closing.start()].split()) <= CUT_WORDS
 
 
 # What a figure counts, or where, follows it within this many words ("nine percent of
 # voters", "40% vaccine coverage in poor countries").
 CUT_WORDS = 3
-_CLOSING_ELLIPSIS = re.compile(r"(?:\.\.\.|…)\W*$")
+# An ellipsis closing a text or sentence, perhaps inside a closing quote or bracket.
+CLOSING_ELLIPSIS = re.compile(r"(?:\.\.\.|…)\W*$")
 
 
 def _referring(doc: Any, span: Any) -> bool:

@@ -18,7 +18,7 @@ from typing import TypeVar, cast
 import numpy as np
 
 from bot.pipeline.facts import ArticleFacts, Sentence, article_text, extract_facts
-from bot.pipeline.quantities import Quantity, read_quantities
+from bot.pipeline.quantities import CLOSING_ELLIPSIS, Quantity, read_quantities
 from bot.pipeline.text import sentence_terms
 
 T = TypeVar("T")
@@ -109,10 +109,6 @@ def sentence_vectors(sentences: list[str]) -> np.ndarray:
     return np.stack([known[s] for s in sentences])
 
 
-# An ellipsis closing a text, perhaps inside a closing quote or bracket.
-_CUT_OFF = re.compile(r"(?:\.\.\.|…)\W*$")
-
-
 # init=False: `facts` may be left out when made (then read from the text) but is always
 # set afterwards, so the field is typed as never None.
 @dataclass(init=False)
@@ -150,7 +146,7 @@ class OutletText:
     def cut_off(self) -> bool:
         """The text ends cut off, in an ellipsis ("... for the two...", "[…]"): a feed's
         teaser or a roundup's excerpt, so what it does not give may be in the part left out."""
-        return bool(_CUT_OFF.search(self.text))
+        return bool(CLOSING_ELLIPSIS.search(self.text))
 
     @property
     def quantities(self) -> tuple[Quantity, ...]:

@@ -27,9 +27,9 @@ def rank(found: list[Difference], limit: int | None) -> list[Difference]:
     dropped; so is an attribution item all of whose sentences a higher item shows (a number
     item names the sources each value's sentences cite), and a number item all of whose
     sentences a higher figure item shows (a figure some outlets lack is not told again as
-    hedged differently), or whose every outlet and value a higher number item already shows
-    (one toll read from the headlines and again from the text). A title, name, quote or
-    conflict item stays: it tells something
+    hedged differently), or whose every outlet and value another number item shows too
+    (one toll read from the headlines and again from the text: the item with more outlets
+    stays, or the higher). A title, name, quote or conflict item stays: it tells something
     else of the same sentences. So is any item whose every evidence sentence is page
     furniture dropped, and an outlet's own "only in" items beyond OWN_ITEMS_PER_OUTLET.
     Ties keep their order of finding, and that order follows the input's, so one input
