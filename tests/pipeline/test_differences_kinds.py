@@ -725,6 +725,25 @@ def test_one_toll_in_the_headlines_and_again_in_the_text_is_one_number_item() ->
     }
 
 
+def test_one_body_written_with_and_without_dots_is_no_attribution_item() -> None:
+    # AllSides (FBI murder figures), as published: the New York Times writes "the F.B.I.",
+    # the Washington Examiner "the FBI". One source in two house styles.
+    texts = story(
+        (
+            "New York Times",
+            "The United States experienced its biggest one-year increase on record in murders "
+            "in 2020, according to new figures released Monday by the F.B.I., with some "
+            "cities hitting record highs.",
+        ),
+        (
+            "Washington Examiner",
+            "The U.S. murder rate increased nearly 30% in 2020, according to the FBI, making "
+            "that the largest percentage increase in modern U.S. history.",
+        ),
+    )
+    assert not [d for d in compare(texts, limit=None) if d.kind == "attribution"]
+
+
 def test_over_and_more_than_are_one_hedge_even_outside_the_entity() -> None:
     # AllSides (FBI tips): "had received over 4,500 tips" (the model's entity is "4,500")
     # and "gathered more than 4,500 tips" hedge the count alike.

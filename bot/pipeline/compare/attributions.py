@@ -90,11 +90,24 @@ def _two_sources(a: str, b: str, outlets: set[str]) -> bool:
     """Sources that differ: each named (`_named`), not one written alike or one body
     (`_one_body`), and neither one of the story's outlets (`_names`): an outlet relaying
     another's report is not a source of its own."""
-    if fuzz.token_set_ratio(a, b) >= 80 or not (_named(a) and _named(b)) or _one_body(a, b):
+    if (
+        fuzz.token_set_ratio(_undotted(a), _undotted(b)) >= 80
+        or not (_named(a) and _named(b))
+        or _one_body(a, b)
+    ):
         return False
     if _anonymous(a) and _anonymous(b):
         return False  # "U.S. officials familiar with the matter" / "an official": one kind
     return not any(_names(source, outlet) for source in (a, b) for outlet in outlets)
+
+
+def _undotted(source: str) -> str:
+    """Initials written without their dots ("the F.B.I." -> "the FBI"): one body, two house
+    styles."""
+    return _DOTTED_INITIALS.sub(lambda m: m.group(0).replace(".", ""), source)
+
+
+_DOTTED_INITIALS = re.compile(r"\b(?:[A-Z]\.){2,}")
 
 
 def _named(source: str) -> bool:
