@@ -58,9 +58,11 @@ def attribution_differences(texts: list[OutletText]) -> list[Difference]:
                     and _named(source)
                     and float(vectors[k] @ vectors[theirs]) >= SAME_LEDE
                 ]
+                # One outlet's sources as one phrase ("Ministry of Defence and defence
+                # sources"), so the semicolon stays the mark between outlets.
                 sides.append(
                     Variant(
-                        _listed(list(dict.fromkeys(credited[k][1] for k in rows))),
+                        in_words(list(dict.fromkeys(credited[k][1] for k in rows))),
                         [mine.outlet],
                         [evidence(mine, s) for s in dict.fromkeys(credited[k][2] for k in rows)][
                             :2
@@ -71,12 +73,6 @@ def attribution_differences(texts: list[OutletText]) -> list[Difference]:
             listed = f"{ta.outlet} cites {sides[0].value}; {tb.outlet} cites {sides[1].value}"
             return [Difference("attribution", "who says so", listed, variants, 0.45)]
     return []
-
-
-def _listed(sources: list[str]) -> str:
-    """One outlet's sources as one phrase ("Ministry of Defence and defence sources"), so
-    the semicolon stays the mark between outlets."""
-    return in_words(sources)
 
 
 # News agencies relay what others said; crediting one is not a different source.

@@ -717,7 +717,7 @@ def figures_only_in(grouped: list[list[_Mention]], story: Story) -> list[Differe
             verb = "gives" if len(variant.outlets) == 1 else "give"
             summary = (
                 f"Only {outlets_label(variant.outlets)} {verb} {variant.value}: "
-                f"{shorten_around(sentence.text, first.quantity.text, 160)}"
+                f"{shorten_around(sentence.text, q0.text, 160)}"
             )
         weight = 0.45 if q0.kind in ("MONEY", "PERCENT") else 0.35
         found.append(
